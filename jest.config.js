@@ -11,5 +11,6 @@ export default {
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/scripts/jest-closing-line.js'],
   verbose: true
 }

@@ -24,3 +24,11 @@ export class ConfigError extends ActionError {}
 
 /** A link of the keyless chain (GitHub OIDC → Entra → Azure OpenAI) is broken. */
 export class AuthError extends ActionError {}
+
+/** The error and its causes, outermost first (bounded: causes can be cyclic). */
+export function* causeChain(error: unknown): Generator {
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 10; depth++) {
+    yield e
+    e = (e as { cause?: unknown }).cause
+  }
+}

@@ -1,0 +1,601 @@
+/**
+ * The in-memory repository behind the GitHub REST emulator, and the JSON GitHub renders
+ * for it. Events (helpers/events.ts) use the same builders so payload and API agree.
+ */
+import { createHash } from 'node:crypto'
+import {
+  ACTOR,
+  BASE_REF,
+  BASE_SHA,
+  HEAD_REF,
+  HEAD_SHA,
+  OWNER,
+  OWNER_ID,
+  PR_NUMBER,
+  REPO,
+  REPO_ID
+} from './constants.js'
+
+export type FileStatus =
+  'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged'
+
+export interface PullFileState {
+  filename: string
+  status: FileStatus
+  /** Unified diff hunks; undefined when GitHub omits it (binary or too large). */
+  patch: string | undefined
+  previousFilename?: string
+  /** Counts for files without a patch; derived from the patch otherwise. */
+  additions?: number
+  deletions?: number
+}
+
+export interface PullState {
+  number: number
+  title: string
+  body: string | null
+  state: 'open' | 'closed'
+  draft: boolean
+  author: string
+  headRef: string
+  headSha: string
+  baseRef: string
+  baseSha: string
+  /** Head lives in a fork owned by this login. */
+  forkOwner: string | undefined
+  files: PullFileState[]
+}
+
+export type RepoPermission = 'admin' | 'write' | 'read' | 'none'
+
+export interface Collaborator {
+  permission: RepoPermission
+  /** `maintain`, `triage` and custom roles show only here. */
+  roleName: string
+}
+
+export interface RepoState {
+  owner: string
+  name: string
+  id: number
+  ownerId: number
+  defaultBranch: string
+  private: boolean
+  pulls: Map<number, PullState>
+  collaborators: Record<string, Collaborator>
+  /** Branch name → tip SHA. */
+  branches: Record<string, string>
+  /** Every commit the repository knows, with its parents: the compare API walks these. */
+  commits: Map<string, CommitState>
+  /** Files of `GET /compare/{base}...{head}`, keyed `base...head` (full SHAs). */
+  comparisons: Map<string, PullFileState[]>
+  /** File contents at a commit: SHA → path → text. */
+  contents: Map<string, Record<string, string>>
+  issueComments: IssueCommentState[]
+  reviews: ReviewState[]
+  reviewComments: ReviewCommentState[]
+  /** The next id handed to a comment, review or reaction. */
+  nextId: number
+  /** Test knob: the next N review POSTs answer 422 "Line could not be resolved", storing nothing. */
+  refuseReviews: number
+}
+
+export interface CommitState {
+  sha: string
+  parents: string[]
+  message: string
+}
+
+export type AccountType = 'User' | 'Bot'
+
+export interface Author {
+  login: string
+  type: AccountType
+}
+
+export interface ReactionState {
+  id: number
+  content: string
+  user: Author
+  createdAt: string
+}
+
+export interface IssueCommentState {
+  id: number
+  issueNumber: number
+  user: Author
+  body: string
+  createdAt: string
+  updatedAt: string
+  reactions: ReactionState[]
+}
+
+export type ReviewEvent = 'COMMENT' | 'APPROVE' | 'REQUEST_CHANGES'
+
+export interface ReviewState {
+  id: number
+  pullNumber: number
+  user: Author
+  body: string
+  /** undefined: a pending review (no `event` given). */
+  event: ReviewEvent | undefined
+  commitId: string
+  submittedAt: string
+}
+
+export interface ReviewCommentState {
+  id: number
+  reviewId: number
+  pullNumber: number
+  user: Author
+  path: string
+  line: number
+  side: 'LEFT' | 'RIGHT'
+  startLine: number | undefined
+  startSide: 'LEFT' | 'RIGHT' | undefined
+  body: string
+  commitId: string
+  diffHunk: string
+  createdAt: string
+  updatedAt: string
+}
+
+/** Who the job's GITHUB_TOKEN acts as. */
+export const TOKEN_IDENTITY: Author = { login: 'github-actions[bot]', type: 'Bot' }
+const TOKEN_IDENTITY_ID = 41898282
+
+/** The commit the base branch grew from (the parent of BASE_SHA). */
+export const ROOT_SHA = '0b1e5c4f2a3d6e7f8091a2b3c4d5e6f708192a3b'
+
+export const MAX_PULL_FILES = 3000
+
+const SAMPLE_PATCH = `@@ -1,6 +1,9 @@
+ import { getInput } from '@actions/core'
++import { retry } from './retry.js'
+ 
+ export async function fetchConfig(name: string): Promise<string> {
+-  const value = getInput(name)
+-  return value.trim()
++  const value = await retry(() => getInput(name))
++  if (!value) throw new Error(\`Input \${name} is required\`)
++  return value.trim()
+ }
++
++export const VERSION = '1.2.0'`
+
+const SAMPLE_README_PATCH = `@@ -3,4 +3,5 @@ A small library.
+ ## Usage
+ 
+ Call \`fetchConfig\` with an input name.
++Missing inputs now raise an error.
+ `
+
+export function defaultPull(): PullState {
+  return {
+    number: PR_NUMBER,
+    title: 'Retry config reads and reject missing inputs',
+    body: 'Wraps input reads in a retry and fails fast on missing inputs.',
+    state: 'open',
+    draft: false,
+    author: ACTOR,
+    headRef: HEAD_REF,
+    headSha: HEAD_SHA,
+    baseRef: BASE_REF,
+    baseSha: BASE_SHA,
+    forkOwner: undefined,
+    files: [
+      { filename: 'src/config.ts', status: 'modified', patch: SAMPLE_PATCH },
+      { filename: 'README.md', status: 'modified', patch: SAMPLE_README_PATCH }
+    ]
+  }
+}
+
+export function defaultRepoState(): RepoState {
+  return {
+    owner: OWNER,
+    name: REPO,
+    id: REPO_ID,
+    ownerId: OWNER_ID,
+    defaultBranch: 'main',
+    private: true,
+    pulls: new Map([[PR_NUMBER, defaultPull()]]),
+    collaborators: {
+      [ACTOR]: { permission: 'admin', roleName: 'admin' },
+      'maintainer-mia': { permission: 'write', roleName: 'maintain' },
+      'writer-wes': { permission: 'write', roleName: 'write' },
+      'triager-tom': { permission: 'read', roleName: 'triage' },
+      'reader-rita': { permission: 'read', roleName: 'read' }
+    },
+    branches: { [BASE_REF]: BASE_SHA, [HEAD_REF]: HEAD_SHA },
+    commits: new Map([
+      [ROOT_SHA, { sha: ROOT_SHA, parents: [], message: 'Initial commit' }],
+      [BASE_SHA, { sha: BASE_SHA, parents: [ROOT_SHA], message: 'Document fetchConfig' }],
+      [HEAD_SHA, { sha: HEAD_SHA, parents: [BASE_SHA], message: 'Retry config reads' }]
+    ]),
+    comparisons: new Map(),
+    contents: new Map([
+      [BASE_SHA, { 'README.md': '# octo-repo\n\nA small library.\n' }],
+      [HEAD_SHA, { 'README.md': '# octo-repo\n\nA small library.\n' }]
+    ]),
+    issueComments: [],
+    reviews: [],
+    reviewComments: [],
+    nextId: 2_000_000_001,
+    refuseReviews: 0
+  }
+}
+
+/** GitHub's timestamp format: ISO 8601 to the second. */
+export function timestamp(date = new Date()): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+export function nextId(repo: RepoState): number {
+  return repo.nextId++
+}
+
+/** A commit on top of `parents`; the SHA is derived from the message unless given. */
+export function addCommit(
+  repo: RepoState,
+  parents: string[],
+  message: string,
+  sha = sha1(`${parents.join(',')}\n${message}`)
+): string {
+  repo.commits.set(sha, { sha, parents, message })
+  return sha
+}
+
+export interface PushOptions {
+  /** The PR's files (base...new head) after the push. */
+  files: PullFileState[]
+  /** What the push itself changed (old head...new head), served by the compare API. */
+  changes?: PullFileState[]
+  /** Rewrite history: the new head does not descend from the old one (a force-push). */
+  force?: boolean
+  message?: string
+}
+
+/** Pushes a commit to the PR's head branch and returns its SHA. */
+export function pushToPull(repo: RepoState, number: number, options: PushOptions): string {
+  const pull = repo.pulls.get(number)
+  if (!pull) throw new Error(`No pull request #${number}`)
+  const previous = pull.headSha
+  const parent = options.force ? pull.baseSha : previous
+  const sha = addCommit(repo, [parent], options.message ?? `Push ${repo.commits.size}`)
+  pull.headSha = sha
+  pull.files = options.files
+  repo.branches[pull.headRef] = sha
+  repo.comparisons.set(`${pull.baseSha}...${sha}`, options.files)
+  if (options.changes) repo.comparisons.set(`${previous}...${sha}`, options.changes)
+  return sha
+}
+
+/** Seeds an issue comment (a human's, or an earlier run's) as if it had been posted. */
+export function addIssueComment(
+  repo: RepoState,
+  comment: { issueNumber: number; body: string; user?: Author; id?: number }
+): IssueCommentState {
+  const at = timestamp()
+  const stored: IssueCommentState = {
+    id: comment.id ?? nextId(repo),
+    issueNumber: comment.issueNumber,
+    user: comment.user ?? { login: ACTOR, type: 'User' },
+    body: comment.body,
+    createdAt: at,
+    updatedAt: at,
+    reactions: []
+  }
+  repo.issueComments.push(stored)
+  return stored
+}
+
+/** Counts a patch's added and removed lines, as GitHub's `additions`/`deletions` do. */
+export function countPatch(patch: string | undefined): { additions: number; deletions: number } {
+  let additions = 0
+  let deletions = 0
+  for (const line of (patch ?? '').split('\n')) {
+    if (line.startsWith('+')) additions += 1
+    else if (line.startsWith('-')) deletions += 1
+  }
+  return { additions, deletions }
+}
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex')
+}
+
+export function authorJson(api: string, author: Author): Record<string, unknown> {
+  const id = author.login === TOKEN_IDENTITY.login ? TOKEN_IDENTITY_ID : userId(author.login)
+  return userJson(api, author.login, id, author.type)
+}
+
+export function userJson(
+  api: string,
+  login: string,
+  id: number,
+  type = 'User'
+): Record<string, unknown> {
+  return {
+    login,
+    id,
+    node_id: Buffer.from(`04:${type}${id}`).toString('base64'),
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+    gravatar_id: '',
+    url: `${api}/users/${login}`,
+    html_url: `https://github.com/${login}`,
+    type,
+    site_admin: false
+  }
+}
+
+/** A stable fake numeric id for a login, so the same user always has the same id. */
+export function userId(login: string): number {
+  return login === ACTOR ? 583231 : parseInt(sha1(login).slice(0, 7), 16)
+}
+
+export function repoJson(
+  api: string,
+  repo: RepoState,
+  owner = repo.owner
+): Record<string, unknown> {
+  const fullName = `${owner}/${repo.name}`
+  const isFork = owner !== repo.owner
+  return {
+    id: isFork ? repo.id + 1 : repo.id,
+    node_id: Buffer.from(`010:Repository${repo.id}`).toString('base64'),
+    name: repo.name,
+    full_name: fullName,
+    private: repo.private,
+    owner: isFork
+      ? userJson(api, owner, userId(owner))
+      : userJson(api, repo.owner, repo.ownerId, 'Organization'),
+    html_url: `https://github.com/${fullName}`,
+    description: 'Example repository for keyless PR review tests',
+    fork: isFork,
+    url: `${api}/repos/${fullName}`,
+    pulls_url: `${api}/repos/${fullName}/pulls{/number}`,
+    issues_url: `${api}/repos/${fullName}/issues{/number}`,
+    git_url: `git://github.com/${fullName}.git`,
+    ssh_url: `git@github.com:${fullName}.git`,
+    clone_url: `https://github.com/${fullName}.git`,
+    created_at: '2026-08-01T09:00:00Z',
+    updated_at: '2026-11-20T09:00:00Z',
+    pushed_at: '2026-11-22T09:00:00Z',
+    homepage: null,
+    size: 412,
+    stargazers_count: 3,
+    watchers_count: 3,
+    language: 'TypeScript',
+    has_issues: true,
+    has_projects: false,
+    has_wiki: false,
+    has_pages: false,
+    forks_count: 1,
+    archived: false,
+    disabled: false,
+    open_issues_count: repo.pulls.size,
+    license: null,
+    allow_forking: true,
+    is_template: false,
+    topics: [],
+    visibility: repo.private ? 'private' : 'public',
+    forks: 1,
+    open_issues: repo.pulls.size,
+    watchers: 3,
+    default_branch: repo.defaultBranch
+  }
+}
+
+export function pullJson(api: string, repo: RepoState, pull: PullState): Record<string, unknown> {
+  const fullName = `${repo.owner}/${repo.name}`
+  const base = `${api}/repos/${fullName}`
+  const html = `https://github.com/${fullName}/pull/${pull.number}`
+  const headOwner = pull.forkOwner ?? repo.owner
+  const counts = pull.files.map(fileCounts)
+  return {
+    url: `${base}/pulls/${pull.number}`,
+    id: 1_900_000_000 + pull.number,
+    node_id: Buffer.from(`011:PullRequest${pull.number}`).toString('base64'),
+    html_url: html,
+    diff_url: `${html}.diff`,
+    patch_url: `${html}.patch`,
+    issue_url: `${base}/issues/${pull.number}`,
+    number: pull.number,
+    state: pull.state,
+    locked: false,
+    title: pull.title,
+    user: userJson(api, pull.author, userId(pull.author)),
+    body: pull.body,
+    created_at: '2026-11-22T08:00:00Z',
+    updated_at: '2026-11-22T09:30:00Z',
+    closed_at: null,
+    merged_at: null,
+    merge_commit_sha: sha1(`${pull.headSha}${pull.baseSha}`),
+    assignee: null,
+    assignees: [],
+    requested_reviewers: [],
+    requested_teams: [],
+    labels: [],
+    milestone: null,
+    draft: pull.draft,
+    commits_url: `${base}/pulls/${pull.number}/commits`,
+    review_comments_url: `${base}/pulls/${pull.number}/comments`,
+    review_comment_url: `${base}/pulls/comments{/number}`,
+    comments_url: `${base}/issues/${pull.number}/comments`,
+    statuses_url: `${base}/statuses/${pull.headSha}`,
+    head: {
+      label: `${headOwner}:${pull.headRef}`,
+      ref: pull.headRef,
+      sha: pull.headSha,
+      user: userJson(api, headOwner, headOwner === repo.owner ? repo.ownerId : userId(headOwner)),
+      repo: repoJson(api, repo, headOwner)
+    },
+    base: {
+      label: `${repo.owner}:${pull.baseRef}`,
+      ref: pull.baseRef,
+      sha: pull.baseSha,
+      user: userJson(api, repo.owner, repo.ownerId, 'Organization'),
+      repo: repoJson(api, repo)
+    },
+    author_association: pull.forkOwner ? 'CONTRIBUTOR' : 'MEMBER',
+    auto_merge: null,
+    active_lock_reason: null,
+    merged: false,
+    mergeable: true,
+    rebaseable: true,
+    mergeable_state: 'clean',
+    merged_by: null,
+    comments: 0,
+    review_comments: 0,
+    maintainer_can_modify: false,
+    commits: 1,
+    additions: counts.reduce((sum, c) => sum + c.additions, 0),
+    deletions: counts.reduce((sum, c) => sum + c.deletions, 0),
+    changed_files: pull.files.length
+  }
+}
+
+function fileCounts(file: PullFileState): { additions: number; deletions: number } {
+  const counted = countPatch(file.patch)
+  return {
+    additions: file.additions ?? counted.additions,
+    deletions: file.deletions ?? counted.deletions
+  }
+}
+
+export function fileJson(
+  api: string,
+  repo: RepoState,
+  headSha: string,
+  file: PullFileState
+): Record<string, unknown> {
+  const fullName = `${repo.owner}/${repo.name}`
+  const { additions, deletions } = fileCounts(file)
+  const path = file.filename.split('/').map(encodeURIComponent).join('/')
+  return {
+    sha: sha1(`${file.filename}@${headSha}`),
+    filename: file.filename,
+    status: file.status,
+    additions,
+    deletions,
+    changes: additions + deletions,
+    blob_url: `https://github.com/${fullName}/blob/${headSha}/${path}`,
+    raw_url: `https://github.com/${fullName}/raw/${headSha}/${path}`,
+    contents_url: `${api}/repos/${fullName}/contents/${path}?ref=${headSha}`,
+    ...(file.patch === undefined ? {} : { patch: file.patch }),
+    ...(file.previousFilename ? { previous_filename: file.previousFilename } : {})
+  }
+}
+
+export const REACTIONS = ['+1', '-1', 'laugh', 'hooray', 'confused', 'heart', 'rocket', 'eyes']
+
+function reactionsJson(url: string, reactions: ReactionState[]): Record<string, unknown> {
+  const counts = Object.fromEntries(
+    REACTIONS.map((c) => [c, reactions.filter((r) => r.content === c).length])
+  )
+  return { url, total_count: reactions.length, ...counts }
+}
+
+function association(repo: RepoState, author: Author): string {
+  if (author.type === 'Bot') return 'NONE'
+  return repo.collaborators[author.login] ? 'MEMBER' : 'CONTRIBUTOR'
+}
+
+export function issueCommentJson(
+  api: string,
+  repo: RepoState,
+  comment: IssueCommentState
+): Record<string, unknown> {
+  const fullName = `${repo.owner}/${repo.name}`
+  const url = `${api}/repos/${fullName}/issues/comments/${comment.id}`
+  return {
+    url,
+    html_url: `https://github.com/${fullName}/pull/${comment.issueNumber}#issuecomment-${comment.id}`,
+    issue_url: `${api}/repos/${fullName}/issues/${comment.issueNumber}`,
+    id: comment.id,
+    node_id: Buffer.from(`012:IssueComment${comment.id}`).toString('base64'),
+    user: authorJson(api, comment.user),
+    created_at: comment.createdAt,
+    updated_at: comment.updatedAt,
+    author_association: association(repo, comment.user),
+    body: comment.body,
+    reactions: reactionsJson(`${url}/reactions`, comment.reactions),
+    performed_via_github_app: null
+  }
+}
+
+export function reactionJson(api: string, reaction: ReactionState): Record<string, unknown> {
+  return {
+    id: reaction.id,
+    node_id: Buffer.from(`08:Reaction${reaction.id}`).toString('base64'),
+    user: authorJson(api, reaction.user),
+    content: reaction.content,
+    created_at: reaction.createdAt
+  }
+}
+
+const REVIEW_STATES: Record<ReviewEvent, string> = {
+  COMMENT: 'COMMENTED',
+  APPROVE: 'APPROVED',
+  REQUEST_CHANGES: 'CHANGES_REQUESTED'
+}
+
+export function reviewJson(
+  api: string,
+  repo: RepoState,
+  review: ReviewState
+): Record<string, unknown> {
+  const fullName = `${repo.owner}/${repo.name}`
+  const html = `https://github.com/${fullName}/pull/${review.pullNumber}#pullrequestreview-${review.id}`
+  const pullUrl = `${api}/repos/${fullName}/pulls/${review.pullNumber}`
+  return {
+    id: review.id,
+    node_id: Buffer.from(`017:PullRequestReview${review.id}`).toString('base64'),
+    user: authorJson(api, review.user),
+    body: review.body,
+    state: review.event ? REVIEW_STATES[review.event] : 'PENDING',
+    html_url: html,
+    pull_request_url: pullUrl,
+    author_association: association(repo, review.user),
+    _links: { html: { href: html }, pull_request: { href: pullUrl } },
+    ...(review.event ? { submitted_at: review.submittedAt } : {}),
+    commit_id: review.commitId
+  }
+}
+
+export function reviewCommentJson(
+  api: string,
+  repo: RepoState,
+  comment: ReviewCommentState
+): Record<string, unknown> {
+  const fullName = `${repo.owner}/${repo.name}`
+  const url = `${api}/repos/${fullName}/pulls/comments/${comment.id}`
+  const html = `https://github.com/${fullName}/pull/${comment.pullNumber}#discussion_r${comment.id}`
+  const pullUrl = `${api}/repos/${fullName}/pulls/${comment.pullNumber}`
+  return {
+    url,
+    pull_request_review_id: comment.reviewId,
+    id: comment.id,
+    node_id: Buffer.from(`024:PullRequestReviewComment${comment.id}`).toString('base64'),
+    diff_hunk: comment.diffHunk,
+    path: comment.path,
+    commit_id: comment.commitId,
+    original_commit_id: comment.commitId,
+    user: authorJson(api, comment.user),
+    body: comment.body,
+    created_at: comment.createdAt,
+    updated_at: comment.updatedAt,
+    html_url: html,
+    pull_request_url: pullUrl,
+    author_association: association(repo, comment.user),
+    _links: { self: { href: url }, html: { href: html }, pull_request: { href: pullUrl } },
+    reactions: reactionsJson(`${url}/reactions`, []),
+    start_line: comment.startLine ?? null,
+    original_start_line: comment.startLine ?? null,
+    start_side: comment.startSide ?? null,
+    line: comment.line,
+    original_line: comment.line,
+    side: comment.side,
+    subject_type: 'line'
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The GitHub side of comment commands: may this user ask, and the reactions that tell them
+ * the command was seen (👀), done (🚀) or failed (😕).
+ */
+import * as core from '@actions/core'
+import type { Permission } from '../config.js'
+import { ActionError } from '../errors.js'
+import type { GitHubClient } from './client.js'
+
+export interface RepoRef {
+  readonly owner: string
+  readonly repo: string
+}
+
+/** Repository roles, weakest first. `maintain` and `triage` show only in `role_name`. */
+const ROLES = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as const
+type Role = (typeof ROLES)[number]
+
+/**
+ * Asks the API for the user's role on the repository; `author_association` is not used
+ * because it says nothing reliable about write access (MEMBER of an org may only read).
+ */
+export async function hasPermission(
+  gh: GitHubClient,
+  repo: RepoRef,
+  user: string,
+  min: Permission
+): Promise<{ allowed: boolean; actual: string }> {
+  let permission: string
+  let roleName: string | undefined
+  try {
+    const { data } = await gh.rest.repos.getCollaboratorPermissionLevel({
+      owner: repo.owner,
+      repo: repo.repo,
+      username: user
+    })
+    permission = data.permission
+    roleName = data.role_name
+  } catch (error) {
+    // GitHub answers 404 for a user who is not a collaborator (or does not exist).
+    if (statusOf(error) === 404) return { allowed: false, actual: 'none' }
+    throw new ActionError(
+      `Could not read ${user}'s permission on ${repo.owner}/${repo.repo}: ${messageOf(error)}`,
+      'The github-token needs read access to the repository metadata: any GITHUB_TOKEN has it; a fine-grained token needs "Metadata: read".',
+      { cause: error }
+    )
+  }
+  const actual = roleOf(roleName, permission)
+  return { allowed: ROLES.indexOf(actual) >= ROLES.indexOf(min), actual }
+}
+
+/** `role_name` when it is a built-in role; a custom role falls back to its base `permission`. */
+function roleOf(roleName: string | undefined, permission: string): Role {
+  const known = (value: string | undefined): Role | undefined =>
+    ROLES.find((role) => role === value?.toLowerCase())
+  return known(roleName) ?? known(permission) ?? 'none'
+}
+
+export type Reaction = 'eyes' | 'rocket' | 'confused'
+
+/** Adds a reaction to a comment. A reaction is a courtesy: failing one only warns. */
+export async function react(
+  gh: GitHubClient,
+  repo: RepoRef,
+  commentId: number,
+  reaction: Reaction
+): Promise<void> {
+  try {
+    await gh.rest.reactions.createForIssueComment({
+      owner: repo.owner,
+      repo: repo.repo,
+      comment_id: commentId,
+      content: reaction
+    })
+  } catch (error) {
+    core.warning(
+      `Could not add the ${reaction} reaction to comment ${commentId}: ${messageOf(error)} (the token needs issues: write or pull-requests: write).`
+    )
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status
+  return typeof status === 'number' ? status : undefined
+}
+
+function messageOf(error: unknown): string {
+  const status = statusOf(error)
+  const message = error instanceof Error ? error.message : String(error)
+  return status === undefined ? message : `HTTP ${status}: ${message}`
+}
