@@ -5,30 +5,84 @@
 import * as core from '@actions/core'
 import { openKeylessChain } from './azure/chain.js'
 import { runCheck } from './check.js'
-import { readConfig } from './config.js'
-import { readRunContext } from './context.js'
+import { readConfig, type Config } from './config.js'
+import { readRunContext, type RunContext } from './context.js'
 import { ActionError } from './errors.js'
-import { createGitHubClient } from './github/client.js'
+import { createGitHubClient, type GitHubClient } from './github/client.js'
+import { hasPermission, react } from './github/commands.js'
+import { reviewPullRequest } from './pipeline.js'
+import { setOutputs, writeJobSummary } from './report.js'
+import { decide, type Decision } from './trigger.js'
 
 export async function run(): Promise<void> {
+  const started = Date.now()
   try {
     const config = readConfig()
     const runContext = readRunContext()
-    const chain = openKeylessChain(config, runContext)
     const github = createGitHubClient(config.githubToken)
     if (config.mode === 'check') {
-      const result = await runCheck(config, runContext, chain, github)
+      const result = await runCheck(
+        config,
+        runContext,
+        openKeylessChain(config, runContext),
+        github
+      )
       core.setOutput('prompt-tokens', result.promptTokens)
       core.setOutput('completion-tokens', result.completionTokens)
       return
     }
-    throw new ActionError(
-      `mode '${config.mode}' is not available in this version.`,
-      'Use `mode: check` to verify the keyless chain.'
-    )
+    const decision = decide(config, runContext)
+    if (decision.kind === 'skip') return skip(decision.reason, decision.notice === true)
+    if (!(await commandAllowed(config, runContext, github, decision))) return
+    const repo = { owner: runContext.owner, repo: runContext.repo }
+    const comment = decision.command?.commentId
+    if (comment) await react(github, repo, comment, 'eyes')
+    try {
+      const result = await reviewPullRequest({
+        config,
+        repo,
+        prNumber: decision.prNumber,
+        tasks: decision.tasks,
+        guidance: decision.guidance,
+        chain: openKeylessChain(config, runContext),
+        github
+      })
+      setOutputs(result)
+      await writeJobSummary(result, Date.now() - started, config.dryRun)
+      if (comment) await react(github, repo, comment, 'rocket')
+    } catch (error) {
+      if (comment) await react(github, repo, comment, 'confused')
+      throw error
+    }
   } catch (error) {
     core.setFailed(failureMessage(error))
   }
+}
+
+function skip(reason: string, notice: boolean): void {
+  if (notice) core.notice(reason)
+  else core.info(`Nothing to do: ${reason}`)
+  core.setOutput('skipped', reason)
+}
+
+/** Comment commands run only for users whose repository permission (asked of the API) suffices. */
+async function commandAllowed(
+  config: Config,
+  run: RunContext,
+  github: GitHubClient,
+  decision: Extract<Decision, { kind: 'run' }>
+): Promise<boolean> {
+  if (!decision.needsPermissionCheck || !decision.command) return true
+  const repo = { owner: run.owner, repo: run.repo }
+  const { user, commentId } = decision.command
+  const permission = await hasPermission(github, repo, user, config.minPermission)
+  if (permission.allowed) return true
+  await react(github, repo, commentId, 'confused')
+  skip(
+    `@${user} has '${permission.actual}' permission; commands need '${config.minPermission}' or higher (min-permission input).`,
+    true
+  )
+  return false
 }
 
 function failureMessage(error: unknown): string {

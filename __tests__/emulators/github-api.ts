@@ -6,7 +6,7 @@
  * review with 422 and nothing is stored.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { randomBytes, randomUUID } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { parsePatch, type FileDiff, type Side } from '../../src/review/diff.js'
 import {
   defaultRepoState,
@@ -72,6 +72,7 @@ export class GithubApiEmulator {
   readonly requests: GithubRequestRecord[] = []
   readonly mutations: GithubMutation[] = []
   readonly router = new Router()
+  private readonly bodies = new WeakMap<IncomingMessage, unknown>()
   /** Set by the world once the server listens: the base of URLs in answers. */
   apiUrl = ''
 
@@ -97,6 +98,58 @@ export class GithubApiEmulator {
         this.repo(ctx)
         this.permission(ctx)
       })
+      .add('GET', '/repos/:owner/:repo/compare/:basehead', (ctx) => {
+        this.repo(ctx)
+        this.compare(ctx)
+      })
+      .add('GET', '/repos/:owner/:repo/issues/:number/comments', (ctx) => {
+        this.repo(ctx)
+        this.listIssueComments(ctx)
+      })
+      .add('GET', '/repositories/:id/issues/:number/comments', (ctx) => {
+        this.repoById(ctx)
+        this.listIssueComments(ctx)
+      })
+      .add('POST', '/repos/:owner/:repo/issues/:number/comments', (ctx) => {
+        this.repo(ctx)
+        this.createIssueComment(ctx)
+      })
+      .add('PATCH', '/repos/:owner/:repo/issues/comments/:id', (ctx) => {
+        this.repo(ctx)
+        this.updateIssueComment(ctx)
+      })
+      .add('POST', '/repos/:owner/:repo/issues/comments/:id/reactions', (ctx) => {
+        this.repo(ctx)
+        this.react(ctx)
+      })
+      .add('GET', '/repos/:owner/:repo/pulls/:number/comments', (ctx) => {
+        this.repo(ctx)
+        this.listReviewComments(ctx)
+      })
+      .add('GET', '/repositories/:id/pulls/:number/comments', (ctx) => {
+        this.repoById(ctx)
+        this.listReviewComments(ctx)
+      })
+      .add('GET', '/repos/:owner/:repo/pulls/:number/reviews', (ctx) => {
+        this.repo(ctx)
+        this.listReviews(ctx)
+      })
+      .add('GET', '/repositories/:id/pulls/:number/reviews', (ctx) => {
+        this.repoById(ctx)
+        this.listReviews(ctx)
+      })
+      .add('POST', '/repos/:owner/:repo/pulls/:number/reviews', (ctx) => {
+        this.repo(ctx)
+        this.createReview(ctx)
+      })
+    // Paths may carry their slashes raw or as %2F: one route per depth.
+    for (let depth = 1; depth <= 12; depth++) {
+      const segments = Array.from({ length: depth }, (_, i) => `:p${i}`).join('/')
+      this.router.add('GET', `/repos/:owner/:repo/contents/${segments}`, (ctx) => {
+        this.repo(ctx)
+        this.contents(ctx, depth)
+      })
+    }
   }
 
   /** The pull request in the state, for tests to edit (files, draft, fork, SHAs). */
@@ -117,6 +170,7 @@ export class GithubApiEmulator {
         body = raw
       }
     }
+    this.bodies.set(req, body)
     const method = req.method ?? 'GET'
     const record: GithubRequestRecord = {
       at: Date.now(),
@@ -157,7 +211,8 @@ export class GithubApiEmulator {
       if (!(await this.router.dispatch(req, res, url))) throw new NotFound()
     } catch (error) {
       if (error instanceof Unprocessable) {
-        sendJson(res, 422, { message: error.message, errors: error.errors, ...error.extra })
+        const errors = error.errors.length > 0 ? { errors: error.errors } : {}
+        sendJson(res, error.httpStatus, { message: error.message, ...errors, ...error.extra })
         return
       }
       if (!(error instanceof NotFound)) throw error
@@ -200,39 +255,405 @@ export class GithubApiEmulator {
     return pull
   }
 
+  private repoById(ctx: RouteContext): RepoState {
+    if (ctx.params.id !== String(this.state.id)) throw new NotFound()
+    return this.state
+  }
+
   private files(ctx: RouteContext): void {
     const pull = this.pull(ctx)
-    const requested = Number(ctx.url.searchParams.get('per_page') ?? 30)
-    const perPage = Math.min(100, Math.max(1, Number.isFinite(requested) ? requested : 30))
-    const page = Math.max(1, Number(ctx.url.searchParams.get('page') ?? 1) || 1)
     // GitHub lists at most 3,000 files of a pull request; the rest are never returned.
     const listed = pull.files.slice(0, MAX_PULL_FILES)
-    const last = Math.max(1, Math.ceil(listed.length / perPage))
-    const slice = listed.slice((page - 1) * perPage, page * perPage)
-    const headers: Record<string, string> = {}
-    const link = this.linkHeader(ctx.url, pull.number, page, last)
-    if (link) headers.link = link
-    sendJson(
-      ctx.res,
-      200,
-      slice.map((file) => fileJson(this.apiUrl, this.state, pull, file)),
-      headers
+    this.page(ctx, `pulls/${pull.number}/files`, listed, (file) =>
+      fileJson(this.apiUrl, this.state, pull.headSha, file)
     )
   }
 
+  /** One page of `items` (per_page ≤ 100, default 30) with GitHub's Link header. */
+  private page<T>(
+    ctx: RouteContext,
+    resource: string,
+    items: readonly T[],
+    render: (item: T) => unknown
+  ): void {
+    const requested = Number(ctx.url.searchParams.get('per_page') ?? 30)
+    const perPage = Math.min(100, Math.max(1, Number.isFinite(requested) ? requested : 30))
+    const page = Math.max(1, Number(ctx.url.searchParams.get('page') ?? 1) || 1)
+    const last = Math.max(1, Math.ceil(items.length / perPage))
+    const slice = items.slice((page - 1) * perPage, page * perPage)
+    const headers: Record<string, string> = {}
+    const link = this.linkHeader(ctx.url, resource, page, last)
+    if (link) headers.link = link
+    sendJson(ctx.res, 200, slice.map(render), headers)
+  }
+
   /** GitHub's order: prev, next, last, first; absent when everything fits on one page. */
-  private linkHeader(url: URL, number: number, page: number, last: number): string | undefined {
+  private linkHeader(url: URL, resource: string, page: number, last: number): string | undefined {
     if (last <= 1) return undefined
     const target = (p: number): string => {
       const query = new URLSearchParams(url.searchParams)
       query.set('page', String(p))
-      return `<${this.apiUrl}/repositories/${this.state.id}/pulls/${number}/files?${query.toString()}>`
+      return `<${this.apiUrl}/repositories/${this.state.id}/${resource}?${query.toString()}>`
     }
     const parts: string[] = []
     if (page > 1) parts.push(`${target(page - 1)}; rel="prev"`)
     if (page < last) parts.push(`${target(page + 1)}; rel="next"`, `${target(last)}; rel="last"`)
     if (page > 1) parts.push(`${target(1)}; rel="first"`)
     return parts.join(', ')
+  }
+
+  /** The request's JSON object body (read once in handle()). */
+  private json(ctx: RouteContext): Record<string, unknown> {
+    const body = this.bodies.get(ctx.req)
+    if (!isRecord(body)) {
+      throw new Unprocessable(
+        'Problems parsing JSON',
+        [],
+        { documentation_url: DOCS, status: '400' },
+        400
+      )
+    }
+    return body
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Commits: compare and contents
+
+  /** A SHA the repository knows (commits, or any pull's head and base), or a branch's tip. */
+  private resolve(ref: string): string | undefined {
+    if (this.state.commits.has(ref)) return ref
+    for (const pull of this.state.pulls.values()) {
+      if (ref === pull.headSha || ref === pull.baseSha) return ref
+    }
+    return this.state.branches[ref]
+  }
+
+  /** The commit and everything it descends from, nearest first. */
+  private ancestors(sha: string): string[] {
+    const seen = new Set<string>()
+    const queue = [sha]
+    while (queue.length > 0) {
+      const next = queue.shift() ?? ''
+      if (seen.has(next)) continue
+      seen.add(next)
+      queue.push(...(this.state.commits.get(next)?.parents ?? []))
+    }
+    return [...seen]
+  }
+
+  private compare(ctx: RouteContext): void {
+    const docs = `${DOCS}/commits/commits#compare-two-commits`
+    const [baseRef = '', headRef = ''] = (ctx.params.basehead ?? '').split('...')
+    const base = this.resolve(baseRef)
+    const head = this.resolve(headRef)
+    if (!base || !head || !headRef) throw new NotFound('Not Found', docs)
+    const ofHead = this.ancestors(head)
+    const ofBase = this.ancestors(base)
+    const baseSet = new Set(ofBase)
+    const headSet = new Set(ofHead)
+    const aheadBy = ofHead.filter((c) => !baseSet.has(c))
+    const behindBy = ofBase.filter((c) => !headSet.has(c))
+    const status =
+      base === head
+        ? 'identical'
+        : headSet.has(base)
+          ? 'ahead'
+          : baseSet.has(head)
+            ? 'behind'
+            : 'diverged'
+    const mergeBase = ofHead.find((c) => baseSet.has(c)) ?? base
+    const files = base === head ? [] : this.compareFiles(base, head)
+    const fullName = `${this.state.owner}/${this.state.name}`
+    const commitJson = (sha: string): Record<string, unknown> => ({
+      sha,
+      node_id: Buffer.from(`06:Commit${sha}`).toString('base64'),
+      commit: { message: this.state.commits.get(sha)?.message ?? '' },
+      url: `${this.apiUrl}/repos/${fullName}/commits/${sha}`,
+      html_url: `https://github.com/${fullName}/commit/${sha}`,
+      parents: (this.state.commits.get(sha)?.parents ?? []).map((p) => ({
+        sha: p,
+        url: `${this.apiUrl}/repos/${fullName}/commits/${p}`
+      }))
+    })
+    const basehead = `${baseRef}...${headRef}`
+    sendJson(ctx.res, 200, {
+      url: `${this.apiUrl}/repos/${fullName}/compare/${basehead}`,
+      html_url: `https://github.com/${fullName}/compare/${basehead}`,
+      permalink_url: `https://github.com/${fullName}/compare/${base}...${head}`,
+      diff_url: `https://github.com/${fullName}/compare/${basehead}.diff`,
+      patch_url: `https://github.com/${fullName}/compare/${basehead}.patch`,
+      base_commit: commitJson(base),
+      merge_base_commit: commitJson(mergeBase),
+      status,
+      ahead_by: aheadBy.length,
+      behind_by: behindBy.length,
+      total_commits: aheadBy.length,
+      // Oldest first, as GitHub lists them.
+      commits: aheadBy.reverse().map(commitJson),
+      files: files
+        .slice(0, MAX_COMPARE_FILES)
+        .map((f) => fileJson(this.apiUrl, this.state, head, f))
+    })
+  }
+
+  private compareFiles(base: string, head: string): PullFileState[] {
+    const stored = this.state.comparisons.get(`${base}...${head}`)
+    if (stored) return stored
+    for (const pull of this.state.pulls.values()) {
+      if (pull.baseSha === base && pull.headSha === head) return pull.files
+    }
+    return []
+  }
+
+  private contents(ctx: RouteContext, depth: number): void {
+    const docs = `${DOCS}/repos/contents#get-repository-content`
+    const path = Array.from({ length: depth }, (_, i) => ctx.params[`p${i}`] ?? '').join('/')
+    const ref = ctx.url.searchParams.get('ref') ?? this.state.defaultBranch
+    const sha = this.resolve(ref)
+    if (!sha) throw new NotFound(`No commit found for the ref ${ref}`, docs)
+    const text = this.state.contents.get(sha)?.[path]
+    if (text === undefined) throw new NotFound('Not Found', docs)
+    const fullName = `${this.state.owner}/${this.state.name}`
+    const blob = createHash('sha1')
+      .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+      .digest('hex')
+    const url = `${this.apiUrl}/repos/${fullName}/contents/${path}?ref=${ref}`
+    const html = `https://github.com/${fullName}/blob/${ref}/${path}`
+    const git = `${this.apiUrl}/repos/${fullName}/git/blobs/${blob}`
+    // Base64 wrapped at 60 characters, as GitHub sends it.
+    const content = (
+      Buffer.from(text)
+        .toString('base64')
+        .match(/.{1,60}/g) ?? []
+    ).join('\n')
+    sendJson(ctx.res, 200, {
+      name: path.split('/').at(-1),
+      path,
+      sha: blob,
+      size: Buffer.byteLength(text),
+      url,
+      html_url: html,
+      git_url: git,
+      download_url: `https://raw.githubusercontent.com/${fullName}/${ref}/${path}`,
+      type: 'file',
+      content: content ? `${content}\n` : '',
+      encoding: 'base64',
+      _links: { self: url, git, html }
+    })
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Issue comments and reactions
+
+  private issueNumber(ctx: RouteContext): number {
+    const number = Number(ctx.params.number)
+    if (!this.state.pulls.has(number)) throw new NotFound()
+    return number
+  }
+
+  private listIssueComments(ctx: RouteContext): void {
+    const number = this.issueNumber(ctx)
+    const comments = this.state.issueComments.filter((c) => c.issueNumber === number)
+    this.page(ctx, `issues/${number}/comments`, comments, (c) =>
+      issueCommentJson(this.apiUrl, this.state, c)
+    )
+  }
+
+  private commentBody(body: Record<string, unknown>, docs: string): string {
+    const text = body.body
+    if (typeof text !== 'string' || text === '') {
+      throw validationFailed('IssueComment', 'body', "body can't be blank", docs)
+    }
+    if (text.length > BODY_LIMIT) {
+      throw validationFailed(
+        'IssueComment',
+        'body',
+        `body is too long (maximum is ${BODY_LIMIT} characters)`,
+        docs
+      )
+    }
+    return text
+  }
+
+  private createIssueComment(ctx: RouteContext): void {
+    const number = this.issueNumber(ctx)
+    const text = this.commentBody(this.json(ctx), `${DOCS}/issues/comments#create-an-issue-comment`)
+    const at = timestamp()
+    const comment = {
+      id: nextId(this.state),
+      issueNumber: number,
+      user: TOKEN_IDENTITY,
+      body: text,
+      createdAt: at,
+      updatedAt: at,
+      reactions: []
+    }
+    this.state.issueComments.push(comment)
+    const json = issueCommentJson(this.apiUrl, this.state, comment)
+    sendJson(ctx.res, 201, json, { location: String(json.url) })
+  }
+
+  private updateIssueComment(ctx: RouteContext): void {
+    const comment = this.state.issueComments.find((c) => String(c.id) === ctx.params.id)
+    if (!comment) throw new NotFound()
+    comment.body = this.commentBody(
+      this.json(ctx),
+      `${DOCS}/issues/comments#update-an-issue-comment`
+    )
+    comment.updatedAt = timestamp()
+    sendJson(ctx.res, 200, issueCommentJson(this.apiUrl, this.state, comment))
+  }
+
+  private react(ctx: RouteContext): void {
+    const docs = `${DOCS}/reactions/reactions#create-reaction-for-an-issue-comment`
+    const comment = this.state.issueComments.find((c) => String(c.id) === ctx.params.id)
+    if (!comment) throw new NotFound('Not Found', docs)
+    const content = this.json(ctx).content
+    if (typeof content !== 'string' || !REACTIONS.includes(content)) {
+      throw validationFailed('Reaction', 'content', 'content is not included in the list', docs)
+    }
+    // The same reaction twice by the same user is answered 200 with the existing one.
+    const existing = comment.reactions.find(
+      (r) => r.content === content && r.user.login === TOKEN_IDENTITY.login
+    )
+    if (existing) {
+      sendJson(ctx.res, 200, reactionJson(this.apiUrl, existing))
+      return
+    }
+    const reaction = {
+      id: nextId(this.state),
+      content,
+      user: TOKEN_IDENTITY,
+      createdAt: timestamp()
+    }
+    comment.reactions.push(reaction)
+    sendJson(ctx.res, 201, reactionJson(this.apiUrl, reaction))
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reviews and review comments
+
+  private listReviewComments(ctx: RouteContext): void {
+    const pull = this.pull(ctx)
+    const comments = this.state.reviewComments.filter((c) => c.pullNumber === pull.number)
+    this.page(ctx, `pulls/${pull.number}/comments`, comments, (c) =>
+      reviewCommentJson(this.apiUrl, this.state, c)
+    )
+  }
+
+  private listReviews(ctx: RouteContext): void {
+    const pull = this.pull(ctx)
+    const reviews = this.state.reviews.filter((r) => r.pullNumber === pull.number)
+    this.page(ctx, `pulls/${pull.number}/reviews`, reviews, (r) =>
+      reviewJson(this.apiUrl, this.state, r)
+    )
+  }
+
+  private createReview(ctx: RouteContext): void {
+    const pull = this.pull(ctx)
+    const request = this.json(ctx)
+    const event = request.event
+    if (event !== undefined && !EVENTS.has(event)) {
+      throw new Unprocessable(
+        'Unprocessable Entity',
+        [`Event must be one of COMMENT, APPROVE, REQUEST_CHANGES`],
+        { documentation_url: REVIEW_DOCS, status: '422' }
+      )
+    }
+    const body = request.body ?? ''
+    if (typeof body !== 'string' || body.length > BODY_LIMIT) {
+      throw new Unprocessable(
+        'Unprocessable Entity',
+        [`Body is too long (maximum is ${BODY_LIMIT} characters)`],
+        { documentation_url: REVIEW_DOCS, status: '422' }
+      )
+    }
+    const commitId = request.commit_id ?? pull.headSha
+    if (typeof commitId !== 'string' || this.resolve(commitId) !== commitId) {
+      throw validationFailed(
+        'PullRequestReview',
+        'commit_id',
+        'commit_id is not part of the pull request',
+        REVIEW_DOCS
+      )
+    }
+    if (this.state.refuseReviews > 0) {
+      this.state.refuseReviews -= 1
+      throw lineNotResolved()
+    }
+    const reviewId = nextId(this.state)
+    // Every comment is checked before anything is stored: one bad line fails the review.
+    const drafts = this.reviewComments(pull, request.comments, reviewId, commitId)
+    const review = {
+      id: reviewId,
+      pullNumber: pull.number,
+      user: TOKEN_IDENTITY,
+      body,
+      event: event as ReviewEvent | undefined,
+      commitId,
+      submittedAt: timestamp()
+    }
+    this.state.reviews.push(review)
+    for (const draft of drafts) this.state.reviewComments.push({ ...draft, id: nextId(this.state) })
+    sendJson(ctx.res, 200, reviewJson(this.apiUrl, this.state, review))
+  }
+
+  private reviewComments(
+    pull: PullState,
+    comments: unknown,
+    reviewId: number,
+    commitId: string
+  ): Omit<ReviewCommentState, 'id'>[] {
+    if (comments === undefined) return []
+    if (!Array.isArray(comments)) throw lineNotResolved()
+    const diffs = new Map<string, FileDiff>()
+    for (const file of pull.files) {
+      diffs.set(
+        file.filename,
+        parsePatch({ ...file, additions: 0, deletions: 0, changes: 0, patch: file.patch ?? null })
+      )
+    }
+    const at = timestamp()
+    return comments.map((comment: unknown) => {
+      if (!isRecord(comment)) throw lineNotResolved()
+      const { path, line, side = 'RIGHT', start_line: startLine, body } = comment
+      const startSide = comment.start_side ?? (startLine === undefined ? undefined : side)
+      const diff = typeof path === 'string' ? diffs.get(path) : undefined
+      if (!diff || !SIDES.has(side)) throw lineNotResolved()
+      const hunk = hunkOf(diff, line, side as Side)
+      if (hunk === -1) throw lineNotResolved()
+      if (startLine !== undefined && startLine !== null) {
+        if (!SIDES.has(startSide) || hunkOf(diff, startLine, startSide as Side) !== hunk) {
+          throw lineNotResolved()
+        }
+        if (startSide === side && !((startLine as number) < (line as number))) {
+          throw lineNotResolved()
+        }
+      }
+      if (typeof body !== 'string' || body === '' || body.length > BODY_LIMIT) {
+        throw new Unprocessable(
+          'Unprocessable Entity',
+          [`Body must be between 1 and ${BODY_LIMIT} characters`],
+          { documentation_url: REVIEW_DOCS, status: '422' }
+        )
+      }
+      const ranged = startLine !== undefined && startLine !== null
+      return {
+        reviewId,
+        pullNumber: pull.number,
+        user: TOKEN_IDENTITY,
+        path: diff.path,
+        line: line as number,
+        side: side as Side,
+        startLine: ranged ? (startLine as number) : undefined,
+        startSide: ranged ? (startSide as Side) : undefined,
+        body,
+        commitId,
+        diffHunk: diffHunk(diff, hunk, line as number, side as Side),
+        createdAt: at,
+        updatedAt: at
+      }
+    })
   }
 
   private permission(ctx: RouteContext): void {
@@ -281,7 +702,8 @@ class Unprocessable extends Error {
   constructor(
     message: string,
     readonly errors: unknown[],
-    readonly extra: Record<string, string>
+    readonly extra: Record<string, string>,
+    readonly httpStatus = 422
   ) {
     super(message)
   }
