@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import type { Permission } from '../src/config.js'
 import type { GitHubClient } from '../src/github/client.js'
 import { hasPermission, react } from '../src/github/commands.js'
-import { OWNER, REPO } from './emulators/constants.js'
-import { sendJson } from './emulators/http.js'
+import { OWNER, PR_NUMBER, REPO } from './emulators/constants.js'
+import { addIssueComment } from './emulators/github-state.js'
 import { startWorld, type World } from './emulators/world.js'
 import { trustTestCa } from './helpers/trust.js'
 
@@ -20,11 +20,8 @@ beforeAll(async () => {
   world = await startWorld({
     github: (state) => {
       state.collaborators['custom-carla'] = { permission: 'write', roleName: 'release-manager' }
+      addIssueComment(state, { issueNumber: PR_NUMBER, body: '/review', id: COMMENT_ID })
     }
-  })
-  // A minimal reactions route, in case the emulator has none of its own; its routes match first.
-  world.github.router.add('POST', '/repos/:owner/:repo/issues/comments/:id/reactions', (ctx) => {
-    sendJson(ctx.res, 201, { id: 1, content: 'eyes' })
   })
   // @actions/github reads GITHUB_API_URL when it is first imported, so import it only now.
   process.env['GITHUB_API_URL'] = world.urls.githubApiUrl
@@ -117,7 +114,8 @@ describe('react', () => {
         {
           method: 'POST',
           path: `/repos/${OWNER}/${REPO}/issues/comments/${COMMENT_ID}/reactions`,
-          body: { content: reaction }
+          body: { content: reaction },
+          status: 201
         }
       ])
     }

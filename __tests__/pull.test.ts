@@ -2,7 +2,7 @@
  * Reading a pull request against the GitHub emulator: metadata, paginated files, the
  * incremental compare (and when it must not be trusted), and instructions from the base branch.
  */
-import { createGitHubClient, type GitHubClient } from '../src/github/client.js'
+import type { GitHubClient } from '../src/github/client.js'
 import {
   changedSince,
   listFiles,
@@ -28,17 +28,21 @@ const repo = { owner: OWNER, repo: REPO }
 let world: World
 let gh: GitHubClient
 
-beforeAll(() => {
+// @actions/github reads GITHUB_API_URL once, when first imported: one world for the suite,
+// the client imported after the variable is set, and the repository reset before each test.
+beforeAll(async () => {
   trustTestCa()
-})
-
-beforeEach(async () => {
   world = await startWorld()
   process.env.GITHUB_API_URL = world.urls.githubApiUrl
+  const { createGitHubClient } = await import('../src/github/client.js')
   gh = createGitHubClient(world.githubToken)
 })
 
-afterEach(async () => {
+beforeEach(() => {
+  world.github.reset()
+})
+
+afterAll(async () => {
   await world.close()
 })
 
@@ -62,7 +66,7 @@ describe('readPullRequest', () => {
       headRepo: `${OWNER}/${REPO}`,
       baseRepo: `${OWNER}/${REPO}`,
       htmlUrl: `https://github.com/${OWNER}/${REPO}/pull/${PR_NUMBER}`,
-      additions: 6,
+      additions: 7,
       deletions: 2,
       changedFiles: 2
     })

@@ -32,7 +32,10 @@ export async function run(): Promise<void> {
       return
     }
     const decision = decide(config, runContext)
-    if (decision.kind === 'skip') return skip(decision.reason, decision.notice === true)
+    if (decision.kind === 'skip') {
+      skip(decision.reason, decision.notice === true)
+      return
+    }
     if (!(await commandAllowed(config, runContext, github, decision))) return
     const repo = { owner: runContext.owner, repo: runContext.repo }
     const comment = decision.command?.commentId

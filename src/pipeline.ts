@@ -7,14 +7,7 @@ import * as core from '@actions/core'
 import type { KeylessChain } from './azure/chain.js'
 import type { Config } from './config.js'
 import type { GitHubClient } from './github/client.js'
-import {
-  buildReview,
-  findSummaryComment,
-  postedFingerprints,
-  postReview,
-  renderSummary,
-  upsertSummary
-} from './github/publish.js'
+import { buildReview, postedFingerprints, postReview } from './github/publish.js'
 import {
   changedSince,
   listFiles,
@@ -23,7 +16,9 @@ import {
   type PullRequest,
   type RepoRef
 } from './github/pull.js'
+import { renderSummary } from './github/render.js'
 import { sanitizeMarkdown } from './github/sanitize.js'
+import { findSummaryComment, upsertSummary } from './github/summary.js'
 import { parsePatch, type FileDiff, type PrFile } from './review/diff.js'
 import { pack, renderItem, requestBudget, type PackResult } from './review/pack.js'
 import { promptOverhead, type PromptInputs } from './review/prompts.js'
@@ -161,7 +156,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<PipelineR
       // What was (or in dry-run would be) posted: the same sanitized text, for outputs and logs.
       summary = {
         markdown: sanitizeMarkdown(markdown),
-        ...(posted?.url ? { commentUrl: posted.url } : {})
+        ...(posted.url ? { commentUrl: posted.url } : {})
       }
     })
   }

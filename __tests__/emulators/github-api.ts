@@ -152,6 +152,16 @@ export class GithubApiEmulator {
     }
   }
 
+  /**
+   * A fresh default repository and empty records, for a suite that shares one world (an
+   * in-process octokit keeps the API URL it was imported with).
+   */
+  reset(): void {
+    this.state = defaultRepoState()
+    this.requests.length = 0
+    this.mutations.length = 0
+  }
+
   /** The pull request in the state, for tests to edit (files, draft, fork, SHAs). */
   pullRequest(number: number): PullState {
     const pull = this.state.pulls.get(number)
@@ -581,11 +591,10 @@ export class GithubApiEmulator {
       this.state.refuseReviews -= 1
       throw lineNotResolved()
     }
-    const reviewId = nextId(this.state)
     // Every comment is checked before anything is stored: one bad line fails the review.
-    const drafts = this.reviewComments(pull, request.comments, reviewId, commitId)
+    const drafts = this.reviewComments(pull, request.comments, commitId)
     const review = {
-      id: reviewId,
+      id: nextId(this.state),
       pullNumber: pull.number,
       user: TOKEN_IDENTITY,
       body,
@@ -594,16 +603,17 @@ export class GithubApiEmulator {
       submittedAt: timestamp()
     }
     this.state.reviews.push(review)
-    for (const draft of drafts) this.state.reviewComments.push({ ...draft, id: nextId(this.state) })
+    for (const draft of drafts) {
+      this.state.reviewComments.push({ ...draft, reviewId: review.id, id: nextId(this.state) })
+    }
     sendJson(ctx.res, 200, reviewJson(this.apiUrl, this.state, review))
   }
 
   private reviewComments(
     pull: PullState,
     comments: unknown,
-    reviewId: number,
     commitId: string
-  ): Omit<ReviewCommentState, 'id'>[] {
+  ): Omit<ReviewCommentState, 'id' | 'reviewId'>[] {
     if (comments === undefined) return []
     if (!Array.isArray(comments)) throw lineNotResolved()
     const diffs = new Map<string, FileDiff>()
@@ -639,7 +649,6 @@ export class GithubApiEmulator {
       }
       const ranged = startLine !== undefined && startLine !== null
       return {
-        reviewId,
         pullNumber: pull.number,
         user: TOKEN_IDENTITY,
         path: diff.path,

@@ -1,5 +1,6 @@
 /**
- * A throwaway CA and a `localhost` leaf certificate, made once per process. The CA PEM is
+ * A throwaway CA and a `localhost` leaf certificate, made once per module instance (jest gives
+ * each test file its own). The CA PEM is
  * written to a file because the action (a child process) can only be told to trust it
  * through NODE_EXTRA_CA_CERTS, which Node reads at start-up.
  */
@@ -54,7 +55,10 @@ function generate(): TestTls {
   ca.publicKey = caKeys.publicKey
   ca.serialNumber = serial()
   validity(ca)
-  const caName = [{ name: 'commonName', value: 'keyless-pr-review test CA' }]
+  // A distinct name per CA: one jest worker runs several test files, each with its own CA in
+  // the same process-wide trust store, and OpenSSL picks an issuer by name before checking
+  // the signature.
+  const caName = [{ name: 'commonName', value: `keyless-pr-review test CA ${ca.serialNumber}` }]
   ca.setSubject(caName)
   ca.setIssuer(caName)
   ca.setExtensions([

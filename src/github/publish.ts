@@ -1,25 +1,15 @@
 /**
  * Publishing one review per run whose inline comments sit only on lines the diff contains.
  * Findings already posted are recognised by their fingerprint and not repeated. The sticky
- * summary comment lives in summary.ts and is re-exported here.
+ * summary comment lives in summary.ts.
  */
 import * as core from '@actions/core'
 import { anchor, type Anchor, type FileDiff, type Side } from '../review/diff.js'
 import type { GitHubClient } from './client.js'
 import { findingMarker, fingerprint, parseFindingMarker } from './markers.js'
 import { errorText, httpStatus, permissionError, type PullRequest, type RepoRef } from './pull.js'
-import {
-  headline,
-  renderFindingComment,
-  renderReviewBody,
-  SEVERITIES,
-  type Finding
-} from './render.js'
-
-export type { Finding, Severity, SummaryInput } from './render.js'
-export { renderSummary } from './render.js'
-export { findSummaryComment, upsertSummary } from './summary.js'
-export type { SummaryComment, SummaryResult } from './summary.js'
+import { SEVERITIES, type Finding } from '../review/schema.js'
+import { headline, renderFindingComment, renderReviewBody } from './render.js'
 
 /**
  * Most inline comments one review posts. GitHub accepts far more, but a flood buries the
@@ -215,13 +205,14 @@ export async function postReview(
     comments: review.comments
   }
   const n = request.comments.length
+  const inline = `${n} inline comment${n === 1 ? '' : 's'}`
   if (dryRun) {
-    core.info(`Dry run: would post a review with ${n} inline comments.`)
+    core.info(`Dry run: would post a review with ${inline}.`)
     return { id: undefined, comments: n, dryRun: true, fallback: false, request }
   }
   try {
     const id = await createReview(gh, repo, pr.number, request)
-    core.info(`Posted review ${id} with ${n} inline comments.`)
+    core.info(`Posted review ${id} with ${inline}.`)
     return { id, comments: n, dryRun: false, fallback: false, request }
   } catch (error) {
     if (httpStatus(error) !== 422 || n === 0) {

@@ -4,26 +4,9 @@
  * within GitHub's 65,536-character body limit by dropping whole rows or items, never by
  * cutting through a table or a list.
  */
-import type { Side } from '../review/diff.js'
+import type { Finding, Severity } from '../review/schema.js'
 import { appendMarker, reviewMarker } from './markers.js'
 import { sanitizeInline, sanitizeMarkdown, suggestionBlock } from './sanitize.js'
-
-export type Severity = 'critical' | 'major' | 'minor' | 'nit'
-
-/** A review finding as the model reports it (validated against the response schema). */
-export interface Finding {
-  path: string
-  line: number
-  startLine?: number
-  side?: Side
-  severity: Severity
-  title?: string
-  body: string
-  /** Replacement for lines startLine..line on the RIGHT side; '' deletes them. */
-  suggestion?: string
-}
-
-export const SEVERITIES: readonly Severity[] = ['critical', 'major', 'minor', 'nit']
 
 const BADGES: Record<Severity, string> = {
   critical: '🔴 Critical',

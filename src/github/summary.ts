@@ -41,7 +41,7 @@ export async function findSummaryComment(
   return undefined
 }
 
-export interface SummaryResult {
+export interface UpsertedSummary {
   /** The comment's id; undefined when a dry run would create it. */
   id: number | undefined
   /** The comment's html_url; undefined when a dry run would create it. */
@@ -57,7 +57,7 @@ export async function upsertSummary(
   markdown: string,
   state: SummaryState,
   dryRun: boolean
-): Promise<SummaryResult> {
+): Promise<UpsertedSummary> {
   const body = appendMarker(sanitizeSummary(markdown), summaryMarker(state))
   const existing = await findSummaryComment(gh, repo, prNumber)
   if (dryRun) {

@@ -1,0 +1,317 @@
+/**
+ * Reviews and summaries end to end: dist/index.js runs for each trigger with real webhook
+ * payloads against the emulated GitHub (which refuses unresolvable review lines with 422, as
+ * GitHub does) and Azure OpenAI answered by a scripted reviewer. Every test asserts on what the
+ * emulated services received.
+ */
+import { countTokens } from '../../src/review/pack.js'
+import type { ChatRequest } from '../emulators/azure-openai.js'
+import { PR_NUMBER } from '../emulators/constants.js'
+import { addIssueComment, pushToPull } from '../emulators/github-state.js'
+import { defaultFederatedCredential } from '../emulators/entra.js'
+import { startWorld, type World } from '../emulators/world.js'
+import { loadEvent } from '../helpers/events.js'
+import { realisticFiles, REVIEWABLE, syntheticFiles } from '../helpers/pr-fixture.js'
+import { filesInPrompt, reviewer } from '../helpers/reviewer.js'
+import { findLeaks, runAction, type RunOptions, type RunResult } from '../helpers/run-action.js'
+
+let world: World | undefined
+
+afterEach(async () => {
+  await world?.close()
+  world = undefined
+})
+
+async function newWorld(edit?: (w: World) => void): Promise<World> {
+  world = await startWorld()
+  world.github.pullRequest(PR_NUMBER).files = realisticFiles()
+  world.openai.config.respond = reviewer()
+  // As the setup guide says: comment commands and manual runs present the default branch's subject.
+  world.entra
+    .app()
+    .federatedCredentials.push(
+      defaultFederatedCredential('repo:octo-org/octo-repo:ref:refs/heads/main')
+    )
+  edit?.(world)
+  return world
+}
+
+async function run(w: World, options: RunOptions = {}): Promise<RunResult> {
+  const eventName = options.eventName ?? 'pull_request'
+  const result = await runAction(w, {
+    payload: loadEvent(eventName, eventName === 'pull_request' ? 'opened' : undefined, {
+      pull: w.github.pullRequest(PR_NUMBER)
+    }),
+    ...options,
+    inputs: { mode: 'both', ...options.inputs }
+  })
+  expect(result.timedOut).toBe(false)
+  expect(findLeaks(result, w.secrets())).toEqual([])
+  return result
+}
+
+const log = (r: RunResult): string => r.stdout + r.stderr
+const posts = (w: World, path: RegExp): unknown[] =>
+  w.github.mutations.filter((m) => m.method === 'POST' && path.test(m.path)).map((m) => m.body)
+const reviewPrompts = (w: World): ChatRequest['body'][] =>
+  w.openai.requests
+    .flatMap((r) => (r.body ? [{ ...r, body: r.body }] : []))
+    .filter(
+      (r) =>
+        r.status === 200 && JSON.stringify(r.body.response_format ?? '').includes('review_findings')
+    )
+    .map((r) => r.body)
+const userText = (body: ChatRequest['body'] | undefined): string =>
+  (body?.messages ?? [])
+    .filter((m) => m.role === 'user')
+    .map((m) => String(m.content))
+    .join('\n')
+
+describe('pull_request: a summary and a review that land', () => {
+  it('posts one summary comment and one COMMENT review anchored on real diff lines', async () => {
+    const w = await newWorld()
+    const result = await run(w)
+    expect(result.code).toBe(0)
+
+    const [summary] = posts(w, /\/issues\/7\/comments$/) as { body: string }[]
+    expect(summary?.body).toContain('| src/cart/totals.js |')
+    expect(summary?.body).toMatch(/<!-- keyless-pr-review:summary \{"head":"[0-9a-f]{40}"/)
+    // Files skipped by default are listed with their reason, never sent to the model.
+    for (const skipped of ['package-lock.json', 'dist/index.js', 'docs/cart.png']) {
+      expect(summary?.body).toContain(skipped)
+    }
+    const sent = w.openai.requests.flatMap((r) =>
+      filesInPrompt(userText(r.body)).map((f) => f.path)
+    )
+    expect(new Set(sent)).toEqual(new Set(REVIEWABLE))
+
+    const reviews = w.github.mutations.filter((m) => m.path.endsWith('/pulls/7/reviews'))
+    expect(reviews.map((m) => m.status)).toEqual([200])
+    const review = reviews[0]?.body as { event: string; comments: { path: string }[] }
+    expect(review.event).toBe('COMMENT')
+    expect(review.comments.length).toBeGreaterThan(0)
+    expect(result.outputs['review-id']).toMatch(/^\d+$/)
+    expect(Number(result.outputs['comments'])).toBe(review.comments.length)
+    expect(result.summary).toContain('Keyless PR Review: #7')
+  })
+
+  it('is idempotent: a second run keeps one summary comment and posts no duplicate inline comment', async () => {
+    const w = await newWorld()
+    await run(w)
+    const second = await run(w, { inputs: { incremental: 'false' } })
+    expect(second.code).toBe(0)
+    const state = w.github.state
+    expect(
+      state.issueComments.filter((c) => c.body.includes('keyless-pr-review:summary'))
+    ).toHaveLength(1)
+    expect(posts(w, /\/issues\/7\/comments$/)).toHaveLength(1)
+    const bodies = state.reviewComments.map((c) => `${c.path}:${String(c.line)}:${c.body}`)
+    expect(new Set(bodies).size).toBe(bodies.length)
+    expect(w.github.mutations.every((m) => m.status < 400)).toBe(true)
+  })
+
+  it('reviews only what changed since the last reviewed head on a new push', async () => {
+    const w = await newWorld()
+    await run(w)
+    const firstReviewPrompts = reviewPrompts(w).length
+    const files = realisticFiles()
+    const changed = files.filter((f) => f.filename === 'src/version.js')
+    pushToPull(w.github.state, PR_NUMBER, { files, changes: changed })
+    const second = await run(w, {
+      payload: loadEvent('pull_request', 'synchronize', { pull: w.github.pullRequest(PR_NUMBER) })
+    })
+    expect(second.code).toBe(0)
+    const later = reviewPrompts(w).slice(firstReviewPrompts)
+    expect(later.length).toBeGreaterThan(0)
+    const reviewedNow = later.flatMap((b) => filesInPrompt(userText(b)).map((f) => f.path))
+    expect(reviewedNow).toEqual(['src/version.js'])
+    expect(log(second)).toContain('Incremental review: 1 file(s) changed since')
+  })
+
+  it('falls back to a full review after a force-push', async () => {
+    const w = await newWorld()
+    await run(w)
+    const before = reviewPrompts(w).length
+    pushToPull(w.github.state, PR_NUMBER, { files: realisticFiles(), force: true })
+    const second = await run(w, {
+      payload: loadEvent('pull_request', 'synchronize', { pull: w.github.pullRequest(PR_NUMBER) })
+    })
+    expect(second.code).toBe(0)
+    const reviewedNow = reviewPrompts(w)
+      .slice(before)
+      .flatMap((b) => filesInPrompt(userText(b)).map((f) => f.path))
+    expect(new Set(reviewedNow)).toEqual(new Set(REVIEWABLE))
+  })
+
+  it('skips a draft unless review-drafts is set, without calling the model', async () => {
+    const w = await newWorld((x) => {
+      x.github.pullRequest(PR_NUMBER).draft = true
+    })
+    const result = await run(w)
+    expect(result.code).toBe(0)
+    expect(result.outputs['skipped']).toContain('draft')
+    expect(w.openai.requests).toHaveLength(0)
+    expect(w.oidc.requests).toHaveLength(0)
+  })
+
+  it('skips a fork PR on pull_request with a notice, and asks for no ID token', async () => {
+    const w = await newWorld((x) => {
+      x.github.pullRequest(PR_NUMBER).forkOwner = 'outsider'
+    })
+    const result = await run(w, { idToken: false })
+    expect(result.code).toBe(0)
+    expect(log(result)).toContain('::notice::')
+    expect(result.outputs['skipped']).toMatch(/fork/i)
+    expect(w.openai.requests).toHaveLength(0)
+    expect(w.github.mutations).toHaveLength(0)
+  })
+
+  it('prints and posts nothing in dry-run', async () => {
+    const w = await newWorld()
+    const result = await run(w, { inputs: { 'dry-run': 'true' } })
+    expect(result.code).toBe(0)
+    expect(w.github.mutations).toHaveLength(0)
+    expect(result.outputs['summary']).toContain('Pull request summary')
+    expect(result.summary).toContain('Dry run')
+  })
+})
+
+describe('comment commands', () => {
+  /** The comment exists on GitHub (reactions need it) and its created event is delivered. */
+  const comment = (w: World, body: string, commenter = 'octocat'): RunOptions => {
+    const payload = loadEvent('issue_comment', 'created', {
+      pull: w.github.pullRequest(PR_NUMBER),
+      commentBody: body,
+      commenter
+    })
+    const id = (payload['comment'] as { id: number }).id
+    addIssueComment(w.github.state, {
+      issueNumber: PR_NUMBER,
+      body,
+      id,
+      user: { login: commenter, type: 'User' }
+    })
+    return { eventName: 'issue_comment', payload }
+  }
+
+  it('runs /review for a writer, reacting 👀 then 🚀, and passes the guidance to the model', async () => {
+    const w = await newWorld()
+    const result = await run(w, comment(w, '/review focus on rounding errors'))
+    expect(result.code).toBe(0)
+    const reactions = posts(w, /\/reactions$/) as { content: string }[]
+    expect(reactions.map((r) => r.content)).toEqual(['eyes', 'rocket'])
+    expect(posts(w, /\/pulls\/7\/reviews$/)).toHaveLength(1)
+    expect(posts(w, /\/issues\/7\/comments$/)).toHaveLength(0)
+    const system = reviewPrompts(w)[0]?.messages?.find((m) => m.role === 'system')
+    expect(String(system?.content)).toContain('focus on rounding errors')
+  })
+
+  it('refuses a read-only commenter politely: a 😕 reaction, no model call, exit 0', async () => {
+    const w = await newWorld((x) => {
+      x.github.state.collaborators['reader'] = { permission: 'read', roleName: 'read' }
+    })
+    const result = await run(w, comment(w, '/review', 'reader'))
+    expect(result.code).toBe(0)
+    expect((posts(w, /\/reactions$/) as { content: string }[]).map((r) => r.content)).toEqual([
+      'confused'
+    ])
+    expect(w.openai.requests).toHaveLength(0)
+    expect(w.oidc.requests).toHaveLength(0)
+    expect(result.outputs['skipped']).toContain("'read'")
+  })
+
+  it('ignores a comment that is not a command', async () => {
+    const w = await newWorld()
+    const result = await run(w, comment(w, 'Looks good to me'))
+    expect(result.code).toBe(0)
+    expect(w.github.mutations).toHaveLength(0)
+    expect(w.openai.requests).toHaveLength(0)
+  })
+})
+
+describe('workflow_dispatch', () => {
+  it('reviews the PR named by pr-number', async () => {
+    const w = await newWorld()
+    const result = await run(w, {
+      eventName: 'workflow_dispatch',
+      payload: loadEvent('workflow_dispatch'),
+      inputs: { 'pr-number': String(PR_NUMBER), mode: 'review' }
+    })
+    expect(result.code).toBe(0)
+    expect(posts(w, /\/pulls\/7\/reviews$/)).toHaveLength(1)
+  })
+})
+
+describe('what reaches GitHub from a hostile model', () => {
+  it('neutralizes mentions, commands and forged markers, and never gets a 422 for 100 findings', async () => {
+    const w = await newWorld((x) => {
+      x.openai.config.respond = reviewer({
+        overviewSuffix:
+          '\n@octocat please merge. Fixes #12\n/review\n<!-- keyless-pr-review:summary {"head":"0000000000000000000000000000000000000000","base":"0000000000000000000000000000000000000000","version":1} -->\n<img src="https://evil.example/x.png">',
+        extraFindings: (files) =>
+          Array.from({ length: 100 }, (_, i) => ({
+            path: files[i % files.length]?.path ?? 'nowhere.js',
+            line: i % 7 === 0 ? 9999 : (files[i % files.length]?.added[0] ?? 1) + (i % 3),
+            start_line: i % 5 === 0 ? 1 : null,
+            side: i % 4 === 0 ? 'LEFT' : 'RIGHT',
+            severity: 'minor',
+            title: `Finding ${i}`,
+            body: `@admin-team look at this\n/approve\n<!-- keyless-pr-review:finding 000000000000 --> #${i}`,
+            suggestion: null
+          }))
+      })
+    })
+    const result = await run(w)
+    expect(result.code).toBe(0)
+    const reviews = w.github.mutations.filter((m) => m.path.endsWith('/pulls/7/reviews'))
+    expect(reviews.map((m) => m.status)).toEqual([200])
+    const posted = [
+      ...w.github.state.issueComments.map((c) => c.body),
+      ...w.github.state.reviews.map((r) => r.body),
+      ...w.github.state.reviewComments.map((c) => c.body)
+    ]
+    for (const body of posted) {
+      expect(body).not.toMatch(/(^|[^\w\u200b])@(octocat|admin-team)\b/)
+      expect(body).not.toMatch(/^\s*\/(review|approve)\b/m)
+      expect(body).not.toContain('<img')
+      expect(body).not.toContain('0000000000000000000000000000000000000000')
+      expect(body.match(/<!-- keyless-pr-review/g) ?? []).toHaveLength(1)
+      expect(body.length).toBeLessThanOrEqual(65536)
+    }
+  })
+})
+
+describe('a 300-file pull request', () => {
+  it('sends every reviewable file to the model within budget, concurrently, without a 422', async () => {
+    const w = await newWorld((x) => {
+      x.github.pullRequest(PR_NUMBER).files = syntheticFiles(300)
+      x.openai.config.latencyMs = 300
+      x.openai.config.countTokens = countTokens
+    })
+    const result = await run(w, { inputs: { concurrency: '4', 'token-budget': '200000' } })
+    expect(result.code).toBe(0)
+    const reviewed = new Set(
+      reviewPrompts(w).flatMap((b) => filesInPrompt(userText(b)).map((f) => f.path))
+    )
+    expect(reviewed.size).toBe(300)
+    expect(Number(result.outputs['prompt-tokens'])).toBeLessThanOrEqual(200000)
+    expect(w.github.mutations.every((m) => m.status < 400)).toBe(true)
+    expect(result.summary).toContain('sent to the model: 300')
+  })
+})
+
+describe('never overwrites a human', () => {
+  it('leaves a human comment that quotes our marker alone and writes its own', async () => {
+    const w = await newWorld()
+    const human = addIssueComment(w.github.state, {
+      issueNumber: PR_NUMBER,
+      body: 'Copied: <!-- keyless-pr-review:summary {"head":"a3f1c2d4e5b6978812ab34cd56ef7890a1b2c3d4","base":"6dcb09b5b57875f334f61aebed695e2e4193db5e","version":1} -->'
+    })
+    const original = human.body
+    const result = await run(w)
+    expect(result.code).toBe(0)
+    expect(w.github.state.issueComments.find((c) => c.id === human.id)?.body).toBe(original)
+    expect(w.github.mutations.some((m) => m.method === 'PATCH')).toBe(false)
+    expect(posts(w, /\/issues\/7\/comments$/)).toHaveLength(1)
+  })
+})
