@@ -332,7 +332,6 @@ describe('summary comment', () => {
       walkthrough: [{ path: 'src/a|b.ts', change: 'Adds | pipes and @hubot' }],
       notReviewed: [{ path: 'dist/index.js', reason: 'generated' }],
       reviewedHead: HEAD_SHA,
-      incrementalFrom: BASE_SHA,
       usage: { requests: 2, promptTokens: 12345, completionTokens: 678 }
     })
     const { body } = await upsertSummary(gh, repo, PR_NUMBER, markdown, state, false)
@@ -343,7 +342,7 @@ describe('summary comment', () => {
     expect(body).toContain('| src/a\\|b.ts | Adds \\| pipes and @\u200Bhubot |')
     expect(body).not.toMatch(/^\/approve/m)
     expect(body).toContain(
-      '_Reviewed up to a3f1c2d (changes since 6dcb09b) · 2 model requests, 12,345 prompt and 678 completion tokens._'
+      '_Reviewed up to a3f1c2d · this summary: 2 model requests, 12,345 prompt and 678 completion tokens._'
     )
   })
 

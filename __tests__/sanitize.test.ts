@@ -458,9 +458,25 @@ describe('sanitizeInline', () => {
   })
 
   it('escapes what would end a table cell or start markup', () => {
-    expect(sanitizeInline('a|b `c` *d* <e> [f] ![g] ~h~ \\')).toBe(
-      'a\\|b \\`c\\` \\*d\\* \\<e\\> \\[f\\] \\!\\[g\\] \\~h\\~ \\\\'
+    expect(sanitizeInline('a|b `c *d* <e> [f] ![g] ~h~ \\')).toBe(
+      'a\\|b \\`c \\*d\\* \\<e\\> \\[f\\] \\!\\[g\\] \\~h\\~ \\\\'
     )
+  })
+
+  it('keeps code spans, where nothing pings, links or renders', () => {
+    expect(sanitizeInline('Reads `PAYMENT_RETRIES` with `Number(x) || 3`')).toBe(
+      'Reads `PAYMENT_RETRIES` with \\`Number(x) \\|\\| 3\\`'
+    )
+    expect(sanitizeInline('`@team` and `#12` stay code')).toBe('`@team` and `#12` stay code')
+    expect(sanitizeInline('`<!-- keyless-pr-review:summary -->`')).toBe(
+      '\\`\\<\\!-- keyless-pr-review:summary --\\>\\`'
+    )
+    expect(sanitizeInline('a ` ` b')).toBe('a \\` \\` b')
+    expect(sanitizeInline('an `unclosed span')).toBe('an \\`unclosed span')
+  })
+
+  it('never keeps a code span that the length limit would cut', () => {
+    expect(sanitizeInline('ab `cdefgh`', 6)).toBe('ab …')
   })
 
   it('neutralizes mentions, references, autolinks and a leading command', () => {

@@ -148,7 +148,7 @@ describe('runReview', () => {
         index: 1,
         files: ['src/a.ts'],
         status: 'ok',
-        reason: '3 invalid item(s) dropped',
+        reason: '3 invalid items dropped',
         requests: 1
       })
     ])
@@ -163,7 +163,7 @@ describe('runReview', () => {
     expect(result.completionTokens).toBe(sent?.completionTokens)
     expect(result.requests).toBe(1)
     expect(log.join('')).toMatch(/review part 1\/1: 1 file, [\d,]+ tokens/)
-    expect(log.join('')).toMatch(/review part 1\/1: done, 2 findings, 3 invalid dropped in/)
+    expect(log.join('')).toMatch(/review part 1\/1: done, 2 findings, 3 invalid items dropped in/)
   })
 
   it('falls back to json_object when the deployment refuses json_schema, for the rest of the run', async () => {

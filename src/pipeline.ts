@@ -27,6 +27,7 @@ import { OutputModes, type PartResult } from './review/run-parts.js'
 import { selectFiles } from './review/select.js'
 import { runSummary } from './review/summarize.js'
 import type { Task } from './trigger.js'
+import { count } from './plural.js'
 
 /** Room for the model's answer: findings JSON or a summary. */
 const MAX_OUTPUT_TOKENS = 4096
@@ -109,7 +110,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<PipelineR
     for (const n of packed.notReviewed) notReviewed.set(n.path, n.reason)
     for (const r of packed.requests) for (const f of r.files) reviewed.add(f.path)
     core.info(
-      `${task}: ${selected.length} of ${files.length} files selected, ${packed.requests.length} request(s), ${packed.promptTokens} prompt tokens planned`
+      `${task}: ${selected.length} of ${files.length} files selected, ${count(packed.requests.length, 'request')}, ${count(packed.promptTokens, 'prompt token')} planned`
     )
     return packed
   }
@@ -221,7 +222,9 @@ async function changedFilesInPr(
   if (!changed) return undefined
   const inPr = new Set(prFiles.map((f) => f.filename))
   const files = changed.filter((f) => inPr.has(f.filename))
-  core.info(`Incremental review: ${files.length} file(s) changed since ${since.slice(0, 7)}.`)
+  core.info(
+    `Incremental review: ${count(files.length, 'file')} changed since ${since.slice(0, 7)}.`
+  )
   return files
 }
 

@@ -1,6 +1,7 @@
 /** The story of a run for people: the job summary table, and the step outputs for workflows. */
 import * as core from '@actions/core'
 import type { PipelineResult } from './pipeline.js'
+import { count } from './plural.js'
 
 export function setOutputs(result: PipelineResult): void {
   core.setOutput('summary', result.summary?.markdown ?? '')
@@ -47,9 +48,9 @@ export async function writeJobSummary(
     result.incrementalFrom
       ? `Incremental review since ${result.incrementalFrom.slice(0, 7)}`
       : 'Full review',
-    `Tokens: ${result.promptTokens} prompt, ${result.completionTokens} completion, in ${result.requests} request(s)`,
+    `Tokens: ${result.promptTokens} prompt, ${result.completionTokens} completion, in ${count(result.requests, 'request')}`,
     result.review
-      ? `Review: ${result.review.findings} finding(s), ${result.review.comments} inline, ${result.review.inBody} in the review body, ${result.review.duplicates} already posted`
+      ? `Review: ${count(result.review.findings, 'finding')}, ${result.review.comments} inline, ${result.review.inBody} in the review body, ${result.review.duplicates} already posted`
       : 'Review: not requested',
     `Elapsed: ${(elapsedMs / 1000).toFixed(1)} s`
   ])

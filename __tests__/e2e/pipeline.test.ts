@@ -125,7 +125,7 @@ describe('pull_request: a summary and a review that land', () => {
     expect(later.length).toBeGreaterThan(0)
     const reviewedNow = later.flatMap((b) => filesInPrompt(userText(b)).map((f) => f.path))
     expect(reviewedNow).toEqual(['src/version.js'])
-    expect(log(second)).toContain('Incremental review: 1 file(s) changed since')
+    expect(log(second)).toContain('Incremental review: 1 file changed since')
   })
 
   it('falls back to a full review after a force-push', async () => {

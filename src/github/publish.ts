@@ -6,6 +6,7 @@
 import * as core from '@actions/core'
 import { anchor, type Anchor, type FileDiff, type Side } from '../review/diff.js'
 import type { GitHubClient } from './client.js'
+import { count } from '../plural.js'
 import { findingMarker, fingerprint, parseFindingMarker } from './markers.js'
 import { errorText, httpStatus, permissionError, type PullRequest, type RepoRef } from './pull.js'
 import { SEVERITIES, type Finding } from '../review/schema.js'
@@ -131,9 +132,10 @@ function reviewBody(r: ReviewParts, allInBody: boolean): string {
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`)
   const inline = allInBody ? 0 : r.inline.length
-  let tally = `**Keyless PR Review** · ${all.length} ${all.length === 1 ? 'finding' : 'findings'}`
+  const below = all.length - inline
+  let tally = `**Keyless PR Review** · ${count(all.length, 'finding')}`
   if (counts.length > 0) tally += ` (${counts.join(', ')})`
-  tally += `: ${inline} inline, ${all.length - inline} below.`
+  tally += below === 0 ? ', all inline.' : `: ${inline} inline, ${below} below.`
   if (r.duplicates > 0) tally += ` ${r.duplicates} already posted, not repeated.`
   const sections = allInBody
     ? [{ title: 'Findings', findings: [...r.inline, ...r.overflow].sort(byPosition) }]

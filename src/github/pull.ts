@@ -6,6 +6,7 @@ import * as core from '@actions/core'
 import { ActionError } from '../errors.js'
 import type { FileStatus, PrFile } from '../review/diff.js'
 import type { GitHubClient } from './client.js'
+import { count } from '../plural.js'
 
 export interface RepoRef {
   owner: string
@@ -117,7 +118,7 @@ export async function listFiles(
     if (files.length >= MAX_FILES) break
   }
   files.splice(MAX_FILES)
-  core.info(`Pull request #${pr.number}: ${files.length} changed files listed.`)
+  core.info(`Pull request #${pr.number}: ${count(files.length, 'changed file')} listed.`)
   if (pr.changedFiles > files.length) {
     core.warning(
       `Pull request #${pr.number} changes ${pr.changedFiles} files; GitHub lists only the first ${MAX_FILES}, so the rest are not reviewed.`
@@ -170,7 +171,7 @@ export async function changedSince(
     core.info(`The compare lists ${files.length} files, maybe not all; reviewing everything.`)
     return undefined
   }
-  core.info(`${files.length} files changed since ${short(fromSha)} (${data.status}).`)
+  core.info(`${count(files.length, 'file')} changed since ${short(fromSha)} (${data.status}).`)
   return files
 }
 

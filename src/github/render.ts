@@ -34,8 +34,6 @@ export interface SummaryInput {
   walkthrough: { path: string; change: string }[]
   notReviewed: { path: string; reason: string }[]
   reviewedHead: string
-  /** Set for an incremental run: the previously reviewed head. */
-  incrementalFrom?: string
   usage?: { requests: number; promptTokens: number; completionTokens: number }
 }
 
@@ -86,11 +84,10 @@ export function renderSummary(input: SummaryInput): string {
 
 function footer(input: SummaryInput): string {
   let text = `Reviewed up to ${shortSha(input.reviewedHead)}`
-  if (input.incrementalFrom) text += ` (changes since ${shortSha(input.incrementalFrom)})`
   const u = input.usage
   if (u) {
     const n = (x: number): string => x.toLocaleString('en-US')
-    text += ` · ${n(u.requests)} model ${u.requests === 1 ? 'request' : 'requests'}, ${n(u.promptTokens)} prompt and ${n(u.completionTokens)} completion tokens`
+    text += ` · this summary: ${n(u.requests)} model ${u.requests === 1 ? 'request' : 'requests'}, ${n(u.promptTokens)} prompt and ${n(u.completionTokens)} completion tokens`
   }
   return `_${text}._`
 }

@@ -530,7 +530,8 @@ function cutAt(text: string, budget: number): string {
 /**
  * A short single-line field the model echoes (a file path, a title), for prose or a table
  * cell, not for inside a code span. Whitespace collapses to one line, markdown punctuation is
- * backslash-escaped (`|` cannot end a cell, `<` cannot open a tag), mentions and references
+ * backslash-escaped (`|` cannot end a cell, `<` cannot open a tag) except in harmless code
+ * spans, mentions and references
  * are neutralized, URLs do not autolink, and the result is at most `maxLength` long.
  */
 export function sanitizeInline(text: string, maxLength = DEFAULT_INLINE_LENGTH): string {
@@ -540,7 +541,9 @@ export function sanitizeInline(text: string, maxLength = DEFAULT_INLINE_LENGTH):
     const chars = Array.from(clean(text).replace(/\s+/g, ' ').trim())
     let out = ''
     for (let i = 0; i < chars.length; i++) {
-      const piece = inlinePiece(chars, i)
+      const span = codeSpan(chars, i)
+      const piece = span ?? inlinePiece(chars, i)
+      if (span !== undefined) i += Array.from(span).length - 1
       if (out.length + piece.length > limit - (i < chars.length - 1 ? 1 : 0)) return `${out}…`
       out += piece
     }
@@ -548,6 +551,18 @@ export function sanitizeInline(text: string, maxLength = DEFAULT_INLINE_LENGTH):
   } catch {
     return ''
   }
+}
+
+/**
+ * A code span starting at `i`, kept as it is: nothing inside one pings, links or renders. Only
+ * contents that cannot end a table cell (`|`), hold a forged marker (`<`) or escape the span.
+ */
+function codeSpan(chars: string[], i: number): string | undefined {
+  if (chars[i] !== '`') return undefined
+  const end = chars.indexOf('`', i + 1)
+  if (end === -1) return undefined
+  const span = chars.slice(i, end + 1).join('')
+  return /^`[^`|<>\\]*[^`|<>\\ ][^`|<>\\]*`$/.test(span) ? span : undefined
 }
 
 function inlinePiece(chars: string[], i: number): string {

@@ -18,6 +18,7 @@ import {
   type PartsOutcome
 } from './run-parts.js'
 import { FINDINGS_FORMAT, parseFindings, SEVERITIES, type Finding } from './schema.js'
+import { count } from '../plural.js'
 
 export interface TaskContext extends PromptInputs {
   deployment: string
@@ -67,7 +68,7 @@ export async function runReview(
         return {
           value: capped,
           dropped: lost,
-          describe: `${n} finding${n === 1 ? '' : 's'}`
+          describe: count(n, 'finding')
         }
       }
     })

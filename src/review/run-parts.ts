@@ -14,6 +14,7 @@ import { AuthError, causeChain } from '../errors.js'
 import { pack, type PackResult, type Request } from './pack.js'
 import type { OutputMode } from './prompts.js'
 import { InvalidAnswerError } from './schema.js'
+import { count } from '../plural.js'
 
 export const TEMPERATURE = 0.2
 
@@ -163,7 +164,7 @@ async function runRequest<T>(
 
   const smaller = halve(request)
   core.info(
-    `${job.task} part ${index}/${total}: too long for the model; re-packed into ${smaller.requests.length} smaller request(s).`
+    `${job.task} part ${index}/${total}: too long for the model; re-packed into ${count(smaller.requests.length, 'smaller request')}.`
   )
   // Sequential within this slot: queueing them behind the limiter that holds it could deadlock.
   const out: Settled<T>[] = []
@@ -222,7 +223,7 @@ async function attempt<T>(
   const started = Date.now()
   const files = request.files.length
   core.info(
-    `${job.task} part ${label}: ${files} file${files === 1 ? '' : 's'}, ${request.tokens.toLocaleString('en-US')} tokens …`
+    `${job.task} part ${label}: ${count(files, 'file')}, ${count(request.tokens, 'token')} …`
   )
   const out: Attempt<T> = { promptTokens: 0, completionTokens: 0, requests: 0, durationMs: 0 }
   const user = job.user(request)
@@ -270,7 +271,8 @@ async function attempt<T>(
 function outcomeText(a: Attempt<unknown>): string {
   if (a.error !== undefined) return `failed (${reasonOf(a.error)})`
   if (a.result?.finishReason === 'content_filter') return 'filtered by the content filter'
-  const dropped = a.parsed && a.parsed.dropped > 0 ? `, ${a.parsed.dropped} invalid dropped` : ''
+  const dropped =
+    a.parsed && a.parsed.dropped > 0 ? `, ${count(a.parsed.dropped, 'invalid item')} dropped` : ''
   const cut = a.result?.finishReason === 'length' ? ' (answer cut at the output limit)' : ''
   return `done, ${a.parsed?.describe ?? 'no answer'}${dropped}${cut}`
 }
@@ -300,7 +302,7 @@ function finish<T>(a: Attempt<T>, request: Request, index: number, piece?: numbe
     part.status = 'partial'
     part.reason = `the answer was cut at the output limit (${a.completionTokens} tokens); kept what was complete`
   } else if (a.parsed && a.parsed.dropped > 0) {
-    part.reason = `${a.parsed.dropped} invalid item(s) dropped`
+    part.reason = `${count(a.parsed.dropped, 'invalid item')} dropped`
   }
   return a.parsed ? { part, value: a.parsed.value } : { part }
 }

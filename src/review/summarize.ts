@@ -30,6 +30,7 @@ import {
   type FileChange,
   type SummaryPart
 } from './schema.js'
+import { count } from '../plural.js'
 
 export interface SummaryResult {
   /** Empty when no part could be summarized. */
@@ -70,7 +71,7 @@ export async function runSummary(
         return {
           value: { ...part, files },
           dropped: part.files.length - files.length,
-          describe: `overview and ${files.length} file${files.length === 1 ? '' : 's'}`
+          describe: `overview and ${count(files.length, 'file')}`
         }
       }
     })

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Renders the pull request page `npm run demo` wrote (.tmp/demo/pull-request.html) to the
+# pictures in docs/images. Needs Debian's chromium and imagemagick (and fonts-noto-color-emoji
+# for the severity badges): apt-get install chromium imagemagick fonts-noto-color-emoji
+set -euo pipefail
+cd "$(dirname "$0")/.."
+page=.tmp/demo/pull-request.html
+[ -f "$page" ] || { echo "No $page: run 'npm run demo' first." >&2; exit 1; }
+for tool in chromium convert; do
+  command -v "$tool" >/dev/null || { echo "$tool is not installed (see the comment at the top of $0)." >&2; exit 1; }
+done
+mkdir -p docs/images
+# The page shows only the summary comment for #comment, only the review for #review.
+for part in comment review; do
+  out="docs/images/$part.png"
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$(mktemp -d)" --hide-scrollbars --force-device-scale-factor=1 \
+    --window-size=950,4000 --screenshot="$out" "file://$PWD/$page#$part" 2>/dev/null
+  convert "$out" -trim +repage -bordercolor '#f6f8fa' -border 12 "$out"
+  identify "$out"
+done
