@@ -54,7 +54,12 @@ export async function writeJobSummary(
       : 'Review: not requested',
     `Elapsed: ${(elapsedMs / 1000).toFixed(1)} s`
   ])
-  if (result.summary?.commentUrl) s.addLink('Summary comment', result.summary.commentUrl)
+  const links: [string, string][] = []
+  if (result.summary?.commentUrl) links.push(['Summary comment', result.summary.commentUrl])
+  if (result.review?.id) {
+    links.push(['Review', `${pr.htmlUrl}#pullrequestreview-${String(result.review.id)}`])
+  }
+  for (const [text, href] of links) s.addLink(text, href).addBreak()
   if (dryRun && result.summary)
     s.addDetails('Summary that would be posted', `\n\n${result.summary.markdown}\n\n`)
   await s.write()

@@ -93,6 +93,10 @@ describe('pull_request: a summary and a review that land', () => {
     expect(result.outputs['review-id']).toMatch(/^\d+$/)
     expect(Number(result.outputs['comments'])).toBe(review.comments.length)
     expect(result.summary).toContain('Keyless PR Review: #7')
+    expect(result.summary).toContain(
+      `/pull/7#pullrequestreview-${String(result.outputs['review-id'])}">Review</a>`
+    )
+    expect(result.summary).toMatch(/#issuecomment-\d+">Summary comment<\/a>/)
   })
 
   it('is idempotent: a second run keeps one summary comment and posts no duplicate inline comment', async () => {
