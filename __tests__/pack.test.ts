@@ -2,14 +2,16 @@ import { parsePatch, renderForPrompt, type FileDiff } from '../src/review/diff.j
 import {
   MAX_REQUEST_TOKENS,
   contextWindowFor,
-  countTokens,
-  fitsIn,
   pack,
   renderItem,
   repack,
   requestBudget,
   type PackResult
 } from '../src/review/pack.js'
+import { countTokens, fitsIn, loadTokenizer } from '../src/review/tokens.js'
+
+// The tokenizer loads on demand, as in the action.
+beforeAll(loadTokenizer)
 
 /** A modified file with `hunks` hunks of `size` changed lines each, 100 lines apart. */
 function synthetic(path: string, hunks: number, size: number): FileDiff {
@@ -80,14 +82,14 @@ describe('contextWindowFor and requestBudget', () => {
     expect(contextWindowFor(model)).toBe(window)
   })
 
-  it('caps a request at 60k tokens however large the window', () => {
-    expect(MAX_REQUEST_TOKENS).toBe(60_000)
-    expect(requestBudget('gpt-4.1', 16_000)).toBe(60_000)
-    expect(requestBudget('gpt-4o', 4_096)).toBe(60_000)
+  it('caps a request at 16k tokens however large the window', () => {
+    expect(requestBudget('gpt-4.1', 16_000)).toBe(16_000)
+    expect(requestBudget('gpt-4o', 4_096)).toBe(16_000)
+    expect(requestBudget('gpt-4o', 4_096)).toBe(MAX_REQUEST_TOKENS)
   })
 
   it('leaves room for the output and a 5 % margin in a small window', () => {
-    expect(requestBudget('gpt-4o', 100_000)).toBe(128_000 - 100_000 - 6_400)
+    expect(requestBudget('gpt-4o', 110_000)).toBe(128_000 - 110_000 - 6_400)
     expect(requestBudget('gpt-4o', 200_000)).toBe(0)
   })
 })

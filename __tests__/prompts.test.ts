@@ -1,5 +1,5 @@
 import { CITATION_GUIDE } from '../src/review/diff.js'
-import { countTokens } from '../src/review/pack.js'
+import { countTokens, loadTokenizer } from '../src/review/tokens.js'
 import {
   compositionPrompt,
   neutralize,
@@ -17,6 +17,9 @@ import {
   parseSummary,
   SUMMARY_FORMAT
 } from '../src/review/schema.js'
+
+// The tokenizer loads on demand, as in the action.
+beforeAll(loadTokenizer)
 
 const inputs = (overrides: Partial<PromptInputs> = {}): PromptInputs => ({
   language: 'English',

@@ -8,6 +8,7 @@ import { ModelClient } from '../src/azure/openai.js'
 import { AuthError } from '../src/errors.js'
 import { parsePatch } from '../src/review/diff.js'
 import { pack, renderItem, type PackResult } from '../src/review/pack.js'
+import { loadTokenizer } from '../src/review/tokens.js'
 import { promptOverhead, type PromptInputs } from '../src/review/prompts.js'
 import { runReview, type ReviewResult, type TaskContext } from '../src/review/review.js'
 import { OutputModes, TaskAbortedError } from '../src/review/run-parts.js'
@@ -22,6 +23,9 @@ import {
 } from './emulators/constants.js'
 import { startWorld, type World } from './emulators/world.js'
 import { trustTestCa } from './helpers/trust.js'
+
+// The tokenizer loads on demand, as in the action.
+beforeAll(loadTokenizer)
 
 let world: World
 let model: ModelClient

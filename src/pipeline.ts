@@ -28,6 +28,7 @@ import { selectFiles } from './review/select.js'
 import { runSummary } from './review/summarize.js'
 import type { Task } from './trigger.js'
 import { count } from './plural.js'
+import { loadTokenizer } from './review/tokens.js'
 
 /** Room for the model's answer: findings JSON or a summary. */
 const MAX_OUTPUT_TOKENS = 4096
@@ -73,6 +74,8 @@ export interface PipelineInput {
 
 export async function reviewPullRequest(input: PipelineInput): Promise<PipelineResult> {
   const { config, repo, github } = input
+  // The tokenizer's tables load while the pull request is read; planning awaits them.
+  const tokenizer = loadTokenizer()
   const pr = await group('Reading the pull request', () =>
     readPullRequest(github, repo, input.prNumber)
   )
@@ -81,6 +84,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<PipelineR
   const since = incrementalBase(config, previous?.state.head, pr.headSha)
   const reviewFiles = since ? await changedFilesInPr(github, repo, since, pr, allFiles) : undefined
   const repoGuidance = await readBaseFile(github, repo, REPO_GUIDANCE_PATH, pr.baseRef)
+  await tokenizer
 
   const prompt: PromptInputs = {
     language: config.language,

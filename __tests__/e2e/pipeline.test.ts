@@ -4,7 +4,7 @@
  * GitHub does) and Azure OpenAI answered by a scripted reviewer. Every test asserts on what the
  * emulated services received.
  */
-import { countTokens } from '../../src/review/pack.js'
+import { countTokens, loadTokenizer } from '../../src/review/tokens.js'
 import type { ChatRequest } from '../emulators/azure-openai.js'
 import { PR_NUMBER } from '../emulators/constants.js'
 import { addIssueComment, pushToPull } from '../emulators/github-state.js'
@@ -14,6 +14,9 @@ import { loadEvent } from '../helpers/events.js'
 import { realisticFiles, REVIEWABLE, syntheticFiles } from '../helpers/pr-fixture.js'
 import { filesInPrompt, reviewer } from '../helpers/reviewer.js'
 import { findLeaks, runAction, type RunOptions, type RunResult } from '../helpers/run-action.js'
+
+// The tokenizer loads on demand, as in the action.
+beforeAll(loadTokenizer)
 
 let world: World | undefined
 
@@ -298,6 +301,10 @@ describe('a 300-file pull request', () => {
       reviewPrompts(w).flatMap((b) => filesInPrompt(userText(b)).map((f) => f.path))
     )
     expect(reviewed.size).toBe(300)
+    // Several requests per task, run side by side but never more than `concurrency` at once.
+    expect(reviewPrompts(w).length).toBeGreaterThan(1)
+    expect(w.openai.maxInFlight).toBeGreaterThan(1)
+    expect(w.openai.maxInFlight).toBeLessThanOrEqual(4)
     expect(Number(result.outputs['prompt-tokens'])).toBeLessThanOrEqual(200000)
     expect(w.github.mutations.every((m) => m.status < 400)).toBe(true)
     expect(result.summary).toContain('sent to the model: 300')

@@ -209,6 +209,9 @@ export class AzureOpenAIEmulator {
   completions = 0
   promptTokens = 0
   completionTokens = 0
+  /** Most model requests being worked on at the same moment (during the latency). */
+  maxInFlight = 0
+  private inFlight = 0
   private served = 0
 
   constructor(readonly entraKey: SigningKey) {}
@@ -324,7 +327,13 @@ export class AzureOpenAIEmulator {
     const fault = config.faults.shift()
     const latency =
       typeof config.latencyMs === 'function' ? config.latencyMs(request) : config.latencyMs
-    if (latency > 0) await sleep(latency)
+    this.inFlight += 1
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
+    try {
+      if (latency > 0) await sleep(latency)
+    } finally {
+      this.inFlight -= 1
+    }
     const window = spec.contextWindow ?? 128000
     const requested = body.max_completion_tokens ?? body.max_tokens ?? 0
     if (fault?.kind === 'context-length') {

@@ -1,23 +1,9 @@
 /**
- * Token counting with the model's own tokenizer, and packing of rendered files into requests
- * that respect a per-request budget and the run's `token-budget`. Pure functions of data.
+ * Packing of rendered files into requests that respect a per-request budget and the run's
+ * `token-budget`. Pure functions of data (tokens counted with tokens.ts).
  */
-import { countTokens as countO200k, isWithinTokenLimit } from 'gpt-tokenizer/encoding/o200k_base'
 import { renderForPrompt, type FileDiff, type Hunk } from './diff.js'
-
-// Diffs may contain `<|endoftext|>` and friends (tokenizer code, docs); the API reads them as
-// plain text, and the tokenizer must too instead of throwing.
-const PLAIN = { disallowedSpecial: new Set<string>() }
-
-/** Tokens of `text` in o200k_base, the encoding of gpt-4o, gpt-4.1, the o-series and gpt-5. */
-export function countTokens(text: string): number {
-  return countO200k(text, PLAIN)
-}
-
-/** Whether `text` fits in `limit` tokens; stops encoding as soon as it does not. */
-export function fitsIn(text: string, limit: number): boolean {
-  return isWithinTokenLimit(text, limit, PLAIN) !== false
-}
+import { countTokens, fitsIn } from './tokens.js'
 
 // Most specific first. Matched anywhere in the name, since Azure deployment names often
 // decorate the model's (`prod-gpt-4o-mini`). Published context windows, in tokens.
@@ -31,11 +17,13 @@ const CONTEXT_WINDOWS: [RegExp, number][] = [
 const DEFAULT_CONTEXT_WINDOW = 128_000
 
 /**
- * One request's prompt stays under this however large the window: latency and cost grow with
- * the prompt, attention to detail drops in very long ones, and Azure's tokens-per-minute quotas
- * (often 30k–150k on standard deployments) refuse outsized requests.
+ * One request's prompt stays under this however large the window. The answer (at most 4,096
+ * tokens) must cover everything the request shows: a walkthrough row per file, the findings
+ * of every file. Attention to detail also drops in very long prompts, smaller requests run in
+ * parallel, and Azure's tokens-per-minute quotas (often 30k–150k) refuse outsized ones. The
+ * price is the prompt's fixed part repeated per request: a few percent at this size.
  */
-export const MAX_REQUEST_TOKENS = 60_000
+export const MAX_REQUEST_TOKENS = 16_000
 /** Headroom for chat framing, the schema of structured output and tokenizer drift. */
 const SAFETY_MARGIN = 0.05
 
@@ -44,7 +32,7 @@ export function contextWindowFor(modelName: string): number {
   return CONTEXT_WINDOWS.find(([pattern]) => pattern.test(name))?.[1] ?? DEFAULT_CONTEXT_WINDOW
 }
 
-/** Prompt tokens one request may carry: window − output reserve − 5 %, capped at 60k. */
+/** Prompt tokens one request may carry: window − output reserve − 5 %, capped at 16k. */
 export function requestBudget(modelName: string, maxOutputTokens: number): number {
   const window = contextWindowFor(modelName)
   const room = window - maxOutputTokens - Math.ceil(window * SAFETY_MARGIN)

@@ -5,7 +5,7 @@
  * the user message inside fences it cannot close. Pure functions of data.
  */
 import { CITATION_GUIDE } from './diff.js'
-import { countTokens } from './pack.js'
+import { countTokens } from './tokens.js'
 import { FINDINGS_FORMAT, SUMMARY_FORMAT, OVERVIEW_FORMAT } from './schema.js'
 import type { ResponseFormatJSONSchema } from 'openai/resources'
 

@@ -5,7 +5,8 @@
  */
 import * as core from '@actions/core'
 import type { ModelClient } from '../azure/openai.js'
-import { countTokens, type PackResult, type Request } from './pack.js'
+import type { PackResult, Request } from './pack.js'
+import { countTokens } from './tokens.js'
 import {
   compositionPrompt,
   compositionSystemPrompt,
