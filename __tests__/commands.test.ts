@@ -4,8 +4,8 @@ import type { GitHubClient } from '../src/github/client.js'
 import { hasPermission, react } from '../src/github/commands.js'
 import { OWNER, PR_NUMBER, REPO } from './emulators/constants.js'
 import { addIssueComment } from './emulators/github-state.js'
-import { startWorld, type World } from './emulators/world.js'
-import { trustTestCa } from './helpers/trust.js'
+import type { World } from './emulators/world.js'
+import { startInProcessWorld } from './helpers/in-process.js'
 
 const REPO_REF = { owner: OWNER, repo: REPO }
 const COMMENT_ID = 1_234_567
@@ -16,17 +16,12 @@ let createClient: (token: string) => GitHubClient
 const savedApiUrl = process.env['GITHUB_API_URL']
 
 beforeAll(async () => {
-  trustTestCa()
-  world = await startWorld({
+  ;({ world, gh, createClient } = await startInProcessWorld({
     github: (state) => {
       state.collaborators['custom-carla'] = { permission: 'write', roleName: 'release-manager' }
       addIssueComment(state, { issueNumber: PR_NUMBER, body: '/review', id: COMMENT_ID })
     }
-  })
-  // @actions/github reads GITHUB_API_URL when it is first imported, so import it only now.
-  process.env['GITHUB_API_URL'] = world.urls.githubApiUrl
-  ;({ createGitHubClient: createClient } = await import('../src/github/client.js'))
-  gh = createClient(world.githubToken)
+  }))
 })
 
 afterAll(async () => {

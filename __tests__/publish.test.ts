@@ -19,8 +19,8 @@ import { readPullRequest, type PullRequest } from '../src/github/pull.js'
 import { parsePatch, type FileDiff } from '../src/review/diff.js'
 import { BASE_SHA, HEAD_SHA, OWNER, PR_NUMBER, REPO } from './emulators/constants.js'
 import { addIssueComment, TOKEN_IDENTITY } from './emulators/github-state.js'
-import { startWorld, type World } from './emulators/world.js'
-import { trustTestCa } from './helpers/trust.js'
+import type { World } from './emulators/world.js'
+import { startInProcessWorld } from './helpers/in-process.js'
 
 const repo = { owner: OWNER, repo: REPO }
 const CART = readFileSync(new URL('./fixtures/patches/multi-hunk.patch', import.meta.url), 'utf8')
@@ -28,13 +28,8 @@ const ZWSP = '\u200B'
 let world: World
 let gh: GitHubClient
 
-// @actions/github reads GITHUB_API_URL once, when first imported: one world for the suite.
 beforeAll(async () => {
-  trustTestCa()
-  world = await startWorld()
-  process.env.GITHUB_API_URL = world.urls.githubApiUrl
-  const { createGitHubClient } = await import('../src/github/client.js')
-  gh = createGitHubClient(world.githubToken)
+  ;({ world, gh } = await startInProcessWorld())
 })
 
 beforeEach(() => {

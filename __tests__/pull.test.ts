@@ -21,21 +21,16 @@ import {
   REPO
 } from './emulators/constants.js'
 import { addCommit, pushToPull, type PullFileState } from './emulators/github-state.js'
-import { startWorld, type World } from './emulators/world.js'
-import { trustTestCa } from './helpers/trust.js'
+import type { World } from './emulators/world.js'
+import { startInProcessWorld } from './helpers/in-process.js'
 
 const repo = { owner: OWNER, repo: REPO }
 let world: World
 let gh: GitHubClient
 
-// @actions/github reads GITHUB_API_URL once, when first imported: one world for the suite,
-// the client imported after the variable is set, and the repository reset before each test.
+// One world for the suite (see startInProcessWorld), its repository reset before each test.
 beforeAll(async () => {
-  trustTestCa()
-  world = await startWorld()
-  process.env.GITHUB_API_URL = world.urls.githubApiUrl
-  const { createGitHubClient } = await import('../src/github/client.js')
-  gh = createGitHubClient(world.githubToken)
+  ;({ world, gh } = await startInProcessWorld())
 })
 
 beforeEach(() => {
