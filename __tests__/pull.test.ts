@@ -2,6 +2,7 @@
  * Reading a pull request against the GitHub emulator: metadata, paginated files, the
  * incremental compare (and when it must not be trusted), and instructions from the base branch.
  */
+import { jest } from '@jest/globals'
 import type { GitHubClient } from '../src/github/client.js'
 import {
   changedSince,
@@ -80,6 +81,28 @@ describe('readPullRequest', () => {
     const error = await readPullRequest(gh, repo, 999).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ActionError)
     expect((error as ActionError).describe()).toMatch(/#999 .*HTTP 404[\s\S]*pull-requests: read/)
+  })
+
+  it('waits out a secondary rate limit and retries a 502, with a warning', async () => {
+    const lines: string[] = []
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      lines.push(String(chunk))
+      return true
+    })
+    world.github.faults.push('secondary-rate-limit', 'server-error')
+    try {
+      await expect(readPullRequest(gh, repo, PR_NUMBER)).resolves.toMatchObject({
+        number: PR_NUMBER
+      })
+    } finally {
+      spy.mockRestore()
+    }
+    expect(world.github.requests.map((r) => r.status)).toEqual([403, 502, 200])
+    expect(lines.filter((l) => l.startsWith('::warning::'))).toEqual([
+      expect.stringMatching(
+        /secondary rate limit on GET .*\/pulls\/{pull_number}; retrying after 1 s/
+      )
+    ])
   })
 })
 

@@ -65,10 +65,15 @@ export const BODY_LIMIT = 65_536
 const MAX_COMPARE_FILES = 300
 const REVIEW_DOCS = `${DOCS}/pulls/reviews#create-a-review-for-a-pull-request`
 
+/** GitHub's transient refusals: a secondary rate limit (403, retry-after) or a 502. */
+export type GithubFault = 'secondary-rate-limit' | 'server-error'
+
 export class GithubApiEmulator {
   /** The job's GITHUB_TOKEN (`ghs_…`, like an installation token). */
   readonly token = `ghs_${randomBytes(27).toString('base64url').replace(/[-_]/g, 'A')}`
   state: RepoState = defaultRepoState()
+  /** Answers for the next authenticated requests, one each, before any route runs. */
+  readonly faults: GithubFault[] = []
   readonly requests: GithubRequestRecord[] = []
   readonly mutations: GithubMutation[] = []
   readonly router = new Router()
@@ -160,6 +165,7 @@ export class GithubApiEmulator {
     this.state = defaultRepoState()
     this.requests.length = 0
     this.mutations.length = 0
+    this.faults.length = 0
   }
 
   /** The pull request in the state, for tests to edit (files, draft, fork, SHAs). */
@@ -217,6 +223,11 @@ export class GithubApiEmulator {
       sendJson(res, 401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' })
       return
     }
+    const fault = this.faults.shift()
+    if (fault) {
+      this.sendFault(res, fault)
+      return
+    }
     try {
       if (!(await this.router.dispatch(req, res, url))) throw new NotFound()
     } catch (error) {
@@ -232,6 +243,21 @@ export class GithubApiEmulator {
         status: '404'
       })
     }
+  }
+
+  private sendFault(res: ServerResponse, fault: GithubFault): void {
+    if (fault === 'secondary-rate-limit') {
+      res.setHeader('retry-after', '1')
+      sendJson(res, 403, {
+        message:
+          'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url:
+          'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+        status: '403'
+      })
+      return
+    }
+    sendJson(res, 502, { message: 'Server Error' })
   }
 
   private rateHeaders(): Record<string, string> {

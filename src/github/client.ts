@@ -9,33 +9,28 @@ export type GitHubClient = ReturnType<typeof getOctokit>
 /** Rate-limited requests are retried this many times before the run gives up. */
 const RATE_LIMIT_RETRIES = 2
 
+/** A throttling handler: warn, then retry at most RATE_LIMIT_RETRIES times. */
+const retryAfterWarning =
+  (what: string) =>
+  (
+    retryAfter: number,
+    options: { method: string; url: string },
+    _octokit: unknown,
+    retryCount: number
+  ): boolean => {
+    core.warning(
+      `GitHub ${what} on ${options.method} ${options.url}; retrying after ${retryAfter} s.`
+    )
+    return retryCount < RATE_LIMIT_RETRIES
+  }
+
 export function createGitHubClient(token: string): GitHubClient {
   return getOctokit(
     token,
     {
       throttle: {
-        onRateLimit: (
-          retryAfter: number,
-          options: { method: string; url: string },
-          _o: unknown,
-          retryCount: number
-        ) => {
-          core.warning(
-            `GitHub rate limit hit on ${options.method} ${options.url}; retrying after ${retryAfter} s.`
-          )
-          return retryCount < RATE_LIMIT_RETRIES
-        },
-        onSecondaryRateLimit: (
-          retryAfter: number,
-          options: { method: string; url: string },
-          _o: unknown,
-          retryCount: number
-        ) => {
-          core.warning(
-            `GitHub secondary rate limit on ${options.method} ${options.url}; retrying after ${retryAfter} s.`
-          )
-          return retryCount < RATE_LIMIT_RETRIES
-        }
+        onRateLimit: retryAfterWarning('rate limit hit'),
+        onSecondaryRateLimit: retryAfterWarning('secondary rate limit')
       }
     },
     retry,
