@@ -23,6 +23,7 @@ import {
   type Stage
 } from '../src/azure/diagnose.js'
 import type { AzureConfig, ModelConfig } from '../src/config.js'
+import { testConfig } from './helpers/config.js'
 import { AuthError } from '../src/errors.js'
 
 // ---- a run's world: settings and the tokens it saw -------------------------------------------
@@ -56,16 +57,7 @@ const ACCESS_TOKEN = jwt({
   exp: NOW / 1000 + 3000
 })
 
-const azure: AzureConfig = {
-  auth: 'github-oidc',
-  clientId: CLIENT_ID,
-  tenantId: TENANT_ID,
-  cloud: 'AzureCloud',
-  authorityHost: 'https://login.microsoftonline.com',
-  knownAuthority: true,
-  audience: 'api://AzureADTokenExchange',
-  scope: 'https://cognitiveservices.azure.com/.default'
-}
+const azure: AzureConfig = { ...testConfig().azure, clientId: CLIENT_ID, tenantId: TENANT_ID }
 const model: ModelConfig = {
   endpoint: 'https://contoso-ai.openai.azure.com',
   deployment: 'gpt-4o-review',

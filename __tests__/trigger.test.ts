@@ -1,47 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import type { Config } from '../src/config.js'
 import type { RunContext } from '../src/context.js'
 import { decide, MAX_GUIDANCE_CHARS, type Decision } from '../src/trigger.js'
 import { ACTOR, OWNER, PR_NUMBER, REPO } from './emulators/constants.js'
 import { defaultPull, defaultRepoState, type PullState } from './emulators/github-state.js'
+import { testConfig as config } from './helpers/config.js'
 import { loadEvent, type EventOptions, type EventPayload } from './helpers/events.js'
-
-/** The Config readConfig() returns for a minimal github-oidc setup, plus overrides. */
-function config(overrides: Partial<Config> = {}): Config {
-  return {
-    azure: {
-      auth: 'github-oidc',
-      clientId: '0a1b2c3d-1111-4222-8333-444455556666',
-      tenantId: 'f0e1d2c3-aaaa-4bbb-8ccc-dddddddddddd',
-      cloud: 'AzureCloud',
-      authorityHost: 'https://login.microsoftonline.com',
-      knownAuthority: true,
-      audience: 'api://AzureADTokenExchange',
-      scope: 'https://cognitiveservices.azure.com/.default'
-    },
-    model: {
-      endpoint: 'https://contoso.openai.azure.com',
-      deployment: 'gpt-4o',
-      summaryDeployment: 'gpt-4o',
-      apiVersion: undefined
-    },
-    mode: 'both',
-    githubToken: 'ghs_test',
-    prNumber: undefined,
-    include: [],
-    exclude: [],
-    instructions: '',
-    language: 'English',
-    incremental: true,
-    reviewDrafts: false,
-    allowForks: false,
-    minPermission: 'write',
-    tokenBudget: 200_000,
-    concurrency: 4,
-    dryRun: false,
-    ...overrides
-  }
-}
 
 function context(eventName: string, payload: EventPayload, actor = ACTOR): RunContext {
   return {
