@@ -1,6 +1,9 @@
 /** What the runner tells us about this run: event, repository, actor. Read once, from env. */
 import * as github from '@actions/github'
 
+/** Where the action's docs live when the runner does not say which copy of the action runs. */
+const HOME_REPOSITORY = 'keyless-pr-review/keyless-pr-review'
+
 export interface RunContext {
   readonly eventName: string
   readonly owner: string
@@ -10,6 +13,8 @@ export interface RunContext {
   readonly payload: Readonly<Record<string, unknown>>
   readonly serverUrl: string
   readonly runUrl: string
+  /** docs/troubleshooting.md of the version of the action that runs, for links in errors. */
+  readonly troubleshootingUrl: string
 }
 
 export function readRunContext(): RunContext {
@@ -22,8 +27,20 @@ export function readRunContext(): RunContext {
     actor: context.actor,
     payload: context.payload,
     serverUrl: context.serverUrl,
-    runUrl: `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`
+    runUrl: `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`,
+    troubleshootingUrl: troubleshootingUrl()
   }
+}
+
+/**
+ * The runner names the action's repository and ref (GITHUB_ACTION_REPOSITORY / _REF) for
+ * `uses: owner/name@ref`; a local `uses: ./` leaves them empty, and the home repository's main
+ * branch is the best guess.
+ */
+function troubleshootingUrl(): string {
+  const repository = process.env['GITHUB_ACTION_REPOSITORY'] || HOME_REPOSITORY
+  const ref = process.env['GITHUB_ACTION_REF'] || 'main'
+  return `https://github.com/${repository}/blob/${ref}/docs/troubleshooting.md`
 }
 
 /** A pull request whose head lives in another repository (a fork). */

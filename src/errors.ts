@@ -1,6 +1,8 @@
 /**
- * Errors a user can act on. Each carries the cause and the exact fix; main.ts turns it into
- * core.setFailed. Anything else that escapes is diagnosed by azure/diagnose.ts first.
+ * The errors of a run. An ActionError carries its cause and the exact fix, and main.ts prints
+ * it as it is. A StageError says where something failed but not why: diagnosis/ explains it
+ * (into an AuthError) with the run's actual tokens and settings. Anything else that escapes
+ * is diagnosed too, by the stage it surfaced in.
  */
 export class ActionError extends Error {
   constructor(
@@ -22,8 +24,37 @@ export class ActionError extends Error {
 /** An input is missing or malformed. Nothing has touched the network yet. */
 export class ConfigError extends ActionError {}
 
-/** A link of the keyless chain (GitHub OIDC → Entra → Azure OpenAI) is broken. */
+/** A link of the keyless chain (GitHub OIDC → Entra → Azure OpenAI) or the GitHub API failed, explained. */
 export class AuthError extends ActionError {}
+
+/** The services a run talks to, in the order a run meets them. */
+export type Stage = 'github-oidc' | 'entra' | 'openai' | 'github'
+
+/** What the chain learned while failing, for the diagnosis. */
+export interface StageDetails {
+  /** Entra's own words about its authority, probed after MSAL could not resolve it. */
+  readonly authorityProbe?: string
+  /** How many times AADSTS70021 (propagation) was retried before giving up. */
+  readonly entraRetries?: number
+}
+
+/**
+ * A service failed at `stage` while the run was doing `doing` ("post the summary comment").
+ * Thrown by the chain and the GitHub client; diagnosis/ turns it into an AuthError. A
+ * StageError from the chain also tells the model tasks that the chain is broken, so the run
+ * stops instead of failing every request the same way.
+ */
+export class StageError extends Error {
+  constructor(
+    readonly stage: Stage,
+    readonly doing: string,
+    cause: unknown,
+    readonly details: StageDetails = {}
+  ) {
+    super(`${doing}: ${errorText(cause)}`, { cause })
+    this.name = 'StageError'
+  }
+}
 
 /** The error and its causes, outermost first (bounded: causes can be cyclic). */
 export function* causeChain(error: unknown): Generator {
@@ -31,4 +62,19 @@ export function* causeChain(error: unknown): Generator {
     yield e
     e = (e as { cause?: unknown }).cause
   }
+}
+
+/** The HTTP status of an octokit or openai error (duck-typed: a class may come in two copies). */
+export function httpStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status
+  return typeof status === 'number' ? status : undefined
+}
+
+/** An error's message for a log line, with its HTTP status when it has one. */
+export function errorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const status = httpStatus(error)
+  return status === undefined || message.includes(String(status))
+    ? message
+    : `HTTP ${status}: ${message}`
 }

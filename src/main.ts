@@ -1,98 +1,78 @@
 /**
- * run(): the flow of DESIGN.md §1, one line per stage, one try/catch. Every failure reaches
- * core.setFailed as a message a user can act on.
+ * run(): the flow of docs/architecture.md, one line per stage, one try/catch. Every failure
+ * goes through the diagnosis dispatcher and reaches core.setFailed as a message a user can act
+ * on, with a link to its troubleshooting entry.
  */
 import * as core from '@actions/core'
-import { openKeylessChain } from './azure/chain.js'
-import { runCheck } from './check.js'
-import { readConfig, type Config } from './config.js'
+import { openKeylessChain } from './chain/chain.js'
 import { readRunContext, type RunContext } from './context.js'
-import { ActionError } from './errors.js'
-import { createGitHubClient, type GitHubClient } from './github/client.js'
-import { hasPermission, react } from './github/commands.js'
-import { reviewPullRequest } from './pipeline.js'
-import { setOutputs, writeJobSummary } from './report.js'
-import { decide, type Decision } from './trigger.js'
+import { explain, runFacts, type RunFacts } from './diagnosis/diagnose.js'
+import { createGitHubClient } from './github/client.js'
+import { describeConfig, readConfig } from './inputs.js'
+import { runCheck } from './run/check.js'
+import { authorize, withReactions } from './run/commands.js'
+import { reviewPullRequest } from './run/pipeline.js'
+import { setOutputs, writeJobSummary } from './run/report.js'
+import { signIn } from './run/sign-in.js'
+import { decide, describeDecision } from './run/trigger.js'
 
 export async function run(): Promise<void> {
   const started = Date.now()
+  const context = readRunContext()
+  let facts: RunFacts | undefined
   try {
-    const config = readConfig()
-    const runContext = readRunContext()
+    const config = await core.group('Configuration', async () => {
+      const read = readConfig()
+      for (const line of describeConfig(read)) core.info(line)
+      return Promise.resolve(read)
+    })
+    const chain = openKeylessChain(config)
+    facts = runFacts(config, context, chain.trace)
     const github = createGitHubClient(config.githubToken)
+    const repo = { owner: context.owner, repo: context.repo }
     if (config.mode === 'check') {
-      const result = await runCheck(
+      const result = await runCheck({
         config,
-        runContext,
-        openKeylessChain(config, runContext),
-        github
-      )
+        repo,
+        chain,
+        github,
+        facts,
+        troubleshootingUrl: context.troubleshootingUrl
+      })
       core.setOutput('prompt-tokens', result.promptTokens)
       core.setOutput('completion-tokens', result.completionTokens)
       return
     }
-    const decision = decide(config, runContext)
-    if (decision.kind === 'skip') {
-      skip(decision.reason, decision.notice === true)
-      return
-    }
-    if (!(await commandAllowed(config, runContext, github, decision))) return
-    const repo = { owner: runContext.owner, repo: runContext.repo }
-    const comment = decision.command?.commentId
-    if (comment) await react(github, repo, comment, 'eyes')
-    try {
+    const decision = await core.group('Trigger', async () => {
+      const decided = await authorize(config, decide(config, context), github, repo)
+      core.info(describeDecision(context, decided))
+      if (decided.kind === 'skip') {
+        if (decided.notice) core.notice(decided.reason)
+        core.setOutput('skipped', decided.reason)
+      }
+      return decided
+    })
+    if (decision.kind === 'skip') return
+    await withReactions(github, repo, decision.command?.commentId, async () => {
+      await signIn(chain, config.azure.auth)
       const result = await reviewPullRequest({
         config,
         repo,
         prNumber: decision.prNumber,
         tasks: decision.tasks,
         guidance: decision.guidance,
-        chain: openKeylessChain(config, runContext),
+        model: chain.model,
         github
       })
       setOutputs(result)
-      await writeJobSummary(result, Date.now() - started, config.dryRun)
-      if (comment) await react(github, repo, comment, 'rocket')
-    } catch (error) {
-      if (comment) await react(github, repo, comment, 'confused')
-      throw error
-    }
+      await writeJobSummary(result, Date.now() - started)
+    })
   } catch (error) {
-    core.setFailed(failureMessage(error))
+    core.setFailed(failure(error, facts, context))
   }
 }
 
-function skip(reason: string, notice: boolean): void {
-  if (notice) core.notice(reason)
-  else core.info(`Nothing to do: ${reason}`)
-  core.setOutput('skipped', reason)
-}
-
-/** Comment commands run only for users whose repository permission (asked of the API) suffices. */
-async function commandAllowed(
-  config: Config,
-  run: RunContext,
-  github: GitHubClient,
-  decision: Extract<Decision, { kind: 'run' }>
-): Promise<boolean> {
-  if (!decision.needsPermissionCheck || !decision.command) return true
-  const repo = { owner: run.owner, repo: run.repo }
-  const { user, commentId } = decision.command
-  const permission = await hasPermission(github, repo, user, config.minPermission)
-  if (permission.allowed) return true
-  await react(github, repo, commentId, 'confused')
-  skip(
-    `@${user} has '${permission.actual}' permission; commands need '${config.minPermission}' or higher (min-permission input).`,
-    true
-  )
-  return false
-}
-
-function failureMessage(error: unknown): string {
-  if (error instanceof ActionError) return error.describe()
-  if (error instanceof Error) {
-    core.debug(error.stack ?? error.message)
-    return `Unexpected error: ${error.message}. Re-run with the secret or variable ACTIONS_STEP_DEBUG=true for details, and report it if it persists.`
-  }
-  return `Unexpected error: ${String(error)}`
+function failure(error: unknown, facts: RunFacts | undefined, context: RunContext): string {
+  if (error instanceof Error) core.debug(error.stack ?? error.message)
+  return explain(error, facts, context.troubleshootingUrl).describe()
 }

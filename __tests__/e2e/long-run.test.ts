@@ -1,72 +1,72 @@
 /**
- * A long run with short-lived tokens: GitHub ID tokens live 4 s and Entra access tokens 3 s,
- * while the run makes model calls for ~10 s. The real ClientAssertionCredential (MSAL), bearer
- * token provider and openai client run in this process against the emulators; Entra refuses
- * any expired assertion (no clock skew), so the run passes only if every assertion is fresh.
+ * A long run with short-lived tokens, through the bundled action: GitHub ID tokens live 4 s and
+ * Entra access tokens 3 s, while the review's model requests take ~10 s one after the other.
+ * Entra refuses any expired assertion and Azure OpenAI any expired token (no clock skew), so
+ * the run succeeds only if every assertion and every access token is fresh when it arrives.
  */
-import { jest } from '@jest/globals'
-import { openKeylessChain } from '../../src/azure/chain.js'
-import { readConfig } from '../../src/config.js'
-import { readRunContext } from '../../src/context.js'
-import { DEPLOYMENT } from '../emulators/constants.js'
+import { PR_NUMBER } from '../emulators/constants.js'
+import type { PullFileState } from '../emulators/github-state.js'
 import { startWorld, type World } from '../emulators/world.js'
-import { defaultInputs, inputEnvName } from '../helpers/run-action.js'
-import { trustTestCa } from '../helpers/trust.js'
+import { reviewer } from '../helpers/reviewer.js'
+import { findLeaks, runAction } from '../helpers/run-action.js'
 
-const MODEL_CALLS = 5
+const FILES = 5
 const MODEL_LATENCY_MS = 2000
 
-let world: World
-const savedEnv = { ...process.env }
+let world: World | undefined
 
-beforeAll(async () => {
-  // The action's workflow commands (::add-mask:: for every token) would flood the test log.
-  jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
-  trustTestCa()
+afterEach(async () => {
+  await world?.close()
+})
+
+/** A new file large enough (~10k tokens) to need a model request of its own. */
+function bigFile(i: number): PullFileState {
+  const lines = Array.from(
+    { length: 400 },
+    (_, n) =>
+      `+export const setting${i}_${n} = resolve('module-${i}', ${n * 37}, { retries: ${n % 5} })`
+  )
+  return {
+    filename: `src/settings/part-${i}.ts`,
+    status: 'added',
+    patch: [`@@ -0,0 +1,${lines.length} @@`, ...lines].join('\n')
+  }
+}
+
+it('never presents an expired assertion or access token over a ~10 s run', async () => {
   world = await startWorld({
     oidc: { lifetimeSeconds: 4 },
     entra: { accessTokenLifetimeSeconds: 3, clockSkewSeconds: 0 },
-    openai: { latencyMs: MODEL_LATENCY_MS }
+    openai: { latencyMs: MODEL_LATENCY_MS, respond: reviewer() }
   })
-  for (const [name, value] of Object.entries(defaultInputs(world))) {
-    process.env[inputEnvName(name)] = value
-  }
-  process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] = world.urls.oidcRequestUrl
-  process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] = world.requestToken
-  process.env['GITHUB_REPOSITORY'] = 'octo-org/octo-repo'
-})
+  world.github.pullRequest(PR_NUMBER).files = Array.from({ length: FILES }, (_, i) => bigFile(i))
 
-afterAll(async () => {
-  jest.restoreAllMocks()
-  process.env = savedEnv
-  await world.close()
-})
+  const result = await runAction(world, {
+    inputs: { mode: 'review', concurrency: '1' },
+    timeoutMs: 60_000
+  })
 
-it('never presents an expired assertion or access token over a ~10 s run', async () => {
-  const chain = openKeylessChain(readConfig(), readRunContext())
-  const started = Date.now()
-  for (let i = 0; i < MODEL_CALLS; i++) {
-    const result = await chain.model.complete({
-      deployment: DEPLOYMENT,
-      messages: [{ role: 'user', content: `call ${i}` }],
-      maxOutputTokens: 32
-    })
-    expect(result.content.length).toBeGreaterThan(0)
-  }
-  expect(Date.now() - started).toBeGreaterThanOrEqual(MODEL_CALLS * MODEL_LATENCY_MS)
-
-  // Every model call was accepted, each with a bearer token that was still valid when sent.
-  expect(world.openai.requests.map((r) => r.status)).toEqual(Array(MODEL_CALLS).fill(200))
-  for (const request of world.openai.requests) {
+  expect(result.code).toBe(0)
+  expect(findLeaks(result, world.secrets())).toEqual([])
+  // One request per file, one after the other: the run outlives several tokens of each kind.
+  const requests = world.openai.requests
+  expect(requests).toHaveLength(FILES)
+  expect(requests.map((r) => r.status)).toEqual(Array(FILES).fill(200))
+  expect((requests.at(-1)?.at ?? 0) - (requests[0]?.at ?? 0)).toBeGreaterThanOrEqual(
+    (FILES - 1) * MODEL_LATENCY_MS
+  )
+  // Each request carried a token still valid when it arrived...
+  for (const request of requests) {
     expect(Number(request.claims?.['exp'])).toBeGreaterThan(request.at / 1000)
   }
-  // Tokens did expire during the run, so fresh ones were fetched: several of each kind...
+  // ...because fresh ones were fetched along the way, and Entra never saw an expired assertion
+  // (it would have answered AADSTS700024).
   expect(world.oidc.tokensIssued).toBeGreaterThan(1)
   expect(world.entra.issued.length).toBeGreaterThan(1)
-  // ...and Entra never saw an expired assertion (it would have answered AADSTS700024).
-  expect(world.entra.requests.every((r) => r.status === 200)).toBe(true)
+  expect(world.entra.requests.map((r) => r.status)).toEqual(
+    Array(world.entra.requests.length).fill(200)
+  )
   for (const request of world.entra.requests) {
     expect(Number(request.assertionClaims?.['exp'])).toBeGreaterThan(request.at / 1000)
   }
-  expect(chain.trace.idTokensFetched).toBe(world.oidc.tokensIssued)
-})
+}, 90_000)

@@ -97,9 +97,9 @@ describe('pull_request: a summary and a review that land', () => {
     expect(Number(result.outputs['comments'])).toBe(review.comments.length)
     expect(result.summary).toContain('Keyless PR Review: #7')
     expect(result.summary).toContain(
-      `/pull/7#pullrequestreview-${String(result.outputs['review-id'])}">Review</a>`
+      `/pull/7#pullrequestreview-${String(result.outputs['review-id'])}">Open the review</a>`
     )
-    expect(result.summary).toMatch(/#issuecomment-\d+">Summary comment<\/a>/)
+    expect(result.summary).toMatch(/#issuecomment-\d+">Open the summary comment<\/a>/)
   })
 
   it('is idempotent: a second run keeps one summary comment and posts no duplicate inline comment', async () => {
@@ -173,13 +173,132 @@ describe('pull_request: a summary and a review that land', () => {
     expect(w.github.mutations).toHaveLength(0)
   })
 
-  it('prints and posts nothing in dry-run', async () => {
+  it('posts nothing in dry-run', async () => {
     const w = await newWorld()
     const result = await run(w, { inputs: { 'dry-run': 'true' } })
     expect(result.code).toBe(0)
     expect(w.github.mutations).toHaveLength(0)
-    expect(result.outputs['summary']).toContain('Pull request summary')
-    expect(result.summary).toContain('Dry run')
+    expect(result.summary).toContain('<b>Dry run</b>')
+    expect(log(result)).toContain('::group::Dry run: what would be posted')
+  })
+})
+
+describe('dry-run shows exactly what a real run posts', () => {
+  /** The job summary from the posted text on: the same bytes in a dry and a real run. */
+  const postedSection = (summary: string): string =>
+    summary.slice(summary.indexOf('<h3>Summary comment</h3>'))
+
+  it('gives the same text in the summary output, the job summary and the posted comment', async () => {
+    const w = await newWorld((x) => {
+      x.openai.config.respond = reviewer({ extraFindings: offDiffFinding })
+    })
+    const dry = await run(w, { inputs: { 'dry-run': 'true' } })
+    expect(w.github.mutations).toHaveLength(0)
+    const real = await run(w)
+    expect(dry.code).toBe(0)
+    expect(real.code).toBe(0)
+
+    const [comment] = w.github.state.issueComments
+    const [review] = w.github.state.reviews
+    const inline = w.github.state.reviewComments
+    expect(comment && review && inline.length > 0).toBe(true)
+    expect(dry.outputs['summary']).toBe(comment?.body)
+    expect(real.outputs['summary']).toBe(comment?.body)
+    expect(postedSection(dry.summary)).toBe(postedSection(real.summary))
+    for (const text of [comment?.body, review?.body, ...inline.map((c) => c.body)]) {
+      expect(postedSection(dry.summary)).toContain(`\n\n${text ?? '(missing)'}\n\n`)
+    }
+    // The only other difference: the dry run says what it is.
+    expect(dry.summary).toContain('<b>Dry run</b>')
+    expect(real.summary).not.toContain('Dry run')
+  })
+
+  it('lists every finding of a dry run in the job summary, with its file and line', async () => {
+    const w = await newWorld((x) => {
+      x.openai.config.respond = reviewer({ findingsPerFile: 2, extraFindings: offDiffFinding })
+    })
+    const dry = await run(w, { inputs: { 'dry-run': 'true' } })
+    expect(dry.code).toBe(0)
+    const answers = w.openai.requests
+      .map((r) => JSON.parse(r.content ?? '{}') as { findings?: FindingAnswer[] })
+      .flatMap((a) => a.findings ?? [])
+    expect(answers.length).toBeGreaterThan(5)
+    const section = postedSection(dry.summary)
+    for (const f of answers) {
+      expect(section).toContain(f.body)
+      // Inline ones under a heading with their file and line; the rest in the review body.
+      const heading = `<h4>${f.path} line ${f.line} (RIGHT)</h4>`
+      const listed = `\`${f.path}\` line ${f.line}`
+      expect(section.includes(heading) || section.includes(listed)).toBe(true)
+    }
+  })
+})
+
+interface FindingAnswer {
+  path: string
+  line: number
+  body: string
+}
+
+/** One finding per request on a line no diff holds: it goes to the review body. */
+const offDiffFinding = (files: { path: string }[]): Record<string, unknown>[] => [
+  {
+    path: files[0]?.path ?? 'nowhere.js',
+    line: 9999,
+    start_line: null,
+    side: 'RIGHT',
+    severity: 'minor',
+    title: 'Outside the diff',
+    body: `A finding on ${files[0]?.path ?? 'nowhere.js'} beyond its last line.`,
+    suggestion: null
+  }
+]
+
+describe('logs a user can follow', () => {
+  /** Log lines outside any group, but for masks, debug lines and the final error. */
+  const outsideGroups = (r: RunResult): string[] => {
+    let depth = 0
+    return r.stdout.split('\n').filter((line) => {
+      if (line.startsWith('::group::')) depth++
+      else if (line.startsWith('::endgroup::')) depth--
+      else if (depth === 0 && line !== '' && !/^::(add-mask|debug|error)::/.test(line)) return true
+      return false
+    })
+  }
+
+  it('puts every line in a group per phase and shows the ID token’s claims', async () => {
+    const w = await newWorld()
+    const result = await run(w)
+    expect(result.code).toBe(0)
+    expect(outsideGroups(result)).toEqual([])
+    const groups = result.stdout.split('\n').filter((l) => l.startsWith('::group::'))
+    expect(groups).toEqual([
+      '::group::Configuration',
+      '::group::Trigger',
+      '::group::Signing in (github-oidc)',
+      '::group::Reading pull request #7',
+      '::group::Summary: asking gpt-4o-review',
+      '::group::Review: asking gpt-4o-review',
+      '::group::Posting'
+    ])
+    expect(result.stdout).toMatch(
+      /^GitHub ID token: iss=https:\/\/token\.actions\.githubusercontent\.com, sub=repo:octo-org\/octo-repo:pull_request, aud=api:\/\/AzureADTokenExchange, job_workflow_ref=octo-org\/octo-repo\/\.github\/workflows\/pr-review\.yml@refs\/pull\/7\/merge/m
+    )
+  })
+
+  it('diagnoses a GitHub refusal in a review run, with its troubleshooting link', async () => {
+    const w = await newWorld()
+    const result = await run(w, { inputs: { 'github-token': 'ghs_NotTheTokenThisWorldAccepts' } })
+    expect(result.code).toBe(1)
+    expect(outsideGroups(result)).toEqual([])
+    const error = result.stdout.split('\n').find((l) => l.startsWith('::error::')) ?? ''
+    expect(error).toMatch(
+      /^::error::Could not read pull request #7: GitHub rejected the github-token \(401 Bad credentials\)/
+    )
+    expect(error).toContain(
+      'More: https://github.com/keyless-pr-review/keyless-pr-review/blob/main/docs/troubleshooting.md#github-401'
+    )
+    expect(w.openai.requests).toHaveLength(0)
   })
 })
 

@@ -113,6 +113,8 @@ export interface OpenAIRequestRecord {
   promptTokens: number
   completionTokens: number
   durationMs: number
+  /** The assistant's content as sent, for a completion answered 200. */
+  content: string | undefined
 }
 
 /** About four characters per token: close enough to test packing logic against. */
@@ -244,7 +246,8 @@ export class AzureOpenAIEmulator {
       errorCode: undefined,
       promptTokens: 0,
       completionTokens: 0,
-      durationMs: 0
+      durationMs: 0,
+      content: undefined
     }
     this.requests.push(record)
     const requestId = randomUUID()
@@ -351,6 +354,7 @@ export class AzureOpenAIEmulator {
     const completionTokens = config.countTokens(finalContent) + reasoningTokens
     record.promptTokens = promptTokens
     record.completionTokens = completionTokens
+    record.content = finalContent
     this.completions += 1
     this.promptTokens += promptTokens
     this.completionTokens += completionTokens

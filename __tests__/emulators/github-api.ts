@@ -7,7 +7,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { parsePatch, type FileDiff, type Side } from '../../src/review/diff.js'
 import {
   defaultRepoState,
   fileJson,
@@ -642,13 +641,8 @@ export class GithubApiEmulator {
   ): Omit<ReviewCommentState, 'id' | 'reviewId'>[] {
     if (comments === undefined) return []
     if (!Array.isArray(comments)) throw lineNotResolved()
-    const diffs = new Map<string, FileDiff>()
-    for (const file of pull.files) {
-      diffs.set(
-        file.filename,
-        parsePatch({ ...file, additions: 0, deletions: 0, changes: 0, patch: file.patch ?? null })
-      )
-    }
+    const diffs = new Map<string, PatchHunk[]>()
+    for (const file of pull.files) diffs.set(file.filename, patchHunks(file.patch ?? ''))
     const at = timestamp()
     return comments.map((comment: unknown) => {
       if (!isRecord(comment)) throw lineNotResolved()
@@ -677,7 +671,7 @@ export class GithubApiEmulator {
       return {
         pullNumber: pull.number,
         user: TOKEN_IDENTITY,
-        path: diff.path,
+        path: path as string,
         line: line as number,
         side: side as Side,
         startLine: ranged ? (startLine as number) : undefined,
@@ -765,22 +759,65 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const SIDES = new Set<unknown>(['LEFT', 'RIGHT'])
 const EVENTS = new Set<unknown>(['COMMENT', 'APPROVE', 'REQUEST_CHANGES'])
 
-/** The hunk of `diff` holding `line` on `side`, as an index, or -1. */
-function hunkOf(diff: FileDiff, line: unknown, side: Side): number {
+type Side = 'LEFT' | 'RIGHT'
+
+/** A hunk as GitHub resolves review lines against it: each line's text and numbers. */
+interface PatchHunk {
+  header: string
+  lines: { text: string; old?: number; new?: number }[]
+}
+
+/**
+ * The emulator's own reading of a patch (not the action's parser, so a bug there cannot hide
+ * here): each `@@ -a,b +c,d @@` hunk holds exactly b old and d new lines, numbered per side.
+ */
+function patchHunks(patch: string): PatchHunk[] {
+  const hunks: PatchHunk[] = []
+  let oldLine = 0
+  let newLine = 0
+  let oldLeft = 0
+  let newLeft = 0
+  for (const raw of patch.split('\n')) {
+    const header = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(raw)
+    if (header) {
+      oldLine = Number(header[1])
+      oldLeft = Number(header[2] ?? 1)
+      newLine = Number(header[3])
+      newLeft = Number(header[4] ?? 1)
+      hunks.push({ header: raw, lines: [] })
+      continue
+    }
+    const hunk = hunks.at(-1)
+    if (!hunk || raw.startsWith('\\') || (oldLeft === 0 && newLeft === 0)) continue
+    if (raw.startsWith('+')) {
+      hunk.lines.push({ text: raw, new: newLine++ })
+      newLeft--
+    } else if (raw.startsWith('-')) {
+      hunk.lines.push({ text: raw, old: oldLine++ })
+      oldLeft--
+    } else {
+      hunk.lines.push({ text: raw === '' ? ' ' : raw, old: oldLine++, new: newLine++ })
+      oldLeft--
+      newLeft--
+    }
+  }
+  return hunks
+}
+
+/** The hunk holding `line` on `side`, as an index, or -1. */
+function hunkOf(hunks: PatchHunk[], line: unknown, side: Side): number {
   if (typeof line !== 'number' || !Number.isInteger(line)) return -1
-  return diff.hunks.findIndex((h) =>
-    h.lines.some((l) => (side === 'RIGHT' ? l.newLine : l.oldLine) === line)
-  )
+  return hunks.findIndex((h) => h.lines.some((l) => (side === 'RIGHT' ? l.new : l.old) === line))
 }
 
 /** `diff_hunk` as GitHub shows it: the hunk header and its lines up to the commented one. */
-function diffHunk(diff: FileDiff, index: number, line: number, side: Side): string {
-  const hunk = diff.hunks[index]
+function diffHunk(hunks: PatchHunk[], index: number, line: number, side: Side): string {
+  const hunk = hunks[index]
   if (!hunk) return ''
   const out = [hunk.header]
   for (const l of hunk.lines) {
-    out.push(`${l.kind === 'add' ? '+' : l.kind === 'del' ? '-' : ' '}${l.text}`)
-    if ((side === 'RIGHT' ? l.newLine : l.oldLine) === line) break
+    out.push(l.text)
+    if ((side === 'RIGHT' ? l.new : l.old) === line) break
   }
   return out.join('\n')
 }

@@ -1,5 +1,5 @@
 /** A valid Config for tests of modules that take one (trigger, diagnosis). */
-import type { Config } from '../../src/config.js'
+import type { Config } from '../../src/settings.js'
 
 /** The Config readConfig() returns for a minimal github-oidc setup, plus overrides. */
 export function testConfig(overrides: Partial<Config> = {}): Config {

@@ -3,14 +3,10 @@
  * the command was seen (👀), done (🚀) or failed (😕).
  */
 import * as core from '@actions/core'
-import type { Permission } from '../config.js'
-import { ActionError } from '../errors.js'
+import { errorText, httpStatus, StageError } from '../errors.js'
+import type { RepoRef } from '../pull-request.js'
+import type { Permission } from '../settings.js'
 import type { GitHubClient } from './client.js'
-
-export interface RepoRef {
-  readonly owner: string
-  readonly repo: string
-}
 
 /** Repository roles, weakest first. `maintain` and `triage` show only in `role_name`. */
 const ROLES = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as const
@@ -38,12 +34,8 @@ export async function hasPermission(
     roleName = data.role_name
   } catch (error) {
     // GitHub answers 404 for a user who is not a collaborator (or does not exist).
-    if (statusOf(error) === 404) return { allowed: false, actual: 'none' }
-    throw new ActionError(
-      `Could not read ${user}'s permission on ${repo.owner}/${repo.repo}: ${messageOf(error)}`,
-      'The github-token needs read access to the repository metadata: any GITHUB_TOKEN has it; a fine-grained token needs "Metadata: read".',
-      { cause: error }
-    )
+    if (httpStatus(error) === 404) return { allowed: false, actual: 'none' }
+    throw new StageError('github', `read ${user}'s permission on ${repo.owner}/${repo.repo}`, error)
   }
   const actual = roleOf(roleName, permission)
   return { allowed: ROLES.indexOf(actual) >= ROLES.indexOf(min), actual }
@@ -74,18 +66,7 @@ export async function react(
     })
   } catch (error) {
     core.warning(
-      `Could not add the ${reaction} reaction to comment ${commentId}: ${messageOf(error)} (the token needs issues: write or pull-requests: write).`
+      `Could not add the ${reaction} reaction to comment ${commentId}: ${errorText(error)} (the token needs issues: write or pull-requests: write).`
     )
   }
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status
-  return typeof status === 'number' ? status : undefined
-}
-
-function messageOf(error: unknown): string {
-  const status = statusOf(error)
-  const message = error instanceof Error ? error.message : String(error)
-  return status === undefined ? message : `HTTP ${status}: ${message}`
 }

@@ -1,38 +1,15 @@
 /**
- * Reading the pull request: its metadata, its files (paginated, up to GitHub's 3,000), what
- * changed since the last reviewed commit, and the repository's reviewer instructions.
+ * Reading a pull request: its metadata, its files (paginated, up to GitHub's 3,000, each patch
+ * parsed once as it arrives), what changed since an earlier commit, and a file of the base
+ * branch.
  */
 import * as core from '@actions/core'
-import { ActionError } from '../errors.js'
-import type { FileStatus, PrFile } from '../review/diff.js'
+import { httpStatus, errorText } from '../errors.js'
+import { count, shortSha } from '../format.js'
+import type { FileStatus, PrFile, PullRequest, RepoRef } from '../pull-request.js'
+import { parsePatch } from '../review/diff.js'
+import { calling } from './calling.js'
 import type { GitHubClient } from './client.js'
-import { count } from '../plural.js'
-
-export interface RepoRef {
-  owner: string
-  repo: string
-}
-
-export interface PullRequest {
-  number: number
-  title: string
-  body: string
-  draft: boolean
-  state: string
-  merged: boolean
-  author: string
-  headSha: string
-  baseSha: string
-  headRef: string
-  baseRef: string
-  /** `owner/name` of the head repository: differs from baseRepo for a fork. */
-  headRepo: string
-  baseRepo: string
-  htmlUrl: string
-  additions: number
-  deletions: number
-  changedFiles: number
-}
 
 /** GitHub lists at most this many files of a pull request, whatever the pagination. */
 export const MAX_FILES = 3000
@@ -44,38 +21,21 @@ export async function readPullRequest(
   repo: RepoRef,
   number: number
 ): Promise<PullRequest> {
-  let pr
-  try {
-    pr = (await gh.rest.pulls.get({ ...repo, pull_number: number })).data
-  } catch (error) {
-    const status = httpStatus(error)
-    if (status === 404 || status === 403) {
-      throw new ActionError(
-        `Pull request #${number} of ${repo.owner}/${repo.repo} could not be read (HTTP ${status}: ${errorText(error)}).`,
-        'Check the PR number, and give the job `permissions: pull-requests: read` (and `contents: read`).',
-        { cause: error }
-      )
-    }
-    throw error
-  }
+  const { data: pr } = await calling(`read pull request #${number}`, () =>
+    gh.rest.pulls.get({ ...repo, pull_number: number })
+  )
   return {
     number: pr.number,
     title: pr.title,
     body: pr.body ?? '',
     draft: pr.draft ?? false,
     state: pr.state,
-    merged: pr.merged,
     author: pr.user.login,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
     headRef: pr.head.ref,
     baseRef: pr.base.ref,
-    // A head repository deleted after the PR was opened comes back as null.
-    headRepo: (pr.head.repo as typeof pr.head.repo | null)?.full_name ?? '',
-    baseRepo: pr.base.repo.full_name,
     htmlUrl: pr.html_url,
-    additions: pr.additions,
-    deletions: pr.deletions,
     changedFiles: pr.changed_files
   }
 }
@@ -85,21 +45,19 @@ interface ApiFile {
   status: string
   additions: number
   deletions: number
-  changes: number
   patch?: string
   previous_filename?: string
 }
 
 function toPrFile(file: ApiFile): PrFile {
   return {
-    filename: file.filename,
+    path: file.filename,
+    ...(file.previous_filename !== undefined && { previousPath: file.previous_filename }),
     status: file.status as FileStatus,
     additions: file.additions,
     deletions: file.deletions,
-    changes: file.changes,
     // GitHub leaves `patch` out for binary files and diffs too large to show.
-    patch: file.patch ?? null,
-    ...(file.previous_filename !== undefined && { previous_filename: file.previous_filename })
+    hunks: file.patch === undefined ? null : parsePatch(file.patch)
   }
 }
 
@@ -109,14 +67,17 @@ export async function listFiles(
   pr: PullRequest
 ): Promise<PrFile[]> {
   const files: PrFile[] = []
-  for await (const page of gh.paginate.iterator(gh.rest.pulls.listFiles, {
-    ...repo,
-    pull_number: pr.number,
-    per_page: 100
-  })) {
-    files.push(...page.data.map(toPrFile))
-    if (files.length >= MAX_FILES) break
-  }
+  await calling(`list the files of pull request #${pr.number}`, async () => {
+    for await (const page of gh.paginate.iterator(gh.rest.pulls.listFiles, {
+      ...repo,
+      pull_number: pr.number,
+      per_page: 100
+    })) {
+      // Parsed page by page: the patch text of a page is not kept beside its hunks.
+      files.push(...page.data.map(toPrFile))
+      if (files.length >= MAX_FILES) break
+    }
+  })
   files.splice(MAX_FILES)
   core.info(`Pull request #${pr.number}: ${count(files.length, 'changed file')} listed.`)
   if (pr.changedFiles > files.length) {
@@ -139,6 +100,7 @@ export async function changedSince(
   fromSha: string,
   toSha: string
 ): Promise<PrFile[] | undefined> {
+  const range = `${shortSha(fromSha)}...${shortSha(toSha)}`
   let data
   try {
     data = (
@@ -149,20 +111,18 @@ export async function changedSince(
       })
     ).data
   } catch (error) {
-    const status = httpStatus(error)
-    const why = status === undefined ? errorText(error) : `HTTP ${status}`
-    core.info(`Cannot compare ${short(fromSha)}...${short(toSha)} (${why}); reviewing everything.`)
+    core.info(`Cannot compare ${range} (${errorText(error)}); reviewing everything.`)
     return undefined
   }
   if (data.status === 'diverged' || data.status === 'behind') {
     core.info(
-      `${short(fromSha)} is not an ancestor of ${short(toSha)} (${data.status}: history was rewritten); reviewing everything.`
+      `${shortSha(fromSha)} is not an ancestor of ${shortSha(toSha)} (${data.status}: history was rewritten); reviewing everything.`
     )
     return undefined
   }
   if (data.commits.some((c) => c.parents.length > 1)) {
     core.info(
-      `A merge commit lies between ${short(fromSha)} and ${short(toSha)}; its diff would include the base branch's changes, so reviewing everything.`
+      `A merge commit lies in ${range}; its diff would include the base branch's changes, so reviewing everything.`
     )
     return undefined
   }
@@ -171,7 +131,6 @@ export async function changedSince(
     core.info(`The compare lists ${files.length} files, maybe not all; reviewing everything.`)
     return undefined
   }
-  core.info(`${count(files.length, 'file')} changed since ${short(fromSha)} (${data.status}).`)
   return files
 }
 
@@ -191,7 +150,7 @@ export async function readBaseFile(
     data = (await gh.rest.repos.getContent({ ...repo, path, ref: baseRef })).data
   } catch (error) {
     if (httpStatus(error) === 404) {
-      core.debug(`No ${path} on ${baseRef}.`)
+      core.info(`No ${path} on ${baseRef}.`)
       return undefined
     }
     core.warning(
@@ -206,26 +165,4 @@ export async function readBaseFile(
   }
   core.info(`Read ${path} from ${baseRef}.`)
   return Buffer.from(data.content, 'base64').toString('utf8')
-}
-
-const short = (sha: string): string => sha.slice(0, 7)
-
-/** The HTTP status of an octokit RequestError (duck-typed: the class may come in two copies). */
-export function httpStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status
-  return typeof status === 'number' ? status : undefined
-}
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
-/** A 403 means the token lacks a permission: say which. Anything else passes through. */
-export function permissionError(error: unknown, what: string, permission: string): unknown {
-  if (httpStatus(error) !== 403) return error
-  return new ActionError(
-    `GitHub refused to ${what} (HTTP 403: ${errorText(error)}).`,
-    `Give the job \`permissions: ${permission}\`. On a fork's pull_request event the token is read-only; use pull_request_target (the action never runs PR code).`,
-    { cause: error }
-  )
 }

@@ -3,48 +3,7 @@
  * the model can cite exactly. Pure functions of data.
  */
 import parseDiff from 'parse-diff'
-
-export type FileStatus =
-  'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged'
-
-/** A pull-request file as `GET /pulls/{n}/files` returns it (the fields we use). */
-export interface PrFile {
-  filename: string
-  status: FileStatus
-  additions: number
-  deletions: number
-  changes: number
-  /** Hunks only (starting at `@@`); absent when GitHub finds the file too large or binary. */
-  patch?: string | null
-  previous_filename?: string
-}
-
-export type Side = 'RIGHT' | 'LEFT'
-
-export interface DiffLine {
-  kind: 'add' | 'del' | 'context'
-  /** The line without its `+`/`-`/space prefix. */
-  text: string
-  oldLine?: number
-  newLine?: number
-}
-
-export interface Hunk {
-  /** The `@@ -a,b +c,d @@ context` line. */
-  header: string
-  oldStart: number
-  oldLines: number
-  newStart: number
-  newLines: number
-  lines: DiffLine[]
-}
-
-export interface FileDiff {
-  path: string
-  previousPath?: string
-  status: FileStatus
-  hunks: Hunk[]
-}
+import type { DiffLine, Hunk, PrFile, Side } from '../pull-request.js'
 
 /** Where a model says a finding is. */
 export interface LineRef {
@@ -61,12 +20,12 @@ export interface Anchor {
   startSide?: Side
 }
 
-export function parsePatch(file: PrFile): FileDiff {
+/** A patch as GitHub sends it (hunks only, starting at `@@`) → its hunks. */
+export function parsePatch(patch: string): Hunk[] {
   // parse-diff opens a file at the first `@@` when there is no `diff --git` header, so GitHub's
   // header-less patch needs none prepended. It does turn each `\ No newline at end of file`
   // marker into a copy of the preceding change, which is dropped here.
-  const parsed = parseDiff(file.patch ?? '')
-  const hunks = parsed.flatMap((f) =>
+  return parseDiff(patch).flatMap((f) =>
     f.chunks.map((chunk) => ({
       header: chunk.content,
       oldStart: chunk.oldStart,
@@ -76,12 +35,6 @@ export function parsePatch(file: PrFile): FileDiff {
       lines: chunk.changes.filter((c) => !c.content.startsWith('\\')).map(toLine)
     }))
   )
-  return {
-    path: file.filename,
-    ...(file.previous_filename !== undefined && { previousPath: file.previous_filename }),
-    status: file.status,
-    hunks
-  }
 }
 
 function toLine(change: parseDiff.Change): DiffLine {
@@ -112,9 +65,9 @@ function hunkLines(hunk: Hunk): LineSets {
  * Lines GitHub accepts a review comment on: RIGHT = added and context lines (new numbering),
  * LEFT = removed and context lines (old numbering). Any other line fails the whole review (422).
  */
-export function commentableLines(diff: FileDiff): LineSets {
+export function commentableLines(file: Pick<PrFile, 'hunks'>): LineSets {
   const all: LineSets = { RIGHT: new Set(), LEFT: new Set() }
-  for (const hunk of diff.hunks) {
+  for (const hunk of file.hunks ?? []) {
     const sets = hunkLines(hunk)
     sets.RIGHT.forEach((n) => all.RIGHT.add(n))
     sets.LEFT.forEach((n) => all.LEFT.add(n))
@@ -129,11 +82,11 @@ export function commentableLines(diff: FileDiff): LineSets {
  * A range needs both ends on the same side, in the same hunk (GitHub refuses ranges spanning
  * hunks) and start < line; otherwise it shrinks to the single line.
  */
-export function anchor(diff: FileDiff, finding: LineRef): Anchor | undefined {
+export function anchor(file: Pick<PrFile, 'hunks'>, finding: LineRef): Anchor | undefined {
   const side = finding.side ?? 'RIGHT'
   const { line, startLine } = finding
   if (!Number.isInteger(line)) return undefined
-  for (const hunk of diff.hunks) {
+  for (const hunk of file.hunks ?? []) {
     const lines = hunkLines(hunk)[side]
     if (!lines.has(line)) continue
     const ranged = startLine !== undefined && startLine < line && lines.has(startLine)
@@ -164,11 +117,11 @@ export const CITATION_GUIDE = [
  *
  * Context lines are cited on the RIGHT only, so each line shows exactly one number. The
  * citation column is padded to the widest citation of the whole file, so a file split by hunk
- * renders each part the same way. Pass `hunks` (a subset of `diff.hunks`) to render a part.
+ * renders each part the same way. Pass `hunks` (a subset of `file.hunks`) to render a part.
  */
-export function renderForPrompt(diff: FileDiff, hunks: readonly Hunk[] = diff.hunks): string {
-  const width = citationWidth(diff)
-  const out = [fileHeading(diff, hunks)]
+export function renderForPrompt(file: PrFile, hunks: readonly Hunk[] = file.hunks ?? []): string {
+  const width = citationWidth(file)
+  const out = [fileHeading(file, hunks)]
   for (const hunk of hunks) {
     out.push(hunk.header)
     for (const l of hunk.lines) {
@@ -181,15 +134,16 @@ export function renderForPrompt(diff: FileDiff, hunks: readonly Hunk[] = diff.hu
   return out.join('\n')
 }
 
-function fileHeading(diff: FileDiff, hunks: readonly Hunk[]): string {
+function fileHeading(file: PrFile, hunks: readonly Hunk[]): string {
   const what =
-    diff.previousPath !== undefined && diff.previousPath !== diff.path
-      ? `${diff.status} from ${diff.previousPath}`
-      : diff.status
-  const total = diff.hunks.length
-  if (hunks.length === total) return `## ${diff.path} (${what})`
-  if (hunks.length === 0) return `## ${diff.path} (${what}; no hunks)`
-  const positions = hunks.map((h) => diff.hunks.indexOf(h) + 1)
+    file.previousPath !== undefined && file.previousPath !== file.path
+      ? `${file.status} from ${file.previousPath}`
+      : file.status
+  const all = file.hunks ?? []
+  const total = all.length
+  if (hunks.length === total) return `## ${file.path} (${what})`
+  if (hunks.length === 0) return `## ${file.path} (${what}; no hunks)`
+  const positions = hunks.map((h) => all.indexOf(h) + 1)
   const first = positions[0] ?? 0
   const last = positions[positions.length - 1] ?? 0
   const contiguous = positions.every((p, i) => p === first + i)
@@ -199,12 +153,12 @@ function fileHeading(diff: FileDiff, hunks: readonly Hunk[]): string {
       : contiguous
         ? `hunks ${first}-${last}`
         : `hunks ${positions.join(', ')}`
-  return `## ${diff.path} (${what}; ${which} of ${total})`
+  return `## ${file.path} (${what}; ${which} of ${total})`
 }
 
-function citationWidth(diff: FileDiff): number {
+function citationWidth(file: PrFile): number {
   let widest = 0
-  for (const hunk of diff.hunks) {
+  for (const hunk of file.hunks ?? []) {
     widest = Math.max(widest, hunk.oldStart + hunk.oldLines, hunk.newStart + hunk.newLines)
   }
   return 1 + String(widest).length

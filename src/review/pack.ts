@@ -2,7 +2,8 @@
  * Packing of rendered files into requests that respect a per-request budget and the run's
  * `token-budget`. Pure functions of data (tokens counted with tokens.ts).
  */
-import { renderForPrompt, type FileDiff, type Hunk } from './diff.js'
+import type { Hunk, NotReviewed, PrFile } from '../pull-request.js'
+import { renderForPrompt } from './diff.js'
 import { countTokens, fitsIn } from './tokens.js'
 
 // Most specific first. Matched anywhere in the name, since Azure deployment names often
@@ -42,15 +43,15 @@ export function requestBudget(modelName: string, maxOutputTokens: number): numbe
 /** A file's rendering; `hunks`, when set, says it renders only those hunks of `diff`. */
 export interface PackItem {
   path: string
-  diff: FileDiff
+  diff: PrFile
   text: string
   tokens: number
-  hunks?: Hunk[]
+  hunks?: readonly Hunk[]
 }
 
 /** A file, or part of one, in a request. `diff` stays whole so findings anchor against it. */
 export interface PackedFile extends PackItem {
-  hunks: Hunk[]
+  hunks: readonly Hunk[]
 }
 
 export interface Request {
@@ -60,11 +61,6 @@ export interface Request {
   /** overheadTokens + the tokens of `text`. */
   tokens: number
   overheadTokens: number
-}
-
-export interface NotReviewed {
-  path: string
-  reason: string
 }
 
 export interface PackOptions {
@@ -85,7 +81,7 @@ export const SEPARATOR = '\n\n'
 const SEPARATOR_TOKENS = 2
 
 /** Renders a whole file and counts it. */
-export function renderItem(diff: FileDiff): PackItem {
+export function renderItem(diff: PrFile): PackItem {
   const text = renderForPrompt(diff)
   return { path: diff.path, diff, text, tokens: countTokens(text) }
 }
@@ -141,13 +137,15 @@ export function pack(items: readonly PackItem[], options: PackOptions): PackResu
 }
 
 /**
- * Re-packs a request the service refused (`context_length_exceeded`) into requests of
- * `factor` × its size. The run's budget was charged when the request was planned, so the
- * retry is not held to it again.
+ * Re-packs a request the service refused (`context_length_exceeded`) into requests of half its
+ * diff each. (Halving the whole request, overhead included, would leave room for less than one
+ * of two equal files.) The run's budget was charged when the request was planned, so the retry
+ * is not held to it again.
  */
-export function repack(request: Request, factor = 0.5): PackResult {
+export function repack(request: Request): PackResult {
+  const diff = request.files.reduce((n, f) => n + f.tokens + SEPARATOR_TOKENS, 0)
   return pack(request.files, {
-    perRequestBudget: Math.floor(request.tokens * factor),
+    perRequestBudget: request.overheadTokens + Math.ceil(diff / 2),
     totalBudget: Number.POSITIVE_INFINITY,
     overheadTokens: request.overheadTokens
   })
@@ -159,21 +157,22 @@ function toRequest(files: PackedFile[], overheadTokens: number): Request {
 }
 
 function budgetReached(piece: PackedFile, totalBudget: number): NotReviewed {
-  const partial = piece.hunks.length < piece.diff.hunks.length
+  const partial = piece.hunks.length < (piece.diff.hunks ?? []).length
   const which = partial ? ` (${hunkRange(piece.diff, piece.hunks)})` : ''
   return { path: piece.path, reason: `token budget (${totalBudget}) reached${which}` }
 }
 
-function hunkRange(diff: FileDiff, hunks: readonly Hunk[]): string {
-  const first = diff.hunks.indexOf(hunks[0] as Hunk) + 1
-  const last = diff.hunks.indexOf(hunks[hunks.length - 1] as Hunk) + 1
+function hunkRange(diff: PrFile, hunks: readonly Hunk[]): string {
+  const all = diff.hunks ?? []
+  const first = all.indexOf(hunks[0] as Hunk) + 1
+  const last = all.indexOf(hunks[hunks.length - 1] as Hunk) + 1
   const span = first === last ? `hunk ${first}` : `hunks ${first}-${last}`
-  return `${span} of ${diff.hunks.length}`
+  return `${span} of ${all.length}`
 }
 
 /** The item whole when it fits, else runs of consecutive hunks that each fit. */
 function piecesOf(item: PackItem, capacity: number, notReviewed: NotReviewed[]): PackedFile[] {
-  const hunks = item.hunks ?? item.diff.hunks
+  const hunks = item.hunks ?? item.diff.hunks ?? []
   const limit = capacity - SEPARATOR_TOKENS
   if (item.tokens <= limit) return [{ ...item, hunks }]
   if (hunks.length === 0) {
@@ -210,7 +209,7 @@ function piecesOf(item: PackItem, capacity: number, notReviewed: NotReviewed[]):
 }
 
 /** Renders a run of hunks; should the exact count still exceed the limit, halves the run. */
-function exactPieces(diff: FileDiff, run: Hunk[], limit: number): PackedFile[] {
+function exactPieces(diff: PrFile, run: readonly Hunk[], limit: number): PackedFile[] {
   const text = renderForPrompt(diff, run)
   if (run.length === 1 || fitsIn(text, limit)) {
     return [{ path: diff.path, diff, text, tokens: countTokens(text), hunks: run }]

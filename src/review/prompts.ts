@@ -4,10 +4,11 @@
  * system prompt; everything the pull request's author wrote (title, description, diff) goes in
  * the user message inside fences it cannot close. Pure functions of data.
  */
+import type { AnswerSchema } from '../model.js'
+import type { Task } from '../pull-request.js'
 import { CITATION_GUIDE } from './diff.js'
+import { FINDINGS_SCHEMA, OVERVIEW_SCHEMA, SUMMARY_SCHEMA } from './schema.js'
 import { countTokens } from './tokens.js'
-import { FINDINGS_FORMAT, SUMMARY_FORMAT, OVERVIEW_FORMAT } from './schema.js'
-import type { ResponseFormatJSONSchema } from 'openai/resources'
 
 export interface PromptInputs {
   /** Language of what is posted. */
@@ -24,8 +25,6 @@ export interface PromptInputs {
   /** Most findings one request may return (default 10). */
   maxFindings?: number
 }
-
-export type Task = 'review' | 'summary'
 
 /** `json_object` carries the schema in the prompt instead of `response_format`. */
 export type OutputMode = 'json_schema' | 'json_object'
@@ -72,7 +71,7 @@ export function reviewSystemPrompt(inputs: PromptInputs, mode: OutputMode = 'jso
     ['## Citing lines', CITATION_GUIDE].join('\n'),
     UNTRUSTED_RULE,
     guidance(inputs),
-    output(mode, FINDINGS_FORMAT, 'Answer with the findings as JSON.')
+    output(mode, FINDINGS_SCHEMA, 'Answer with the findings as JSON.')
   )
 }
 
@@ -91,7 +90,7 @@ export function summarySystemPrompt(
     ].join('\n'),
     UNTRUSTED_RULE,
     guidance(inputs),
-    output(mode, SUMMARY_FORMAT, 'Answer with the summary as JSON.')
+    output(mode, SUMMARY_SCHEMA, 'Answer with the summary as JSON.')
   )
 }
 
@@ -111,7 +110,7 @@ export function compositionSystemPrompt(
       'title, description and diff',
       'title, description, diff and the part overviews drawn from them'
     ),
-    output(mode, OVERVIEW_FORMAT, 'Answer with the overview as JSON.')
+    output(mode, OVERVIEW_SCHEMA, 'Answer with the overview as JSON.')
   )
 }
 
@@ -138,12 +137,12 @@ function labelled(label: string, text: string | undefined): string {
   return body ? `### ${label}\n${body}` : ''
 }
 
-function output(mode: OutputMode, format: ResponseFormatJSONSchema, plain: string): string {
+function output(mode: OutputMode, format: AnswerSchema, plain: string): string {
   if (mode === 'json_schema') return `## Answer\n${plain}`
   return [
     '## Answer',
     'Answer with one JSON object and nothing else (no prose, no code fence), valid against this JSON schema:',
-    JSON.stringify(format.json_schema.schema)
+    JSON.stringify(format.schema)
   ].join('\n')
 }
 
@@ -163,13 +162,14 @@ function fence(tag: string, text: string): string {
   return `<untrusted-${tag}>\n${neutralize(text)}\n</untrusted-${tag}>`
 }
 
-function clip(text: string, max: number): string {
+/** Text the model reads whole up to `max` characters, with a note where it was cut. */
+function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}\n[… cut at ${max} characters]` : text
 }
 
 function prContext(inputs: PromptInputs): string {
-  const title = clip(inputs.title.trim(), MAX_TITLE_CHARS) || '(none)'
-  const description = clip(inputs.description.trim(), MAX_DESCRIPTION_CHARS) || '(none)'
+  const title = cut(inputs.title.trim(), MAX_TITLE_CHARS) || '(none)'
+  const description = cut(inputs.description.trim(), MAX_DESCRIPTION_CHARS) || '(none)'
   return [
     'Pull request title:',
     fence('pr-title', title),
@@ -199,8 +199,8 @@ export function systemPrompt(task: Task, inputs: PromptInputs, mode: OutputMode)
   return task === 'review' ? reviewSystemPrompt(inputs, mode) : summarySystemPrompt(inputs, mode)
 }
 
-export function responseFormat(task: Task): ResponseFormatJSONSchema {
-  return task === 'review' ? FINDINGS_FORMAT : SUMMARY_FORMAT
+export function answerSchema(task: Task): AnswerSchema {
+  return task === 'review' ? FINDINGS_SCHEMA : SUMMARY_SCHEMA
 }
 
 /**
@@ -209,7 +209,7 @@ export function responseFormat(task: Task): ResponseFormatJSONSchema {
  * `pack` adds the diff's tokens to this.
  */
 export function promptOverhead(task: Task, inputs: PromptInputs): number {
-  const schema = countTokens(JSON.stringify(responseFormat(task)))
+  const schema = countTokens(JSON.stringify(answerSchema(task)))
   const system = Math.max(
     countTokens(systemPrompt(task, inputs, 'json_schema')) + schema,
     countTokens(systemPrompt(task, inputs, 'json_object'))

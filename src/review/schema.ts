@@ -1,163 +1,131 @@
 /**
- * What the model must answer with, and the validation of what it did answer. The JSON schemas
- * are written by hand in the subset Azure's strict structured outputs accept (every property
- * required, nullable instead of optional, no numeric bounds, `additionalProperties: false`);
- * zod then checks each item on its own, so one malformed finding costs only itself.
+ * What the model must answer with, and the validation of what it did answer. Each answer is
+ * one zod schema; the JSON schema sent as structured output is generated from it, in the
+ * subset Azure's strict mode accepts (every property required, null instead of optional, no
+ * numeric or length bounds, `additionalProperties: false`). Items are validated one by one, so
+ * one malformed finding costs only itself.
  */
-import type { ResponseFormatJSONSchema } from 'openai/resources'
 import { z } from 'zod'
-import type { Side } from './diff.js'
+import { clip } from '../format.js'
+import type { AnswerSchema } from '../model.js'
+import type { Side } from '../pull-request.js'
 
 export const SEVERITIES = ['critical', 'major', 'minor', 'nit'] as const
 export type Severity = (typeof SEVERITIES)[number]
 
 export interface Finding {
-  path: string
-  line: number
-  startLine?: number
-  side?: Side
-  severity: Severity
-  title?: string
-  body: string
+  readonly path: string
+  readonly line: number
+  readonly startLine?: number
+  readonly side?: Side
+  readonly severity: Severity
+  readonly title?: string
+  readonly body: string
   /** Replacement code for lines startLine..line on the RIGHT side; '' deletes them. */
-  suggestion?: string
+  readonly suggestion?: string
 }
 
 export interface FileChange {
-  path: string
-  change: string
+  readonly path: string
+  readonly change: string
 }
 
 export interface SummaryPart {
-  overview: string
-  files: FileChange[]
+  readonly overview: string
+  readonly files: FileChange[]
 }
 
 export const LIMITS = { title: 200, body: 4000, suggestion: 8000, overview: 4000, change: 400 }
 
-const nullable = (type: string, description: string): object => ({
-  type: [type, 'null'],
-  description
+// Leniency for answers in json_object mode, which no schema holds: a missing nullable field
+// reads as null, enums ignore case and spaces, paths lose a leading `./`.
+const orNull = (v: unknown): unknown => v ?? null
+const upper = (v: unknown): unknown => (typeof v === 'string' ? v.trim().toUpperCase() : v)
+const lower = (v: unknown): unknown => (typeof v === 'string' ? v.trim().toLowerCase() : v)
+const nullable = <T extends z.ZodType>(schema: T) => z.preprocess(orNull, schema.nullable())
+const filePath = z.preprocess(
+  (v) => (typeof v === 'string' ? v.trim().replace(/^\.?\//, '') : v),
+  z.string().min(1)
+)
+
+const lineNumber = z.number().int().positive()
+
+const FindingItem = z.object({
+  path: filePath.describe('File path exactly as in its `## ` heading.'),
+  line: lineNumber.describe('The cited line (last line of a range).'),
+  start_line: nullable(lineNumber).describe('First line of a range on the same side, or null.'),
+  side: z.preprocess((v) => upper(v ?? 'RIGHT'), z.enum(['RIGHT', 'LEFT'])),
+  severity: z.preprocess(lower, z.enum(SEVERITIES)),
+  title: nullable(z.string()).describe('One line.'),
+  body: z.string().trim().min(1).describe('What is wrong, why it matters, how to fix it.'),
+  suggestion: nullable(z.string()).describe(
+    'Replacement code for lines start_line..line on RIGHT, or null.'
+  )
 })
 
-const FINDINGS_SCHEMA = {
-  type: 'object',
-  properties: {
-    findings: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          path: { type: 'string', description: 'File path exactly as in its `## ` heading.' },
-          line: { type: 'integer', description: 'The cited line (last line of a range).' },
-          start_line: nullable('integer', 'First line of a range on the same side, or null.'),
-          side: { type: 'string', enum: ['RIGHT', 'LEFT'] },
-          severity: { type: 'string', enum: [...SEVERITIES] },
-          title: { type: 'string', description: 'One line.' },
-          body: { type: 'string', description: 'What is wrong, why it matters, how to fix it.' },
-          suggestion: nullable(
-            'string',
-            'Replacement code for lines start_line..line on RIGHT, or null.'
-          )
-        },
-        required: ['path', 'line', 'start_line', 'side', 'severity', 'title', 'body', 'suggestion'],
-        additionalProperties: false
-      }
+const FileItem = z.object({
+  path: filePath,
+  change: z.string().trim().min(1).describe('One line: what changed in this file.')
+})
+
+const Overview = z.object({
+  overview: z.string().trim().min(1).describe('What the change does and why, 2-5 sentences.')
+})
+
+const FindingsAnswer = z.object({ findings: z.array(FindingItem) })
+const SummaryAnswer = Overview.extend({ files: z.array(FileItem) })
+
+/**
+ * zod's JSON schema without what strict mode refuses: bounds and patterns are checked here,
+ * after the answer arrives, not by the model's decoder.
+ */
+const UNSUPPORTED_IN_STRICT = [
+  '$schema',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format'
+]
+
+function answerSchema(name: string, schema: z.ZodType): AnswerSchema {
+  const json = z.toJSONSchema(schema, {
+    io: 'output',
+    override: ({ jsonSchema }) => {
+      for (const key of UNSUPPORTED_IN_STRICT) Reflect.deleteProperty(jsonSchema, key)
     }
-  },
-  required: ['findings'],
-  additionalProperties: false
+  })
+  // The root's `$schema` is added after the overrides ran.
+  Reflect.deleteProperty(json, '$schema')
+  return { name, schema: json }
 }
 
-const SUMMARY_SCHEMA = {
-  type: 'object',
-  properties: {
-    overview: { type: 'string', description: 'What the change does and why, 2-5 sentences.' },
-    files: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          path: { type: 'string' },
-          change: { type: 'string', description: 'One line: what changed in this file.' }
-        },
-        required: ['path', 'change'],
-        additionalProperties: false
-      }
-    }
-  },
-  required: ['overview', 'files'],
-  additionalProperties: false
-}
-
-const OVERVIEW_SCHEMA = {
-  type: 'object',
-  properties: { overview: { type: 'string' } },
-  required: ['overview'],
-  additionalProperties: false
-}
-
-function strict(name: string, schema: Record<string, unknown>): ResponseFormatJSONSchema {
-  return { type: 'json_schema', json_schema: { name, strict: true, schema } }
-}
-
-export const FINDINGS_FORMAT = strict('review_findings', FINDINGS_SCHEMA)
-export const SUMMARY_FORMAT = strict('pull_request_summary', SUMMARY_SCHEMA)
-export const OVERVIEW_FORMAT = strict('pull_request_overview', OVERVIEW_SCHEMA)
+export const FINDINGS_SCHEMA = answerSchema('review_findings', FindingsAnswer)
+export const SUMMARY_SCHEMA = answerSchema('pull_request_summary', SummaryAnswer)
+export const OVERVIEW_SCHEMA = answerSchema('pull_request_overview', Overview)
 
 /** The answer was not the JSON asked for at all (as opposed to single bad items). */
 export class InvalidAnswerError extends Error {}
 
-const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s)
-
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .transform((s) => clip(s, max))
-
-/** Missing and null mean the same (the json_object fallback is not held to the schema). */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z
-    .union([schema, z.null(), z.undefined()])
-    .transform((v) => v ?? undefined)
-    .optional()
-
-const upper = (v: unknown): unknown => (typeof v === 'string' ? v.trim().toUpperCase() : v)
-const lower = (v: unknown): unknown => (typeof v === 'string' ? v.trim().toLowerCase() : v)
-
-const FindingItem = z.object({
-  path: z
-    .string()
-    .trim()
-    .min(1)
-    .transform((p) => p.replace(/^\.?\//, '')),
-  line: z.number().int().positive(),
-  start_line: optional(z.number().int().positive()),
-  side: optional(z.preprocess(upper, z.enum(['RIGHT', 'LEFT']))),
-  severity: z.preprocess(lower, z.enum(SEVERITIES)),
-  title: optional(z.string().trim()),
-  body: text(LIMITS.body),
-  suggestion: optional(z.string())
-})
-
 function toFinding(item: z.infer<typeof FindingItem>): Finding {
-  const side = item.side ?? 'RIGHT'
-  const title = item.title?.replace(/\s+/g, ' ')
+  const side = item.side
+  const title = item.title?.replace(/\s+/g, ' ').trim()
   // A suggestion replaces new-file lines; cut short it would be wrong code, so whole or not at all.
   // An empty one deletes the lines; "no suggestion" is null.
   const suggestion = item.suggestion?.replace(/\s+$/, '')
   return {
     path: item.path,
     line: item.line,
-    ...(item.start_line !== undefined && item.start_line < item.line
+    ...(item.start_line !== null && item.start_line < item.line
       ? { startLine: item.start_line }
       : {}),
     side,
     severity: item.severity,
     ...(title ? { title: clip(title, LIMITS.title) } : {}),
-    body: item.body,
+    body: clip(item.body, LIMITS.body),
     ...(side === 'RIGHT' && suggestion !== undefined && suggestion.length <= LIMITS.suggestion
       ? { suggestion }
       : {})
@@ -187,36 +155,28 @@ export function parseFindings(content: string, truncated = false): ParsedFinding
   return { findings, dropped }
 }
 
-const FileItem = z.object({
-  path: z
-    .string()
-    .trim()
-    .min(1)
-    .transform((p) => p.replace(/^\.?\//, '')),
-  change: text(LIMITS.change).transform((s) => s.replace(/\s+/g, ' '))
-})
-
-const Overview = z.object({ overview: text(LIMITS.overview) })
-
 /** Validates a summary answer; file entries that are not valid are dropped. */
 export function parseSummary(content: string, truncated = false): SummaryPart {
-  const value = readJson(content)
-  const overview = Overview.safeParse(value)
+  const overview = Overview.safeParse(readJson(content))
   if (!overview.success) {
     if (truncated) throw new InvalidAnswerError('the summary was cut off at the output limit')
     throw new InvalidAnswerError('the answer has no overview')
   }
   const files = readItems(content, 'files', truncated)
     .map((item) => FileItem.safeParse(item))
-    .flatMap((r) => (r.success ? [r.data] : []))
-  return { overview: overview.data.overview, files }
+    .flatMap((r) =>
+      r.success
+        ? [{ path: r.data.path, change: clip(r.data.change.replace(/\s+/g, ' '), LIMITS.change) }]
+        : []
+    )
+  return { overview: clip(overview.data.overview, LIMITS.overview), files }
 }
 
 /** Validates a composition answer: `{ overview }`. */
 export function parseOverview(content: string): string {
   const result = Overview.safeParse(readJson(content))
   if (!result.success) throw new InvalidAnswerError('the answer has no overview')
-  return result.data.overview
+  return clip(result.data.overview, LIMITS.overview)
 }
 
 /** The JSON in an answer: bare, in a ```json fence, or between the outermost braces. */

@@ -3,7 +3,7 @@
  * Pure: decides from paths, statuses and the first lines of patches.
  */
 import picomatch from 'picomatch'
-import type { PrFile } from './diff.js'
+import type { Hunk, NotReviewed, PrFile } from '../pull-request.js'
 
 export interface SelectOptions {
   /** If any are given, only files matching one are candidates. */
@@ -11,12 +11,7 @@ export interface SelectOptions {
   exclude: readonly string[]
 }
 
-export interface Skipped {
-  path: string
-  reason: string
-}
-
-export type SelectableFile = Pick<PrFile, 'filename' | 'status' | 'patch'>
+export type SelectableFile = Pick<PrFile, 'path' | 'status' | 'hunks'>
 
 /** A default exclusion: why, and the literal an include pattern must contain to override it. */
 interface DefaultHit {
@@ -105,13 +100,12 @@ function defaultExclusion(path: string): DefaultHit | undefined {
 }
 
 /** Only a patch that shows the top of the file can carry a generator's header. */
-function looksGenerated(patch: string): boolean {
-  const lines = patch.split('\n')
-  if (!/^@@ -\d+(,\d+)? \+[01][, ]/.test(lines[0] ?? '')) return false
-  return lines
-    .slice(1, 1 + GENERATED_SCAN_LINES)
-    .map((l) => l.slice(1))
-    .some((l) => COMMENT_START.test(l) && GENERATED_MARKERS.some((m) => m.test(l)))
+function looksGenerated(hunks: readonly Hunk[]): boolean {
+  const first = hunks[0]
+  if (!first || first.newStart > 1) return false
+  return first.lines
+    .slice(0, GENERATED_SCAN_LINES)
+    .some((l) => COMMENT_START.test(l.text) && GENERATED_MARKERS.some((m) => m.test(l.text)))
 }
 
 /**
@@ -141,13 +135,13 @@ function compile(patterns: readonly string[]): Matcher | undefined {
 export function selectFiles<T extends SelectableFile>(
   files: readonly T[],
   options: SelectOptions
-): { selected: T[]; skipped: Skipped[] } {
+): { selected: T[]; skipped: NotReviewed[] } {
   const include = compile(options.include)
   const exclude = compile(options.exclude)
   const selected: T[] = []
-  const skipped: Skipped[] = []
+  const skipped: NotReviewed[] = []
   for (const file of files) {
-    const path = file.filename
+    const path = file.path
     const reason = skipReason(file, include, exclude)
     if (reason === undefined) selected.push(file)
     else skipped.push({ path, reason })
@@ -160,7 +154,7 @@ function skipReason(
   include: Matcher | undefined,
   exclude: Matcher | undefined
 ): string | undefined {
-  const path = file.filename
+  const path = file.path
   if (file.status === 'removed') return 'deleted file'
   const included = include?.(path) ?? []
   if (include && included.length === 0) return 'not matched by include'
@@ -170,8 +164,9 @@ function skipReason(
     included.some((glob) => glob.toLowerCase().includes(literal.toLowerCase()))
   const hit = defaultExclusion(path)
   if (hit && !overrides(hit.literal)) return hit.reason
-  if (!file.patch) return 'no patch from GitHub (too large or binary)'
+  if (file.hunks === null) return 'no patch from GitHub (too large or binary)'
+  if (file.hunks.length === 0) return 'no changed lines'
   const base = path.slice(path.lastIndexOf('/') + 1)
-  if (looksGenerated(file.patch) && !overrides(base)) return 'generated'
+  if (looksGenerated(file.hunks) && !overrides(base)) return 'generated'
   return undefined
 }

@@ -1,0 +1,28 @@
+/** Pull-request files for unit tests: a patch parsed as github/pull.ts parses it. */
+import { readFileSync } from 'node:fs'
+import type { PrFile } from '../../src/pull-request.js'
+import { parsePatch } from '../../src/review/diff.js'
+
+/**
+ * A fixture patch: `git diff -U3` output with the `diff --git`/`---`/`+++` headers stripped,
+ * which is what the files API returns in `patch` (no trailing newline).
+ */
+export function fixturePatch(name: string): string {
+  return readFileSync(new URL(`../fixtures/patches/${name}.patch`, import.meta.url), 'utf8')
+}
+
+/** A changed file; `patch: null` is one GitHub sent no patch for (binary or too large). */
+export function prFile(
+  path: string,
+  patch: string | null,
+  overrides: Partial<Omit<PrFile, 'path' | 'hunks'>> = {}
+): PrFile {
+  return {
+    path,
+    status: 'modified',
+    additions: 0,
+    deletions: 0,
+    hunks: patch === null ? null : parsePatch(patch),
+    ...overrides
+  }
+}

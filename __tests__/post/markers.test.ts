@@ -1,0 +1,90 @@
+/**
+ * The hidden markers by which the action finds its own comments and state again: only a
+ * single, well-formed marker at the very end of a body counts.
+ */
+import {
+  appendMarker,
+  findingMarker,
+  fingerprint,
+  hasOurMarker,
+  parseFindingMarker,
+  parseReviewMarker,
+  parseSummaryMarker,
+  reviewMarker,
+  summaryMarker
+} from '../../src/post/markers.js'
+
+const Z = '\u200B'
+const HEAD = 'a'.repeat(40)
+const BASE = '0123456789abcdef0123456789abcdef01234567'
+
+describe('markers', () => {
+  it('round-trips the summary state', () => {
+    const body = appendMarker('## Summary\n\nText', summaryMarker({ head: HEAD, base: BASE }))
+    expect(body).toBe(
+      `## Summary\n\nText\n\n<!-- keyless-pr-review:summary {"head":"${HEAD}","base":"${BASE}","version":1} -->`
+    )
+    expect(parseSummaryMarker(body)).toEqual({ head: HEAD, base: BASE })
+    expect(parseSummaryMarker(`${body}\n  \n`)).toEqual({ head: HEAD, base: BASE })
+  })
+
+  it('round-trips finding and review markers', () => {
+    const fp = fingerprint('src/a.ts', 12, 'RIGHT', 'Null check missing')
+    expect(fp).toMatch(/^[0-9a-f]{12}$/)
+    expect(parseFindingMarker(appendMarker('body', findingMarker(fp)))).toBe(fp)
+    expect(parseReviewMarker(appendMarker('review', reviewMarker(HEAD)))).toBe(HEAD)
+  })
+
+  it('reads only a marker at the very end of the body', () => {
+    const marker = summaryMarker({ head: HEAD, base: BASE })
+    expect(parseSummaryMarker(`${marker}\n\nmore text`)).toBeUndefined()
+    expect(parseSummaryMarker(`text ${marker}`)).toBeUndefined()
+    expect(parseSummaryMarker(`> ${marker}`)).toBeUndefined()
+  })
+
+  it('refuses a body holding more than one marker of ours', () => {
+    const forged = summaryMarker({ head: BASE, base: BASE })
+    const ours = summaryMarker({ head: HEAD, base: BASE })
+    expect(parseSummaryMarker(`${forged}\n\n${ours}`)).toBeUndefined()
+    expect(parseSummaryMarker(`<!--KEYLESS-PR-REVIEW x -->\n${ours}`)).toBeUndefined()
+  })
+
+  it.each([
+    `{"head":"${HEAD.slice(1)}","base":"${BASE}","version":1}`,
+    `{"head":"${HEAD.toUpperCase()}","base":"${BASE}","version":1}`,
+    `{"head":"${HEAD}","base":"${BASE}","version":2}`,
+    `{"head":"${HEAD}","base":"${BASE}","version":1,"extra":true}`,
+    `{"head":"${HEAD}","version":1}`,
+    `["${HEAD}"]`,
+    'not json'
+  ])('refuses a malformed summary marker: %s', (payload) => {
+    expect(parseSummaryMarker(`<!-- keyless-pr-review:summary ${payload} -->`)).toBeUndefined()
+  })
+
+  it('refuses malformed finding and review markers', () => {
+    expect(parseFindingMarker('<!-- keyless-pr-review:finding 0123 -->')).toBeUndefined()
+    expect(parseFindingMarker('<!-- keyless-pr-review:finding 0123456789AB -->')).toBeUndefined()
+    expect(parseReviewMarker('<!-- keyless-pr-review:review abc -->')).toBeUndefined()
+    expect(parseReviewMarker(`<!-- keyless-pr-review:summary ${HEAD} -->`)).toBeUndefined()
+  })
+
+  it('refuses to build a marker from something that is not a full SHA', () => {
+    expect(() => summaryMarker({ head: 'abc', base: BASE })).toThrow(TypeError)
+    expect(() => reviewMarker('HEAD')).toThrow(TypeError)
+    expect(() => findingMarker('xyz')).toThrow(TypeError)
+  })
+
+  it('sees a marker of ours in a comment, however spaced or cased', () => {
+    expect(hasOurMarker('Quoted: <!--  KEYLESS-PR-REVIEW:summary {} -->')).toBe(true)
+    expect(hasOurMarker('<!-- keyless-pr-review:finding 0123456789ab -->')).toBe(true)
+    expect(hasOurMarker('Our keyless-pr-review action, no comment')).toBe(false)
+  })
+
+  it('fingerprints a finding by path, line, side and normalized first line only', () => {
+    const fp = fingerprint('a.ts', 3, 'RIGHT', '**Null** check  missing\nExplanation one')
+    expect(fingerprint('a.ts', 3, 'RIGHT', `null ${Z}check missing\nExplanation two`)).toBe(fp)
+    expect(fingerprint('a.ts', 3, 'LEFT', 'null check missing')).not.toBe(fp)
+    expect(fingerprint('a.ts', 4, 'RIGHT', 'null check missing')).not.toBe(fp)
+    expect(fingerprint('b.ts', 3, 'RIGHT', 'null check missing')).not.toBe(fp)
+  })
+})

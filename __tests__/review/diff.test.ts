@@ -1,0 +1,228 @@
+import type { Hunk, PrFile } from '../../src/pull-request.js'
+import { anchor, commentableLines, parsePatch, renderForPrompt } from '../../src/review/diff.js'
+import { fixturePatch, prFile } from '../helpers/files.js'
+
+function file(
+  name: string,
+  path: string,
+  overrides: Partial<Omit<PrFile, 'path' | 'hunks'>> = {}
+): PrFile & { hunks: readonly Hunk[] } {
+  const parsed = prFile(path, fixturePatch(name), overrides)
+  return { ...parsed, hunks: parsed.hunks ?? [] }
+}
+
+const range = (from: number, to: number): number[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i)
+
+const sorted = (set: Set<number>): number[] => [...set].sort((a, b) => a - b)
+
+const cart = file('multi-hunk', 'cart.js')
+const added = file('added', 'retry.ts', { status: 'added' })
+const deleted = file('deleted', 'legacy.py', { status: 'removed' })
+const noNewline = file('no-newline', 'notes.txt')
+const renamed = file('renamed', 'src/settings.ts', {
+  status: 'renamed',
+  previousPath: 'config.ts'
+})
+const single = file('single-line', 'VERSION')
+
+describe('parsePatch', () => {
+  it('reads every hunk of a modification with its header and ranges', () => {
+    expect(cart.path).toBe('cart.js')
+    expect(
+      cart.hunks.map((h) => [h.header, h.oldStart, h.oldLines, h.newStart, h.newLines])
+    ).toEqual([
+      ['@@ -2,17 +2,14 @@', 2, 17, 2, 14],
+      ['@@ -22,7 +19,7 @@ function tax(items) {', 22, 7, 19, 7],
+      ['@@ -31,7 +28,11 @@ function describe(items) {', 31, 7, 28, 11]
+    ])
+  })
+
+  it('numbers added lines on the new side, removed on the old, context on both', () => {
+    expect(cart.hunks[1]?.lines).toEqual([
+      { kind: 'context', text: 'function total(items) {', oldLine: 22, newLine: 19 },
+      { kind: 'context', text: '  const s = subtotal(items)', oldLine: 23, newLine: 20 },
+      { kind: 'context', text: '  const t = tax(items)', oldLine: 24, newLine: 21 },
+      { kind: 'del', text: '  return s + t', oldLine: 25 },
+      { kind: 'add', text: '  return round(s + t)', newLine: 22 },
+      { kind: 'context', text: '}', oldLine: 26, newLine: 23 },
+      { kind: 'context', text: '', oldLine: 27, newLine: 24 },
+      { kind: 'context', text: 'function describe(items) {', oldLine: 28, newLine: 25 }
+    ])
+  })
+
+  it('drops "\\ No newline at end of file" markers instead of repeating a line', () => {
+    expect(noNewline.hunks).toHaveLength(1)
+    expect(noNewline.hunks[0]?.lines).toEqual([
+      { kind: 'context', text: 'line one', oldLine: 1, newLine: 1 },
+      { kind: 'del', text: 'line two', oldLine: 2 },
+      { kind: 'del', text: 'last line without newline', oldLine: 3 },
+      { kind: 'add', text: 'line 2', newLine: 2 },
+      { kind: 'add', text: 'last line, still without newline', newLine: 3 }
+    ])
+  })
+
+  it('reads single-line hunks whose header omits the counts', () => {
+    expect(single.hunks).toHaveLength(1)
+    expect(single.hunks[0]).toMatchObject({ header: '@@ -1 +1 @@', oldLines: 1, newLines: 1 })
+    expect(single.hunks[0]?.lines).toEqual([
+      { kind: 'del', text: 'v1.2.3', oldLine: 1 },
+      { kind: 'add', text: 'v1.3.0', newLine: 1 }
+    ])
+  })
+
+  it('reads the hunks of a renamed file', () => {
+    expect(renamed.hunks[0]?.header).toBe('@@ -6,10 +6,10 @@ export interface Settings {')
+  })
+
+  it('gives an empty patch no hunks', () => {
+    expect(parsePatch('')).toEqual([])
+  })
+})
+
+describe('commentableLines', () => {
+  it('allows added and context lines on the RIGHT, removed and context on the LEFT', () => {
+    const lines = commentableLines(cart)
+    expect(sorted(lines.RIGHT)).toEqual([...range(2, 15), ...range(19, 25), ...range(28, 38)])
+    expect(sorted(lines.LEFT)).toEqual([...range(2, 18), ...range(22, 28), ...range(31, 37)])
+  })
+
+  it('has only RIGHT lines for an added file and only LEFT lines for a deleted one', () => {
+    expect(sorted(commentableLines(added).RIGHT)).toEqual(range(1, 11))
+    expect(commentableLines(added).LEFT.size).toBe(0)
+    expect(commentableLines(deleted).RIGHT.size).toBe(0)
+    expect(sorted(commentableLines(deleted).LEFT)).toEqual(range(1, 4))
+  })
+
+  it('counts the last line without a newline once', () => {
+    expect(sorted(commentableLines(noNewline).RIGHT)).toEqual([1, 2, 3])
+    expect(sorted(commentableLines(noNewline).LEFT)).toEqual([1, 2, 3])
+  })
+
+  it('covers the hunk of a renamed file and a single-line change', () => {
+    expect(sorted(commentableLines(renamed).RIGHT)).toEqual(range(6, 15))
+    expect(sorted(commentableLines(renamed).LEFT)).toEqual(range(6, 15))
+    expect(sorted(commentableLines(single).RIGHT)).toEqual([1])
+    expect(sorted(commentableLines(single).LEFT)).toEqual([1])
+  })
+})
+
+describe('anchor', () => {
+  it('anchors a finding on a context line to the RIGHT side by default', () => {
+    expect(anchor(cart, { line: 20 })).toEqual({ line: 20, side: 'RIGHT' })
+  })
+
+  it('anchors a removed line on the LEFT side with its old number', () => {
+    expect(anchor(cart, { line: 25, side: 'LEFT' })).toEqual({ line: 25, side: 'LEFT' })
+  })
+
+  it('refuses lines outside every hunk rather than snapping to a nearby one', () => {
+    expect(anchor(cart, { line: 17 })).toBeUndefined()
+    expect(anchor(cart, { line: 1 })).toBeUndefined()
+    expect(anchor(cart, { line: 39 })).toBeUndefined()
+    expect(anchor(cart, { line: 20, side: 'LEFT' })).toBeUndefined()
+  })
+
+  it('refuses LEFT for lines that exist only as additions', () => {
+    expect(anchor(cart, { line: 38 })).toEqual({ line: 38, side: 'RIGHT' })
+    expect(anchor(cart, { line: 38, side: 'LEFT' })).toBeUndefined()
+    expect(anchor(added, { line: 3, side: 'LEFT' })).toBeUndefined()
+  })
+
+  it('refuses RIGHT on a deleted file', () => {
+    expect(anchor(deleted, { line: 2 })).toBeUndefined()
+    expect(anchor(deleted, { line: 2, side: 'LEFT' })).toEqual({ line: 2, side: 'LEFT' })
+  })
+
+  it('keeps a range whose ends are in the same hunk on the same side', () => {
+    expect(anchor(cart, { startLine: 11, line: 13 })).toEqual({
+      line: 13,
+      side: 'RIGHT',
+      startLine: 11,
+      startSide: 'RIGHT'
+    })
+    expect(anchor(cart, { startLine: 11, line: 15, side: 'LEFT' })).toEqual({
+      line: 15,
+      side: 'LEFT',
+      startLine: 11,
+      startSide: 'LEFT'
+    })
+  })
+
+  it('shrinks a range spanning two hunks to its last line', () => {
+    expect(anchor(cart, { startLine: 12, line: 20 })).toEqual({ line: 20, side: 'RIGHT' })
+  })
+
+  it('shrinks a range whose start is outside the diff or after its end', () => {
+    expect(anchor(cart, { startLine: 17, line: 20 })).toEqual({ line: 20, side: 'RIGHT' })
+    expect(anchor(cart, { startLine: 14, line: 12 })).toEqual({ line: 12, side: 'RIGHT' })
+    expect(anchor(cart, { startLine: 12, line: 12 })).toEqual({ line: 12, side: 'RIGHT' })
+  })
+
+  it('refuses a range whose end is outside the diff even if its start is inside', () => {
+    expect(anchor(cart, { startLine: 15, line: 17 })).toBeUndefined()
+  })
+
+  it('refuses a line that is not a whole number', () => {
+    expect(anchor(cart, { line: 12.5 })).toBeUndefined()
+    expect(anchor(cart, { line: Number.NaN })).toBeUndefined()
+  })
+})
+
+describe('renderForPrompt', () => {
+  it('shows each line with the one citation valid for it', () => {
+    expect(renderForPrompt(noNewline)).toBe(
+      [
+        '## notes.txt (modified)',
+        '@@ -1,3 +1,3 @@',
+        'R1   line one',
+        'L2 - line two',
+        'L3 - last line without newline',
+        'R2 + line 2',
+        'R3 + last line, still without newline'
+      ].join('\n')
+    )
+  })
+
+  it('names the previous path of a renamed file and keeps the function context', () => {
+    const text = renderForPrompt(renamed)
+    expect(text.split('\n').slice(0, 5)).toEqual([
+      '## src/settings.ts (renamed from config.ts)',
+      '@@ -6,10 +6,10 @@ export interface Settings {',
+      'R6',
+      'R7    export const defaults: Settings = {',
+      'R8      retries: 3,'
+    ])
+    expect(text).toContain('L9  -   timeoutMs: 10000,')
+  })
+
+  it('renders a subset of hunks under a heading that says which', () => {
+    const part = renderForPrompt(cart, cart.hunks.slice(1))
+    expect(part.split('\n')[0]).toBe('## cart.js (modified; hunks 2-3 of 3)')
+    expect(part).not.toContain('@@ -2,17')
+    expect(renderForPrompt(cart, cart.hunks.slice(0, 1)).split('\n')[0]).toBe(
+      '## cart.js (modified; hunk 1 of 3)'
+    )
+  })
+
+  it('pads citations to the same width in every part of a file', () => {
+    const whole = renderForPrompt(cart).split('\n')
+    const part = renderForPrompt(cart, cart.hunks.slice(2)).split('\n')
+    expect(whole.slice(-11)).toEqual(part.slice(-11))
+  })
+
+  it.each([cart, added, deleted, noNewline, renamed, single])(
+    'cites only lines that anchor ($path)',
+    (diff) => {
+      const rows = renderForPrompt(diff)
+        .split('\n')
+        .filter((row) => /^[RL]\d/.test(row))
+      expect(rows).toHaveLength(diff.hunks.reduce((n, h) => n + h.lines.length, 0))
+      for (const row of rows) {
+        const side = row.startsWith('R') ? 'RIGHT' : 'LEFT'
+        const line = Number(/^[RL](\d+)/.exec(row)?.[1])
+        expect(anchor(diff, { line, side })).toEqual({ line, side })
+      }
+    }
+  )
+})
