@@ -93,7 +93,7 @@ const DEFAULTS: Config = {
   reviewDrafts: false,
   allowForks: false,
   minPermission: 'write',
-  tokenBudget: 200_000,
+  tokenBudget: 300_000,
   concurrency: 4,
   dryRun: false
 }

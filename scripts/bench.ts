@@ -1,24 +1,39 @@
 /**
- * `npm run bench`: measurements, not tests. Runs the bundled action against the local world and
- * prints
- *  1. start-up: from spawning `node dist/index.js` to the first request any emulated service
- *     receives (mode: check, whose first request is the GitHub ID token), over RUNS runs, next to
- *     a bare `node -e ''` for scale;
- *  2. a 300-file pull request with 300 ms model latency and concurrency 4: wall time, model
- *     requests, most requests in flight, prompt tokens, and prompt tokens divided by the tokens
- *     of the reviewable diff (the patches of the files sent to the model, o200k).
+ * `npm run bench`: measurements, not tests. Runs the bundled action (dist/index.js, as a child
+ * process with a runner's environment) against the local world, on pull requests that look
+ * like the field (scripts/bench/pull-requests.ts), and prints a Markdown table; the figures also
+ * go to docs/bench/results.json and a chart to docs/bench/chart.svg.
+ *
+ * Per pull request, at default inputs with a model that answers in MODEL_LATENCY_MS:
+ *  - wall time, and the ideal ceil(model requests / concurrency) × latency;
+ *  - model requests, and prompt tokens ÷ tokens of the reviewable diff (the patches of the files
+ *    the action reviews by default, o200k);
+ *  - the share of the reviewable diff's added lines that reached a prompt;
+ *  - GitHub API requests; peak RSS of the action's process;
+ *  - an incremental run after a one-file push: its prompt tokens against the full run's.
+ * And: start-up (spawn → first network request) against a bare `node -e ''`, bundle size.
  */
 import { spawnSync } from 'node:child_process'
-import { resolve } from 'node:path'
-import { countTokens, loadTokenizer } from '../src/review/tokens.js'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { PR_NUMBER } from '../__tests__/emulators/constants.js'
+import { pushToPull } from '../__tests__/emulators/github-state.js'
 import { startWorld, type World } from '../__tests__/emulators/world.js'
-import { syntheticFiles } from '../__tests__/helpers/pr-fixture.js'
-import { reviewer } from '../__tests__/helpers/reviewer.js'
-import { runAction } from '../__tests__/helpers/run-action.js'
+import { loadEvent } from '../__tests__/helpers/events.js'
+import { filesInPrompt, reviewer } from '../__tests__/helpers/reviewer.js'
+import { runAction, type RunResult } from '../__tests__/helpers/run-action.js'
+import { countTokens, loadTokenizer } from '../src/review/tokens.js'
+import { generatePullRequest, type BenchFile } from './bench/pull-requests.js'
+import { chart } from './bench/chart.js'
 
 const entry = resolve('dist/index.js')
+const probe = resolve('scripts/bench/rss-probe.js')
 const RUNS = Number(process.env['RUNS'] ?? 21)
+const SIZES = (process.env['SIZES'] ?? '10,300,3000').split(',').map(Number)
+const MODEL_LATENCY_MS = Number(process.env['MODEL_LATENCY_MS'] ?? 1000)
+const CONCURRENCY = 4
+const OUT = resolve('docs', 'bench')
 
 const median = (xs: number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b)
@@ -35,7 +50,16 @@ function firstRequestAt(world: World, since: number): number | undefined {
   return times.length > 0 ? Math.min(...times) : undefined
 }
 
-async function startup(): Promise<void> {
+interface Startup {
+  runs: number
+  medianMs: number
+  minMs: number
+  maxMs: number
+  bareNodeMedianMs: number
+  ratio: number
+}
+
+async function startup(): Promise<Startup> {
   const world = await startWorld()
   const toFirst: number[] = []
   const bare: number[] = []
@@ -46,57 +70,199 @@ async function startup(): Promise<void> {
       const first = firstRequestAt(world, spawned)
       if (result.code !== 0 || first === undefined) throw new Error('the check run failed')
       toFirst.push(first - spawned)
-      const t = performance.now()
+      const t = Date.now()
       spawnSync(process.execPath, ['-e', ''])
-      bare.push(performance.now() - t)
+      bare.push(Date.now() - t)
     }
   } finally {
     await world.close()
   }
-  const fmt = (xs: number[]): string =>
-    `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`
-  console.log(`start-up, ${RUNS} runs of node dist/index.js (mode: check), Node ${process.version}`)
-  console.log(`  spawn → first network request: ${fmt(toFirst)}`)
-  console.log(`  node -e '' (whole process, for scale): ${fmt(bare)}`)
+  return {
+    runs: RUNS,
+    medianMs: median(toFirst),
+    minMs: Math.min(...toFirst),
+    maxMs: Math.max(...toFirst),
+    bareNodeMedianMs: median(bare),
+    ratio: median(toFirst) / median(bare)
+  }
 }
 
-async function largePullRequest(): Promise<void> {
+interface SizeResult {
+  files: number
+  reviewableFiles: number
+  diffTokens: number
+  wallMs: number
+  idealMs: number
+  modelRequests: number
+  promptTokens: number
+  tokensPerDiffToken: number
+  addedLines: number
+  addedLinesShown: number
+  githubRequests: number
+  peakRssMb: number
+  incrementalPromptTokens: number
+  incrementalShare: number
+}
+
+/** Added (RIGHT) line numbers of each reviewable file, from its patch. */
+function addedLines(files: readonly BenchFile[]): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>()
+  for (const file of files) {
+    if (!file.reviewable || !file.patch) continue
+    const lines = new Set<number>()
+    let next = 0
+    for (const line of file.patch.split('\n')) {
+      const header = /^@@ -\d+(?:,\d+)? \+(\d+)/.exec(line)
+      if (header) next = Number(header[1])
+      else if (line.startsWith('+')) lines.add(next++)
+      else if (!line.startsWith('-') && !line.startsWith('\\')) next++
+    }
+    out.set(file.filename, lines)
+  }
+  return out
+}
+
+async function measured(
+  world: World,
+  options: Parameters<typeof runAction>[1]
+): Promise<{ result: RunResult; rssKb: number }> {
+  const rssFile = join(mkdtempSync(join(tmpdir(), 'kpr-bench-')), 'rss')
+  const result = await runAction(world, {
+    entry,
+    nodeArgs: ['--import', probe],
+    timeoutMs: 600_000,
+    ...options,
+    env: { KPR_BENCH_RSS_FILE: rssFile, ...options?.env }
+  })
+  if (result.code !== 0) throw new Error(`the run failed:\n${result.stdout}${result.stderr}`)
+  return { result, rssKb: Number(readFileSync(rssFile, 'utf8')) }
+}
+
+async function pullRequestOf(size: number): Promise<SizeResult> {
+  const files = generatePullRequest(size)
   const world = await startWorld()
   try {
-    const files = syntheticFiles(300)
     world.github.pullRequest(PR_NUMBER).files = files
     world.openai.config.respond = reviewer()
-    world.openai.config.latencyMs = 300
+    world.openai.config.latencyMs = MODEL_LATENCY_MS
     world.openai.config.countTokens = countTokens
-    const result = await runAction(world, {
-      entry,
-      inputs: { mode: 'both', concurrency: '4', 'token-budget': '200000' }
-    })
-    if (result.code !== 0) throw new Error(`the run failed:\n${result.stdout}${result.stderr}`)
-    const diffTokens = countTokens(files.map((f) => f.patch ?? '').join('\n'))
-    const prompt = Number(result.outputs['prompt-tokens'])
-    const byTask = (name: string): number =>
-      world.openai.requests.filter((r) =>
-        JSON.stringify(r.body?.response_format ?? '').includes(name)
-      ).length
-    console.log('300-file pull request, 300 ms model latency, concurrency 4 (mode: both)')
-    console.log(`  wall time: ${String(result.durationMs)} ms`)
-    console.log(
-      `  model requests: ${String(world.openai.requests.length)} (review ${String(byTask('review_findings'))}, summary ${String(byTask('pull_request_summary'))}, overview ${String(byTask('pull_request_overview'))}); most in flight: ${String(world.openai.maxInFlight)}`
-    )
-    console.log(`  GitHub API requests: ${String(world.github.requests.length)}`)
-    console.log(
-      `  prompt tokens: ${String(prompt)} (completion ${result.outputs['completion-tokens'] ?? ''})`
-    )
-    console.log(`  reviewable diff: ${String(diffTokens)} tokens (o200k, the 300 patches)`)
-    console.log(
-      `  prompt tokens ÷ diff tokens: ${(prompt / diffTokens).toFixed(2)} for both tasks (each task sends the diff once)`
-    )
+    const { result, rssKb } = await measured(world, { inputs: { mode: 'both' } })
+
+    const reviewable = files.filter((f) => f.reviewable && f.patch)
+    const diffTokens = countTokens(reviewable.map((f) => f.patch ?? '').join('\n'))
+    const wanted = addedLines(files)
+    const shown = new Map<string, Set<number>>()
+    for (const request of world.openai.requests) {
+      const user = (request.body?.messages ?? [])
+        .filter((m) => m.role === 'user')
+        .map((m) => String(m.content))
+        .join('\n')
+      for (const file of filesInPrompt(user)) {
+        const seen = shown.get(file.path) ?? new Set<number>()
+        for (const line of file.added) seen.add(line)
+        shown.set(file.path, seen)
+      }
+    }
+    let addedTotal = 0
+    let addedShown = 0
+    for (const [path, lines] of wanted) {
+      addedTotal += lines.size
+      for (const line of lines) if (shown.get(path)?.has(line)) addedShown++
+    }
+    const modelRequests = world.openai.requests.filter((r) => r.status === 200).length
+    const promptTokens = Number(result.outputs['prompt-tokens'])
+    const githubRequests = world.github.requests.length
+
+    // One more push that changes one file, reviewed incrementally.
+    const changedFile = reviewable[Math.floor(reviewable.length / 2)] ?? reviewable[0]
+    let incrementalPromptTokens = Number.NaN
+    if (changedFile?.patch) {
+      const changed: BenchFile = {
+        ...changedFile,
+        patch: `${changedFile.patch}\n+// one more line`
+      }
+      const next = files.map((f) => (f === changedFile ? changed : f))
+      const pull = world.github.pullRequest(PR_NUMBER)
+      pushToPull(world.github.state, PR_NUMBER, { files: next, changes: [changed] })
+      const { result: second } = await measured(world, {
+        payload: loadEvent('pull_request', 'synchronize', { pull }),
+        inputs: { mode: 'both' }
+      })
+      incrementalPromptTokens = Number(second.outputs['prompt-tokens'])
+    }
+    return {
+      files: files.length,
+      reviewableFiles: reviewable.length,
+      diffTokens,
+      wallMs: result.durationMs,
+      idealMs: Math.ceil(modelRequests / CONCURRENCY) * MODEL_LATENCY_MS,
+      modelRequests,
+      promptTokens,
+      tokensPerDiffToken: promptTokens / diffTokens,
+      addedLines: addedTotal,
+      addedLinesShown: addedShown,
+      githubRequests,
+      peakRssMb: rssKb / 1024,
+      incrementalPromptTokens,
+      incrementalShare: incrementalPromptTokens / promptTokens
+    }
   } finally {
     await world.close()
   }
 }
 
+function bundleBytes(): { total: number; files: Record<string, number> } {
+  const files: Record<string, number> = {}
+  for (const name of readdirSync('dist').filter((n) => n.endsWith('.js') || n.endsWith('.cjs'))) {
+    files[name] = statSync(join('dist', name)).size
+  }
+  return { total: Object.values(files).reduce((a, b) => a + b, 0), files }
+}
+
+const n = (x: number): string => Math.round(x).toLocaleString('en-US')
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`
+
+function table(
+  sizes: SizeResult[],
+  start: Startup,
+  bundle: ReturnType<typeof bundleBytes>
+): string {
+  const rows = [
+    '| files (reviewable) | diff tokens | wall time | ideal | ratio | model requests | prompt ÷ diff tokens | added lines shown | GitHub requests (limit) | peak RSS | incremental run |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...sizes.map(
+      (s) =>
+        `| ${n(s.files)} (${n(s.reviewableFiles)}) | ${n(s.diffTokens)} | ${(s.wallMs / 1000).toFixed(1)} s | ${(s.idealMs / 1000).toFixed(1)} s | ${(s.wallMs / s.idealMs).toFixed(2)} | ${s.modelRequests} | ${s.tokensPerDiffToken.toFixed(2)} (${n(s.promptTokens)}) | ${pct(s.addedLinesShown / s.addedLines)} of ${n(s.addedLines)} | ${s.githubRequests} (${Math.ceil(s.files / 100) + 10}) | ${s.peakRssMb.toFixed(0)} MB | ${pct(s.incrementalShare)} (${n(s.incrementalPromptTokens)} tokens) |`
+    )
+  ]
+  return [
+    `Model latency ${MODEL_LATENCY_MS} ms, concurrency ${CONCURRENCY}, default inputs (mode both), Node ${process.version}.`,
+    '',
+    ...rows,
+    '',
+    `Start-up (spawn → first network request, ${start.runs} runs): median ${n(start.medianMs)} ms (min ${n(start.minMs)}, max ${n(start.maxMs)}); bare \`node -e ''\` median ${n(start.bareNodeMedianMs)} ms; ratio ${start.ratio.toFixed(2)}.`,
+    `Bundle: ${(bundle.total / 1e6).toFixed(2)} MB of JavaScript in dist/ (${Object.entries(
+      bundle.files
+    )
+      .map(([name, bytes]) => `${name} ${(bytes / 1e6).toFixed(2)} MB`)
+      .join(', ')}).`
+  ].join('\n')
+}
+
 await loadTokenizer()
-await startup()
-await largePullRequest()
+const start = await startup()
+const sizes: SizeResult[] = []
+for (const size of SIZES) {
+  process.stderr.write(`bench: ${size}-file pull request…\n`)
+  sizes.push(await pullRequestOf(size))
+}
+const bundle = bundleBytes()
+const text = table(sizes, start, bundle)
+console.log(text)
+mkdirSync(OUT, { recursive: true })
+writeFileSync(
+  join(OUT, 'results.json'),
+  `${JSON.stringify({ modelLatencyMs: MODEL_LATENCY_MS, concurrency: CONCURRENCY, node: process.version, startup: start, sizes, bundle }, null, 2)}\n`
+)
+writeFileSync(join(OUT, 'results.md'), `${text}\n`)
+writeFileSync(join(OUT, 'chart.svg'), chart(sizes))

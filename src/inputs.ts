@@ -9,6 +9,7 @@ import {
   AUTH_KINDS,
   CLOUD_NAMES,
   CLOUDS,
+  GUID,
   KNOWN_AUTHORITY_HOSTS,
   MODES,
   PERMISSIONS,
@@ -59,7 +60,7 @@ export function readConfig(): Config {
   const reviewDrafts = inputs.boolean('review-drafts', false)
   const allowForks = inputs.boolean('allow-forks', false)
   const minPermission = inputs.oneOf('min-permission', PERMISSIONS, 'write')
-  const tokenBudget = inputs.integer('token-budget', 1000, 10_000_000, '200000') ?? 200_000
+  const tokenBudget = inputs.integer('token-budget', 1000, 10_000_000, '300000') ?? 300_000
   const concurrency = inputs.integer('concurrency', 1, 16, '4') ?? 4
   const dryRun = inputs.boolean('dry-run', false)
 
@@ -223,7 +224,6 @@ class Inputs {
   }
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** A tenant's domain name, which Entra accepts in place of its ID. */
 const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
 

@@ -7,6 +7,7 @@ import * as core from '@actions/core'
 import { openKeylessChain } from './chain/chain.js'
 import { readRunContext, type RunContext } from './context.js'
 import { explain, runFacts, type RunFacts } from './diagnosis/diagnose.js'
+import type { EarlyIdToken } from './early.js'
 import { createGitHubClient } from './github/client.js'
 import { describeConfig, readConfig } from './inputs.js'
 import { runCheck } from './run/check.js'
@@ -16,7 +17,8 @@ import { setOutputs, writeJobSummary } from './run/report.js'
 import { signIn } from './run/sign-in.js'
 import { decide, describeDecision } from './run/trigger.js'
 
-export async function run(): Promise<void> {
+/** `early`: the GitHub ID token requested before this module loaded (early.ts), if any. */
+export async function run(early?: EarlyIdToken): Promise<void> {
   const started = Date.now()
   const context = readRunContext()
   let facts: RunFacts | undefined
@@ -26,7 +28,7 @@ export async function run(): Promise<void> {
       for (const line of describeConfig(read)) core.info(line)
       return Promise.resolve(read)
     })
-    const chain = openKeylessChain(config)
+    const chain = openKeylessChain(config, early)
     facts = runFacts(config, context, chain.trace)
     const github = createGitHubClient(config.githubToken)
     const repo = { owner: context.owner, repo: context.repo }

@@ -51,6 +51,9 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
   }
 }
 
+/** A client or tenant id: 8-4-4-4-12 hex digits. */
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 /** Entra hosts MSAL's instance discovery knows; any other host must skip discovery. */
 export const KNOWN_AUTHORITY_HOSTS: ReadonlySet<string> = new Set([
   'login.microsoftonline.com',

@@ -4,6 +4,7 @@
  * Entra refuses any expired assertion and Azure OpenAI any expired token (no clock skew), so
  * the run succeeds only if every assertion and every access token is fresh when it arrives.
  */
+import { MAX_REQUEST_TOKENS } from '../../src/review/pack.js'
 import { PR_NUMBER } from '../emulators/constants.js'
 import type { PullFileState } from '../emulators/github-state.js'
 import { startWorld, type World } from '../emulators/world.js'
@@ -19,10 +20,10 @@ afterEach(async () => {
   await world?.close()
 })
 
-/** A new file large enough (~10k tokens) to need a model request of its own. */
+/** A new file large enough (over half a request, ~25 tokens a line) to need a request of its own. */
 function bigFile(i: number): PullFileState {
   const lines = Array.from(
-    { length: 400 },
+    { length: Math.ceil((0.6 * MAX_REQUEST_TOKENS) / 25) },
     (_, n) =>
       `+export const setting${i}_${n} = resolve('module-${i}', ${n * 37}, { retries: ${n % 5} })`
   )

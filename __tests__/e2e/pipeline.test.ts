@@ -56,12 +56,12 @@ async function run(w: World, options: RunOptions = {}): Promise<RunResult> {
 const log = (r: RunResult): string => r.stdout + r.stderr
 const posts = (w: World, path: RegExp): unknown[] =>
   w.github.mutations.filter((m) => m.method === 'POST' && path.test(m.path)).map((m) => m.body)
+/** The requests that asked for findings, answered. */
 const reviewPrompts = (w: World): ChatRequest['body'][] =>
   w.openai.requests
     .flatMap((r) => (r.body ? [{ ...r, body: r.body }] : []))
     .filter(
-      (r) =>
-        r.status === 200 && JSON.stringify(r.body.response_format ?? '').includes('review_findings')
+      (r) => r.status === 200 && JSON.stringify(r.body.response_format ?? '').includes('"findings"')
     )
     .map((r) => r.body)
 const userText = (body: ChatRequest['body'] | undefined): string =>
@@ -78,7 +78,9 @@ describe('pull_request: a summary and a review that land', () => {
 
     const [summary] = posts(w, /\/issues\/7\/comments$/) as { body: string }[]
     expect(summary?.body).toContain('| src/cart/totals.js |')
-    expect(summary?.body).toMatch(/<!-- keyless-pr-review:summary \{"head":"[0-9a-f]{40}"/)
+    expect(summary?.body).toMatch(
+      /<!-- keyless-pr-review:summary \{"version":2,"head":"[0-9a-f]{40}"/
+    )
     // Files skipped by default are listed with their reason, never sent to the model.
     for (const skipped of ['package-lock.json', 'dist/index.js', 'docs/cart.png']) {
       expect(summary?.body).toContain(skipped)
@@ -132,7 +134,7 @@ describe('pull_request: a summary and a review that land', () => {
     expect(later.length).toBeGreaterThan(0)
     const reviewedNow = later.flatMap((b) => filesInPrompt(userText(b)).map((f) => f.path))
     expect(reviewedNow).toEqual(['src/version.js'])
-    expect(log(second)).toContain('Incremental review: 1 file changed since')
+    expect(log(second)).toContain('Incremental: 1 file to review, changed since')
   })
 
   it('falls back to a full review after a force-push', async () => {
@@ -277,8 +279,8 @@ describe('logs a user can follow', () => {
       '::group::Trigger',
       '::group::Signing in (github-oidc)',
       '::group::Reading pull request #7',
-      '::group::Summary: asking gpt-4o-review',
-      '::group::Review: asking gpt-4o-review',
+      '::group::Planning',
+      '::group::Asking gpt-4o-review',
       '::group::Posting'
     ])
     expect(result.stdout).toMatch(
@@ -341,8 +343,9 @@ describe('comment commands', () => {
     expect((posts(w, /\/reactions$/) as { content: string }[]).map((r) => r.content)).toEqual([
       'confused'
     ])
+    // The ID token a command's run asks for at start-up is never presented to Entra.
+    expect(w.entra.requests).toHaveLength(0)
     expect(w.openai.requests).toHaveLength(0)
-    expect(w.oidc.requests).toHaveLength(0)
     expect(result.outputs['skipped']).toContain("'read'")
   })
 

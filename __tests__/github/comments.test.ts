@@ -31,7 +31,7 @@ const body = (overview: string, head = HEAD_SHA): string =>
     overview,
     walkthrough: [],
     notReviewed: [],
-    state: { head, base: BASE_SHA }
+    commits: { head, base: BASE_SHA }
   })
 
 describe('the summary comment', () => {

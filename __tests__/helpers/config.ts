@@ -31,7 +31,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     reviewDrafts: false,
     allowForks: false,
     minPermission: 'write',
-    tokenBudget: 200_000,
+    tokenBudget: 300_000,
     concurrency: 4,
     dryRun: false,
     ...overrides

@@ -1,8 +1,9 @@
 /**
  * A scripted model for the Azure OpenAI emulator that answers the way a reviewer would: it
- * reads the diff the action really sent (file headers and `R<n>`/`L<n>` citations) and returns
- * findings on lines it saw, summaries of the files it saw. Tests add hostile extras (mentions,
- * commands, forged markers, lines outside the diff) to check what reaches GitHub.
+ * reads the diff the action really sent (file headings and numbered lines) and answers what the
+ * request's schema asks for: findings on lines it saw, a walkthrough row for each file it saw,
+ * an overview. Tests add hostile extras (mentions, commands, forged markers, lines outside the
+ * diff) to check what reaches GitHub.
  */
 import type { ChatRequest, Responder } from '../emulators/azure-openai.js'
 
@@ -26,22 +27,32 @@ export function filesInPrompt(user: string): SeenFile[] {
       }
       continue
     }
-    const added = /^\s*R(\d+) \+/.exec(line)
+    // `12+code` (and `R12 + code`, the rendering of earlier versions, for benchmarks of them).
+    const added = /^(?:\s*R)?(\d+)(?: \+|\+)/.exec(line)
     if (current && added?.[1]) current.added.push(Number(added[1]))
   }
   return files
 }
 
-type Task = 'review' | 'summary' | 'overview'
-
-function taskOf(request: ChatRequest): Task {
+/** What the request's schema asks for (the system prompt, when it travels there instead). */
+function wanted(request: ChatRequest): { overview: boolean; rows: boolean; findings: boolean } {
   const format = request.body.response_format
-  const name = format?.type === 'json_schema' ? (format.json_schema?.name ?? '') : ''
-  if (name === 'review_findings' || (!name && /findings/i.test(request.system))) return 'review'
-  if (name === 'pull_request_overview' || (!name && /part overviews|merge/i.test(request.system))) {
-    return 'overview'
+  const schema = format?.type === 'json_schema' ? format.json_schema?.schema : undefined
+  const properties = Object.keys((schema as { properties?: object } | undefined)?.properties ?? {})
+
+  if (properties.length > 0) {
+    return {
+      overview: properties.includes('overview'),
+      rows: properties.includes('files'),
+      findings: properties.includes('findings')
+    }
   }
-  return 'summary'
+  const text = request.system
+  return {
+    overview: /"overview"/.test(text),
+    rows: /"files"/.test(text),
+    findings: /"findings"/.test(text)
+  }
 }
 
 export interface ReviewerOptions {
@@ -56,32 +67,38 @@ export interface ReviewerOptions {
 export function reviewer(options: ReviewerOptions = {}): Responder {
   return (request) => {
     const files = filesInPrompt(request.user)
-    switch (taskOf(request)) {
-      case 'review':
-        return {
-          findings: [
-            ...files.flatMap((file) =>
-              file.added.slice(0, options.findingsPerFile ?? 1).map((line) => ({
-                path: file.path,
-                line,
-                start_line: null,
-                side: 'RIGHT',
-                severity: 'major',
-                title: 'Unchecked result',
-                body: `The value produced on line ${line} is used without checking for failure.`,
-                suggestion: null
-              }))
-            ),
-            ...(options.extraFindings?.(files) ?? [])
-          ]
-        }
-      case 'summary':
-        return {
-          overview: `This change touches ${files.length} file(s).${options.overviewSuffix ?? ''}`,
-          files: files.map((f) => ({ path: f.path, change: `Updates ${f.path}.` }))
-        }
-      case 'overview':
-        return { overview: `Combined overview.${options.overviewSuffix ?? ''}` }
+    const wants = wanted(request)
+    return {
+      ...(wants.overview
+        ? {
+            overview:
+              files.length > 0
+                ? `This change touches ${files.length} file(s).${options.overviewSuffix ?? ''}`
+                : `Combined overview.${options.overviewSuffix ?? ''}`
+          }
+        : {}),
+      ...(wants.rows
+        ? { files: files.map((f) => ({ path: f.path, change: `Updates ${f.path}.` })) }
+        : {}),
+      ...(wants.findings
+        ? {
+            findings: [
+              ...files.flatMap((file) =>
+                file.added.slice(0, options.findingsPerFile ?? 1).map((line) => ({
+                  path: file.path,
+                  line,
+                  start_line: null,
+                  side: 'RIGHT',
+                  severity: 'major',
+                  title: 'Unchecked result',
+                  body: `The value produced on line ${line} is used without checking for failure.`,
+                  suggestion: null
+                }))
+              ),
+              ...(options.extraFindings?.(files) ?? [])
+            ]
+          }
+        : {})
     }
   }
 }

@@ -40,6 +40,8 @@ export interface RunOptions {
   timeoutMs?: number
   /** Script to run instead of dist/index.js (the harness's own tests use a stub). */
   entry?: string
+  /** Node options before the script (a benchmark's `--import` probe). */
+  nodeArgs?: string[]
 }
 
 export interface RunResult {
@@ -216,13 +218,17 @@ export async function runAction(world: World, options: RunOptions = {}): Promise
   for (const [name, value] of Object.entries(options.env ?? {})) env[name] = value
 
   const started = Date.now()
-  const child = spawn(process.execPath, [options.entry ?? ACTION_ENTRY], {
-    cwd: dir,
-    env: Object.fromEntries(
-      Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)
-    ),
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), options.entry ?? ACTION_ENTRY],
+    {
+      cwd: dir,
+      env: Object.fromEntries(
+        Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)
+      ),
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))

@@ -22,10 +22,40 @@ describe('markers', () => {
   it('round-trips the summary state', () => {
     const body = appendMarker('## Summary\n\nText', summaryMarker({ head: HEAD, base: BASE }))
     expect(body).toBe(
-      `## Summary\n\nText\n\n<!-- keyless-pr-review:summary {"head":"${HEAD}","base":"${BASE}","version":1} -->`
+      `## Summary\n\nText\n\n<!-- keyless-pr-review:summary {"version":2,"head":"${HEAD}","base":"${BASE}"} -->`
     )
     expect(parseSummaryMarker(body)).toEqual({ head: HEAD, base: BASE })
     expect(parseSummaryMarker(`${body}\n  \n`)).toEqual({ head: HEAD, base: BASE })
+  })
+
+  it('remembers the overview and the rows, with nothing in them able to end the comment', () => {
+    const state = {
+      head: HEAD,
+      base: BASE,
+      overview: 'Ends here --> <script>x</script> & more',
+      rows: [{ path: 'a<b>.ts', change: 'Adds --> a "quote"\nand a line' }]
+    }
+    const marker = summaryMarker(state)
+    expect(marker.indexOf('-->')).toBe(marker.length - 3)
+    // Between the comment's own "<!--" and "-->", no <, > or & at all.
+    expect(marker.slice(4, -3)).not.toMatch(/[<>&]/)
+    expect(parseSummaryMarker(appendMarker('text', marker))).toEqual(state)
+  })
+
+  it('remembers rows only up to its budget', () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => ({
+      path: `src/f${i}.ts`,
+      change: 'x'.repeat(40)
+    }))
+    const parsed = parseSummaryMarker(summaryMarker({ head: HEAD, base: BASE, rows }))
+    expect(parsed?.rows?.length).toBeGreaterThan(100)
+    expect(parsed?.rows?.length).toBeLessThan(2000)
+    expect(parsed?.rows?.[0]).toEqual(rows[0])
+  })
+
+  it('still reads the state an earlier version wrote', () => {
+    const v1 = `<!-- keyless-pr-review:summary {"head":"${HEAD}","base":"${BASE}","version":1} -->`
+    expect(parseSummaryMarker(v1)).toEqual({ head: HEAD, base: BASE })
   })
 
   it('round-trips finding and review markers', () => {
@@ -52,8 +82,11 @@ describe('markers', () => {
   it.each([
     `{"head":"${HEAD.slice(1)}","base":"${BASE}","version":1}`,
     `{"head":"${HEAD.toUpperCase()}","base":"${BASE}","version":1}`,
-    `{"head":"${HEAD}","base":"${BASE}","version":2}`,
-    `{"head":"${HEAD}","base":"${BASE}","version":1,"extra":true}`,
+    `{"head":"${HEAD}","base":"${BASE}","version":3}`,
+    `{"head":"${HEAD}","base":"${BASE}","version":2,"extra":true}`,
+    `{"head":"${HEAD}","base":"${BASE}","version":1,"overview":"x"}`,
+    `{"head":"${HEAD}","base":"${BASE}","version":2,"rows":[["a"]]}`,
+    `{"head":"${HEAD}","base":"${BASE}","version":2,"overview":3}`,
     `{"head":"${HEAD}","version":1}`,
     `["${HEAD}"]`,
     'not json'

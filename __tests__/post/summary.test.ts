@@ -15,7 +15,7 @@ describe('renderSummaryComment', () => {
       overview: 'Thanks @octocat!\n<details><summary>hidden</summary>x</details>\n/approve',
       walkthrough: [{ path: 'src/a|b.ts', change: 'Adds | pipes and @hubot' }],
       notReviewed: [{ path: 'dist/index.js', reason: 'generated' }],
-      state,
+      commits: state,
       usage: { requests: 2, promptTokens: 12345, completionTokens: 678 }
     })
     expect(body).toContain('\n<details>\n<summary>Not reviewed (1)</summary>\n')
@@ -25,9 +25,29 @@ describe('renderSummaryComment', () => {
     expect(body).toContain('| src/a\\|b.ts | Adds \\| pipes and @\u200Bhubot |')
     expect(body).not.toMatch(/^\/approve/m)
     expect(body).toContain(
-      '_Reviewed up to a3f1c2d · this summary: 2 model requests, 12,345 prompt and 678 completion tokens._'
+      '_Reviewed up to a3f1c2d · this run: 2 model requests, 12,345 prompt and 678 completion tokens._'
     )
-    expect(parseSummaryMarker(body)).toEqual(state)
+    // The marker remembers the overview as shown, and the rows as the model wrote them.
+    const remembered = parseSummaryMarker(body)
+    expect(remembered).toMatchObject({
+      ...state,
+      rows: [{ path: 'src/a|b.ts', change: 'Adds | pipes and @hubot' }]
+    })
+    expect(body).toContain(remembered?.overview ?? '(missing)')
+    expect(remembered?.overview).toContain(`@${ZWSP}octocat`)
+  })
+
+  it('says what the budget left out and the token-budget that would include it', () => {
+    const body = renderSummaryComment({
+      overview: 'Big.',
+      walkthrough: [],
+      notReviewed: [{ path: 'src/z.ts', reason: "over the run's token-budget (300,000)" }],
+      overBudget: { files: 1, tokens: 41_000, budget: 350_000 },
+      commits: state
+    })
+    expect(body).toContain(
+      'Reviewing the 1 file over the token budget would cost about 41,000 more prompt tokens: set `token-budget: 350000` to include it.'
+    )
   })
 
   it('closes a code fence the model left open before our structure follows', () => {
@@ -35,7 +55,7 @@ describe('renderSummaryComment', () => {
       overview: 'Before\n```\n</details>\n<details>\n<summary>Not reviewed (0)</summary>',
       walkthrough: [],
       notReviewed: [{ path: 'yarn.lock', reason: 'lock file' }],
-      state
+      commits: state
     })
     // Lines outside code fences, as GitHub reads them: only ours are live HTML.
     let fenced = false
@@ -57,7 +77,7 @@ describe('renderSummaryComment', () => {
       overview: 'x'.repeat(70_000),
       walkthrough,
       notReviewed,
-      state
+      commits: state
     })
     expect(text.length).toBeLessThan(65_536 - 200)
     expect(text).toMatch(/\n\| … and \d+ more files \| \|\n/)

@@ -170,16 +170,16 @@ describe('anchor', () => {
 })
 
 describe('renderForPrompt', () => {
-  it('shows each line with the one citation valid for it', () => {
+  it('numbers each changed line with the one number valid for it, then its marker, then the code', () => {
     expect(renderForPrompt(noNewline)).toBe(
       [
-        '## notes.txt (modified)',
+        '## notes.txt',
         '@@ -1,3 +1,3 @@',
-        'R1   line one',
-        'L2 - line two',
-        'L3 - last line without newline',
-        'R2 + line 2',
-        'R3 + last line, still without newline'
+        ' line one',
+        '2-line two',
+        '3-last line without newline',
+        '2+line 2',
+        '3+last line, still without newline'
       ].join('\n')
     )
   })
@@ -189,38 +189,55 @@ describe('renderForPrompt', () => {
     expect(text.split('\n').slice(0, 5)).toEqual([
       '## src/settings.ts (renamed from config.ts)',
       '@@ -6,10 +6,10 @@ export interface Settings {',
-      'R6',
-      'R7    export const defaults: Settings = {',
-      'R8      retries: 3,'
+      ' ',
+      ' export const defaults: Settings = {',
+      '   retries: 3,'
     ])
-    expect(text).toContain('L9  -   timeoutMs: 10000,')
+    expect(text).toContain('9-  timeoutMs: 10000,')
   })
 
-  it('renders a subset of hunks under a heading that says which', () => {
-    const part = renderForPrompt(cart, cart.hunks.slice(1))
-    expect(part.split('\n')[0]).toBe('## cart.js (modified; hunks 2-3 of 3)')
+  it('renders some hunks under a heading that says which', () => {
+    const part = renderForPrompt(cart, [
+      { hunk: 1, from: 0, to: cart.hunks[1]?.lines.length ?? 0 },
+      { hunk: 2, from: 0, to: cart.hunks[2]?.lines.length ?? 0 }
+    ])
+    expect(part.split('\n')[0]).toBe('## cart.js (part of it: hunks 2-3 of 3)')
     expect(part).not.toContain('@@ -2,17')
-    expect(renderForPrompt(cart, cart.hunks.slice(0, 1)).split('\n')[0]).toBe(
-      '## cart.js (modified; hunk 1 of 3)'
-    )
+    expect(part).toContain('@@ -22,7 +19,7 @@ function tax(items) {')
   })
 
-  it('pads citations to the same width in every part of a file', () => {
-    const whole = renderForPrompt(cart).split('\n')
-    const part = renderForPrompt(cart, cart.hunks.slice(2)).split('\n')
-    expect(whole.slice(-11)).toEqual(part.slice(-11))
+  it('gives a run of a hunk’s lines a header with its own ranges', () => {
+    const part = renderForPrompt(cart, [{ hunk: 2, from: 3, to: 9 }]).split('\n')
+    expect(part[0]).toBe('## cart.js (part of it: hunk 3 of 3)')
+    const lines = cart.hunks[2]?.lines.slice(3, 9) ?? []
+    const olds = lines.filter((l) => l.oldLine !== undefined).length
+    const news = lines.filter((l) => l.newLine !== undefined).length
+    expect(part[1]).toBe(
+      `@@ -${lines.find((l) => l.oldLine)?.oldLine},${olds} +${lines.find((l) => l.newLine)?.newLine},${news} @@ function describe(items) { (part of a longer hunk)`
+    )
+    expect(part).toHaveLength(2 + lines.length)
+  })
+
+  it('says the status of a file that is not simply modified', () => {
+    expect(renderForPrompt(added).split('\n')[0]).toBe('## retry.ts (added)')
+    expect(renderForPrompt(deleted).split('\n')[0]).toBe('## legacy.py (removed)')
   })
 
   it.each([cart, added, deleted, noNewline, renamed, single])(
-    'cites only lines that anchor ($path)',
+    'numbers every changed line, each with a number that anchors ($path)',
     (diff) => {
       const rows = renderForPrompt(diff)
         .split('\n')
-        .filter((row) => /^[RL]\d/.test(row))
-      expect(rows).toHaveLength(diff.hunks.reduce((n, h) => n + h.lines.length, 0))
+        .filter((row) => /^\d/.test(row))
+      const changed = diff.hunks.reduce(
+        (n, h) => n + h.lines.filter((l) => l.kind !== 'context').length,
+        0
+      )
+      expect(rows).toHaveLength(changed)
       for (const row of rows) {
-        const side = row.startsWith('R') ? 'RIGHT' : 'LEFT'
-        const line = Number(/^[RL](\d+)/.exec(row)?.[1])
+        const [, number, marker] = /^(\d+)([+ -]?)/.exec(row) ?? []
+        const side = marker === '-' ? 'LEFT' : 'RIGHT'
+        const line = Number(number)
         expect(anchor(diff, { line, side })).toEqual({ line, side })
       }
     }

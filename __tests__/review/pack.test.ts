@@ -1,15 +1,23 @@
+/**
+ * Packing: every reviewable line reaches a request, whatever the size of its file or hunk;
+ * requests keep to their budget; the run keeps to its budget and says what it left out and what
+ * including it would cost.
+ */
 import type { PrFile } from '../../src/pull-request.js'
-import { renderForPrompt } from '../../src/review/diff.js'
+import { renderForPrompt, wholeFile } from '../../src/review/diff.js'
 import {
+  MAX_FILES_PER_REQUEST,
   MAX_REQUEST_TOKENS,
+  OVERLAP_LINES,
   contextWindowFor,
   pack,
-  renderItem,
+  piecesOf,
   repack,
   requestBudget,
+  type PackOptions,
   type PackResult
 } from '../../src/review/pack.js'
-import { countTokens, fitsIn, loadTokenizer } from '../../src/review/tokens.js'
+import { countTokens, loadTokenizer } from '../../src/review/tokens.js'
 import { prFile } from '../helpers/files.js'
 
 // The tokenizer loads on demand, as in the action.
@@ -32,32 +40,55 @@ function synthetic(path: string, hunks: number, size: number): PrFile {
   return prFile(path, parts.join('\n'), { additions: hunks * size, deletions: hunks * size })
 }
 
-function expectWithinBudgets(result: PackResult, perRequestBudget: number, totalBudget: number) {
-  for (const request of result.requests) {
-    expect(request.tokens).toBeLessThanOrEqual(perRequestBudget)
-    expect(request.tokens).toBe(request.overheadTokens + countTokens(request.text))
-  }
-  expect(result.promptTokens).toBe(result.requests.reduce((n, r) => n + r.tokens, 0))
-  expect(result.promptTokens).toBeLessThanOrEqual(totalBudget)
+/** A new file of `lines` lines in one hunk. */
+function addedFile(path: string, lines: number): PrFile {
+  const body = Array.from(
+    { length: lines },
+    (_, i) => `+  table[${i}] = lookup(${(i * 7919) % 65521}, 'entry ${i}')`
+  )
+  return prFile(path, [`@@ -0,0 +1,${lines} @@`, ...body].join('\n'), {
+    status: 'added',
+    additions: lines
+  })
 }
 
-describe('countTokens', () => {
-  it('counts o200k_base tokens exactly', () => {
-    expect(countTokens('')).toBe(0)
-    expect(countTokens('hello world')).toBe(2)
-    expect(countTokens('Hello, world!')).toBe(4)
-    expect(countTokens('const x = 1;\n'.repeat(1000))).toBe(6000)
-  })
+const overhead = 800
 
-  it('reads special-token text in a diff as plain text instead of throwing', () => {
-    expect(countTokens('<|endoftext|>')).toBe(7)
-  })
+function options(over: Partial<PackOptions> = {}): PackOptions {
+  return { perRequestBudget: 4_000, runBudget: 1_000_000, overheads: [overhead], ...over }
+}
 
-  it('tells whether a text fits a limit', () => {
-    expect(fitsIn('Hello, world!', 4)).toBe(true)
-    expect(fitsIn('Hello, world!', 3)).toBe(false)
-  })
-})
+/** Each request within its budget, its tokens an upper bound of its text; the run within its. */
+function expectWithinBudgets(result: PackResult, o: PackOptions): void {
+  const perRequest = o.overheads.reduce((a, b) => a + b, 0)
+  for (const request of result.requests) {
+    expect(Math.max(...o.overheads) + request.tokens).toBeLessThanOrEqual(o.perRequestBudget)
+    expect(request.tokens).toBeGreaterThanOrEqual(countTokens(request.text))
+  }
+  expect(result.promptTokens).toBe(
+    result.requests.reduce((n, r) => n + perRequest + o.overheads.length * r.tokens, 0)
+  )
+  expect(result.promptTokens).toBeLessThanOrEqual(o.runBudget - (o.reserved ?? 0))
+}
+
+/** Every (hunk, line) of the files that some request shows. */
+function shownLines(result: PackResult): Set<string> {
+  const shown = new Set<string>()
+  for (const request of result.requests) {
+    for (const piece of request.pieces) {
+      for (const s of piece.segments) {
+        for (let i = s.from; i < s.to; i++) shown.add(`${piece.file.path}:${s.hunk}:${i}`)
+      }
+    }
+  }
+  return shown
+}
+
+function allLines(files: readonly PrFile[]): string[] {
+  return files.flatMap((f) =>
+    wholeFile(f).flatMap((s) => Array.from({ length: s.to }, (_, i) => `${f.path}:${s.hunk}:${i}`))
+  )
+}
 
 describe('contextWindowFor and requestBudget', () => {
   it.each([
@@ -77,10 +108,9 @@ describe('contextWindowFor and requestBudget', () => {
     expect(contextWindowFor(model)).toBe(window)
   })
 
-  it('caps a request at 16k tokens however large the window', () => {
-    expect(requestBudget('gpt-4.1', 16_000)).toBe(16_000)
-    expect(requestBudget('gpt-4o', 4_096)).toBe(16_000)
-    expect(requestBudget('gpt-4o', 4_096)).toBe(MAX_REQUEST_TOKENS)
+  it(`caps a request at ${MAX_REQUEST_TOKENS} tokens however large the window`, () => {
+    expect(requestBudget('gpt-4.1', 16_000)).toBe(MAX_REQUEST_TOKENS)
+    expect(requestBudget('gpt-4o', 8_192)).toBe(MAX_REQUEST_TOKENS)
   })
 
   it('leaves room for the output and a 5 % margin in a small window', () => {
@@ -90,157 +120,168 @@ describe('contextWindowFor and requestBudget', () => {
 })
 
 describe('pack', () => {
-  const overheadTokens = 500
-
   it('puts small files into one request, in the order given', () => {
-    const items = ['b.ts', 'a.ts', 'c.ts'].map((p) => renderItem(synthetic(p, 1, 3)))
-    const result = pack(items, { perRequestBudget: 10_000, totalBudget: 100_000, overheadTokens })
+    const files = ['b.ts', 'a.ts', 'c.ts'].map((p) => synthetic(p, 1, 3))
+    const result = pack(files, options())
     expect(result.requests).toHaveLength(1)
-    expect(result.requests[0]?.files.map((f) => f.path)).toEqual(['b.ts', 'a.ts', 'c.ts'])
-    expect(result.requests[0]?.text).toBe(items.map((i) => i.text).join('\n\n'))
+    expect(result.requests[0]?.pieces.map((p) => p.file.path)).toEqual(['b.ts', 'a.ts', 'c.ts'])
+    expect(result.requests[0]?.text).toBe(files.map((f) => renderForPrompt(f)).join('\n\n'))
     expect(result.notReviewed).toEqual([])
-    expectWithinBudgets(result, 10_000, 100_000)
+    expectWithinBudgets(result, options())
   })
 
   it('opens a new request when the next file would overflow the current one', () => {
-    const items = Array.from({ length: 12 }, (_, i) => renderItem(synthetic(`f${i}.ts`, 2, 10)))
-    const perRequestBudget = overheadTokens + 3 * (items[0]?.tokens ?? 0) + 20
-    const result = pack(items, { perRequestBudget, totalBudget: 1_000_000, overheadTokens })
-    expect(result.requests.map((r) => r.files.length)).toEqual([3, 3, 3, 3])
-    expect(result.requests.flatMap((r) => r.files.map((f) => f.path))).toEqual(
-      items.map((i) => i.path)
+    const files = Array.from({ length: 12 }, (_, i) => synthetic(`f${i}.ts`, 2, 8))
+    const result = pack(files, options())
+    expect(result.requests.length).toBeGreaterThan(1)
+    expect(result.requests.flatMap((r) => r.pieces.map((p) => p.file.path))).toEqual(
+      files.map((f) => f.path)
     )
-    expectWithinBudgets(result, perRequestBudget, 1_000_000)
+    expectWithinBudgets(result, options())
   })
 
-  it('splits a file larger than one request by hunk, covering every hunk once', () => {
-    const huge = synthetic('huge.ts', 10, 20)
-    const item = renderItem(huge)
-    const perRequestBudget = overheadTokens + Math.ceil(item.tokens / 3)
-    const result = pack([item], { perRequestBudget, totalBudget: 1_000_000, overheadTokens })
+  it(`shows at most ${MAX_FILES_PER_REQUEST} files in one request, so each answer stays short`, () => {
+    const files = Array.from({ length: 120 }, (_, i) => synthetic(`tiny/${i}.ts`, 1, 1))
+    const result = pack(files, options({ perRequestBudget: 100_000 }))
+    expect(result.requests.map((r) => r.pieces.length)).toEqual([50, 50, 20])
+  })
+
+  it('splits a file larger than one request by hunk, showing every hunk once', () => {
+    const big = synthetic('big.ts', 12, 10)
+    const result = pack([big], options())
+    expect(result.requests.length).toBeGreaterThan(1)
+    expect([...shownLines(result)].sort()).toEqual(allLines([big]).sort())
+    const heads = result.requests.map((r) => r.text.split('\n')[0])
+    expect(
+      heads.every((h) => /^## big\.ts \(part of it: hunks? \d+(-\d+)? of 12\)$/.test(h ?? ''))
+    ).toBe(true)
+    expectWithinBudgets(result, options())
+  })
+
+  it('splits a hunk larger than one request at line boundaries, each part within budget', () => {
+    const huge = addedFile('changelog.ts', 1_200)
+    const result = pack([huge], options())
     expect(result.notReviewed).toEqual([])
-    expect(result.requests.length).toBeGreaterThan(2)
-    const pieces = result.requests.flatMap((r) => r.files)
-    expect(pieces.flatMap((p) => p.hunks)).toEqual(huge.hunks)
-    for (const piece of pieces) {
-      expect(piece.diff).toBe(huge)
-      expect(piece.text).toBe(renderForPrompt(huge, piece.hunks))
-      expect(piece.text).toMatch(/^## huge\.ts \(modified; hunks? \d+(-\d+)? of 10\)/)
+    expect(result.requests.length).toBeGreaterThan(3)
+    // Every line shown; each part after the first repeats a few lines before it, no more.
+    expect([...shownLines(result)].sort()).toEqual(allLines([huge]).sort())
+    const segments = result.requests.flatMap((r) => r.pieces.flatMap((p) => p.segments))
+    for (const [i, s] of segments.entries()) {
+      const previousEnd = segments[i - 1]?.to ?? 0
+      expect(previousEnd - s.from).toBeLessThanOrEqual(i === 0 ? 0 : OVERLAP_LINES)
     }
-    expectWithinBudgets(result, perRequestBudget, 1_000_000)
+    expect(result.requests[1]?.text.split('\n').slice(0, 2)).toEqual([
+      '## changelog.ts (added; part of it: hunk 1 of 1)',
+      expect.stringMatching(/^@@ -0,0 \+\d+,\d+ @@ \(part of a longer hunk\)$/)
+    ])
+    expectWithinBudgets(result, options())
   })
 
-  it('lists a hunk larger than one request as not reviewed and packs the others', () => {
-    const patch = [
-      '@@ -1,2 +1,2 @@',
-      ' a',
-      '-b',
-      '+B',
-      `@@ -50,1 +50,400 @@ function big()`,
-      ' x',
-      ...Array.from({ length: 399 }, (_, i) => `+  bigTable[${i}] = lookup(${i * 7919} % 65521)`),
-      '@@ -900,2 +1299,2 @@',
-      ' y',
-      '-z',
-      '+Z'
-    ].join('\n')
-    const diff = prFile('big.ts', patch, { additions: 401, deletions: 2 })
-    const bigHunk = countTokens(renderForPrompt(diff, (diff.hunks ?? []).slice(1, 2)))
-    const result = pack([renderItem(diff)], {
-      perRequestBudget: 2_500,
-      totalBudget: 100_000,
-      overheadTokens
-    })
-    expect(result.notReviewed).toEqual([
-      { path: 'big.ts', reason: `hunk too large: ${bigHunk} tokens (hunk 2 of 3)` }
-    ])
-    expect(result.requests.flatMap((r) => r.files.flatMap((f) => f.hunks))).toEqual([
-      diff.hunks?.[0],
-      diff.hunks?.[2]
-    ])
-    expectWithinBudgets(result, 2_500, 100_000)
-  })
-
-  it('stops at the token budget and lists every remaining file', () => {
-    const items = Array.from({ length: 10 }, (_, i) => renderItem(synthetic(`f${i}.ts`, 1, 10)))
-    const perRequestBudget = overheadTokens + 2 * (items[0]?.tokens ?? 0) + 10
-    const totalBudget = 2 * perRequestBudget + 300
-    const result = pack(items, { perRequestBudget, totalBudget, overheadTokens })
-    const reviewed = result.requests.flatMap((r) => r.files.map((f) => f.path))
-    expect(reviewed).toEqual(['f0.ts', 'f1.ts', 'f2.ts', 'f3.ts'])
+  it('stops at the run budget and lists every remaining file, with what it would cost', () => {
+    const files = Array.from({ length: 10 }, (_, i) => synthetic(`f${i}.ts`, 1, 30))
+    const o = options({ perRequestBudget: 2_500, runBudget: 5_000 })
+    const result = pack(files, o)
+    const sent = new Set(result.requests.flatMap((r) => r.pieces.map((p) => p.file.path)))
+    expect(sent.size).toBeGreaterThan(0)
+    expect(sent.size).toBeLessThan(10)
+    const left = files.filter((f) => !sent.has(f.path))
     expect(result.notReviewed).toEqual(
-      items.slice(4).map((i) => ({ path: i.path, reason: `token budget (${totalBudget}) reached` }))
+      left.map((f) => ({ path: f.path, reason: "over the run's token-budget (5,000)" }))
     )
-    expectWithinBudgets(result, perRequestBudget, totalBudget)
+    // The estimate stays close to what the left-out files would really cost.
+    const real = pack(left, options({ perRequestBudget: 2_500 })).promptTokens
+    expect(result.overBudget?.files).toBe(left.length)
+    expect(result.overBudget?.tokens).toBeGreaterThan(real * 0.85)
+    expect(result.overBudget?.tokens).toBeLessThan(real * 1.15)
+    expectWithinBudgets(result, o)
   })
 
-  it('says which hunks of a split file the budget left out', () => {
-    const item = renderItem(synthetic('long.ts', 6, 20))
-    const perRequestBudget = overheadTokens + Math.ceil(item.tokens / 3)
-    const result = pack([item], { perRequestBudget, totalBudget: perRequestBudget, overheadTokens })
+  it('says from which hunk on the budget left a split file out', () => {
+    const big = synthetic('big.ts', 12, 10)
+    const result = pack([big], options({ runBudget: 4_000 }))
     expect(result.requests).toHaveLength(1)
-    const [left] = result.notReviewed
-    expect(left?.reason).toMatch(/^token budget \(\d+\) reached \(hunks? \d+(-\d+)? of 6\)$/)
+    expect(result.notReviewed.map((n) => n.path)).toEqual(['big.ts'])
+    expect(result.notReviewed[0]?.reason).toMatch(
+      /^over the run's token-budget \(4,000\), from hunk \d+ on$/
+    )
+  })
+
+  it('charges every request once per pass when summary and review go to different deployments', () => {
+    const files = Array.from({ length: 20 }, (_, i) => synthetic(`f${i}.ts`, 2, 6))
+    const one = pack(files, options({ overheads: [900] }))
+    const two = pack(files, options({ overheads: [900, 700] }))
+    expect(two.requests.map((r) => r.pieces.length)).toEqual(
+      one.requests.map((r) => r.pieces.length)
+    )
+    expect(two.promptTokens).toBe(
+      one.promptTokens + one.requests.reduce((n, r) => n + 700 + r.tokens, 0)
+    )
+    expectWithinBudgets(two, options({ overheads: [900, 700] }))
+  })
+
+  it('keeps what is set aside out of the run budget', () => {
+    const files = Array.from({ length: 10 }, (_, i) => synthetic(`f${i}.ts`, 1, 30))
+    const o = options({ perRequestBudget: 2_500, runBudget: 8_000, reserved: 3_000 })
+    const result = pack(files, o)
+    expect(result.overBudget).toBeDefined()
+    expectWithinBudgets(result, o)
   })
 
   it('reviews nothing when the overhead fills a request', () => {
-    const result = pack([renderItem(synthetic('a.ts', 1, 1))], {
-      perRequestBudget: 400,
-      totalBudget: 100_000,
-      overheadTokens
-    })
+    const result = pack([synthetic('a.ts', 1, 3)], options({ perRequestBudget: 500 }))
     expect(result.requests).toEqual([])
     expect(result.notReviewed).toEqual([
-      { path: 'a.ts', reason: 'prompt overhead (500 tokens) fills the request budget (400)' }
+      { path: 'a.ts', reason: "the prompt's fixed part (800 tokens) fills a whole request (500)" }
     ])
   })
 
   it('plans the same requests for the same input', () => {
-    const items = Array.from({ length: 40 }, (_, i) =>
-      renderItem(synthetic(`f${i}.ts`, 1 + (i % 4), 8))
+    const files = Array.from({ length: 40 }, (_, i) => synthetic(`f${i}.ts`, 1 + (i % 4), 8))
+    expect(pack(files, options({ runBudget: 40_000 }))).toEqual(
+      pack(files, options({ runBudget: 40_000 }))
     )
-    const options = { perRequestBudget: 3_000, totalBudget: 40_000, overheadTokens }
-    expect(pack(items, options)).toEqual(pack(items, options))
   })
 
-  it('packs a 300-file pull request within both budgets', () => {
-    const items = Array.from({ length: 300 }, (_, i) =>
-      renderItem(synthetic(`src/module${String(i).padStart(3, '0')}.ts`, 1 + (i % 5), 4 + (i % 7)))
+  it('packs a 300-file pull request within both budgets, every line shown', () => {
+    const files = Array.from({ length: 300 }, (_, i) =>
+      synthetic(`src/module${String(i).padStart(3, '0')}.ts`, 1 + (i % 5), 4 + (i % 7))
     )
-    const options = { perRequestBudget: 20_000, totalBudget: 1_000_000, overheadTokens: 1_500 }
-    const started = performance.now()
-    const result = pack(items, options)
-    console.log(
-      `packed 300 files into ${result.requests.length} requests in ${(performance.now() - started).toFixed(1)} ms`
-    )
+    const o = options({ perRequestBudget: 20_000, overheads: [1_500] })
+    const result = pack(files, o)
     expect(result.notReviewed).toEqual([])
-    expect(result.requests.flatMap((r) => r.files.map((f) => f.path))).toEqual(
-      items.map((i) => i.path)
-    )
-    expectWithinBudgets(result, options.perRequestBudget, options.totalBudget)
-    // Greedy packing fills each request but the last to within one file of the budget.
-    const largest = Math.max(...items.map((i) => i.tokens))
+    expect(shownLines(result).size).toBe(allLines(files).length)
+    expectWithinBudgets(result, o)
+    // Greedy packing fills each request but the last close to its budget.
     for (const request of result.requests.slice(0, -1)) {
-      expect(request.tokens).toBeGreaterThan(options.perRequestBudget - largest - 10)
+      expect(request.tokens + 1_500).toBeGreaterThan(o.perRequestBudget * 0.9)
     }
   })
 })
 
+describe('piecesOf', () => {
+  it('keeps a file that fits whole', () => {
+    const file = synthetic('a.ts', 3, 4)
+    expect(piecesOf(file, 10_000)).toEqual([
+      {
+        file,
+        segments: wholeFile(file),
+        text: renderForPrompt(file),
+        tokens: countTokens(renderForPrompt(file))
+      }
+    ])
+  })
+})
+
 describe('repack', () => {
-  it('re-packs a refused request into requests of half its diff each, keeping every hunk', () => {
-    const items = [renderItem(synthetic('a.ts', 6, 15)), renderItem(synthetic('b.ts', 2, 5))]
-    const [request] = pack(items, {
-      perRequestBudget: 60_000,
-      totalBudget: 200_000,
-      overheadTokens: 800
-    }).requests
+  it('re-packs a refused request into requests of half its size, keeping every line', () => {
+    const files = [synthetic('a.ts', 6, 15), synthetic('b.ts', 2, 5)]
+    const [request] = pack(files, options({ perRequestBudget: 60_000 })).requests
     if (request === undefined) throw new Error('expected one request')
     const result = repack(request)
     expect(result.requests.length).toBeGreaterThan(1)
-    expect(result.notReviewed).toEqual([])
-    const halfDiff = Math.ceil((request.tokens - request.overheadTokens) / 2)
-    expectWithinBudgets(result, request.overheadTokens + halfDiff + 2, Number.POSITIVE_INFINITY)
-    const hunks = result.requests.flatMap((r) => r.files.flatMap((f) => f.hunks))
-    expect(hunks).toEqual(items.flatMap((i) => i.diff.hunks))
+    for (const r of result.requests) {
+      expect(r.tokens).toBeLessThanOrEqual(Math.ceil(request.tokens / 2))
+    }
+    expect(shownLines(result).size).toBe(allLines(files).length)
   })
 })

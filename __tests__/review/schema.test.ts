@@ -4,13 +4,18 @@
  */
 import {
   completeElements,
-  FINDINGS_SCHEMA,
   LIMITS,
   OVERVIEW_SCHEMA,
-  parseFindings,
-  parseSummary,
-  SUMMARY_SCHEMA
+  parseAnswer,
+  schemaFor,
+  type Wants
 } from '../../src/review/schema.js'
+
+const FINDINGS: Wants = { rows: false, findings: true, overview: false }
+const ALL: Wants = { rows: true, findings: true, overview: true }
+const FINDINGS_SCHEMA = schemaFor(FINDINGS)
+const parseFindings = (content: string, truncated = false) =>
+  parseAnswer(content, FINDINGS, truncated)
 
 /** Keywords strict structured outputs refuse (Azure OpenAI docs, "Unsupported type-specific keywords"). */
 const UNSUPPORTED = [
@@ -66,7 +71,14 @@ function strictViolations(node: Node, path = '$', depth = 0): string[] {
 }
 
 describe('the structured-output schemas', () => {
-  it.each([FINDINGS_SCHEMA, SUMMARY_SCHEMA, OVERVIEW_SCHEMA])(
+  it.each([
+    FINDINGS_SCHEMA,
+    schemaFor(ALL),
+    schemaFor({ rows: true, findings: true, overview: false }),
+    schemaFor({ rows: true, findings: false, overview: true }),
+    schemaFor({ rows: true, findings: false, overview: false }),
+    OVERVIEW_SCHEMA
+  ])(
     '$name keeps to strict mode: an object root, every property required, nothing unsupported',
     ({ schema }) => {
       expect(schema['type']).toBe('object')
@@ -88,7 +100,7 @@ describe('the structured-output schemas', () => {
   })
 
   it('describes a finding with the fields the prompt asks for, nullable where optional', () => {
-    const findings = FINDINGS_SCHEMA.schema['properties'] as Record<string, Node>
+    const findings = schemaFor(ALL).schema['properties'] as Record<string, Node>
     const item = (findings['findings'] as Node)['items'] as Node
     expect(item['required']).toEqual([
       'path',
@@ -186,16 +198,30 @@ describe('parseFindings', () => {
   })
 })
 
-describe('parseSummary', () => {
-  it('returns the overview and the valid file entries', () => {
+describe('parseAnswer', () => {
+  it('returns the overview, the valid rows and the valid findings of one answer', () => {
     const content = JSON.stringify({
       overview: 'Adds a cart.',
-      files: [{ path: 'a.ts', change: 'New\nfile.' }, { path: '', change: 'x' }, { path: 'b.ts' }]
+      files: [{ path: 'a.ts', change: 'New\nfile.' }, { path: '', change: 'x' }, { path: 'b.ts' }],
+      findings: [finding(), finding({ line: -3 })]
     })
-    expect(parseSummary(content)).toEqual({
+    expect(parseAnswer(content, ALL)).toEqual({
       overview: 'Adds a cart.',
-      files: [{ path: 'a.ts', change: 'New file.' }]
+      rows: [{ path: 'a.ts', change: 'New file.' }],
+      findings: [expect.objectContaining({ path: 'src/cart.js', line: 12 })],
+      dropped: 3
     })
-    expect(() => parseSummary('{"files":[]}')).toThrow(/no overview/)
+    expect(() => parseAnswer('{"files":[], "findings":[]}', ALL)).toThrow(/no overview/)
+    expect(() => parseAnswer('{"overview":"x", "findings":[]}', ALL)).toThrow(/no "files" list/)
+  })
+
+  it('reads only what it was asked for', () => {
+    const content = JSON.stringify({ overview: 'x', files: [{ path: 'a', change: 'b' }] })
+    expect(parseAnswer(content, { rows: false, findings: false, overview: true })).toEqual({
+      overview: 'x',
+      rows: [],
+      findings: [],
+      dropped: 0
+    })
   })
 })

@@ -1,20 +1,23 @@
 /**
- * The review and summary tasks (and the parts runner under them) end to end against the Azure
- * OpenAI emulator: the real model client (chain/openai.ts), a real Entra token from the
- * emulated federation, the network mocked nowhere.
+ * The tasks (and the parts runner under them) end to end against the Azure OpenAI emulator:
+ * the real model client (chain/openai.ts), a real Entra token from the emulated federation,
+ * the network mocked nowhere. Asserted on what the emulator received.
  */
 import { jest } from '@jest/globals'
-import { ClientAssertionCredential, getBearerTokenProvider } from '@azure/identity'
+import { ClientAssertionCredential } from '@azure/identity'
 import { ModelClient } from '../../src/chain/openai.js'
+import { accessTokenProvider } from '../../src/chain/token.js'
 import { StageError } from '../../src/errors.js'
-import { pack, renderItem, type PackResult } from '../../src/review/pack.js'
-import { OutputModes } from '../../src/review/parts.js'
-import { promptOverhead, type PromptInputs } from '../../src/review/prompts.js'
+import type { PrFile } from '../../src/pull-request.js'
+import { pack, type Request } from '../../src/review/pack.js'
+import type { PromptInputs } from '../../src/review/prompts.js'
 import {
-  runReview,
-  runSummary,
-  type ReviewResult,
-  type TaskContext
+  passesFor,
+  passOverhead,
+  runTasks,
+  type Pass,
+  type TasksInput,
+  type TasksResult
 } from '../../src/review/tasks.js'
 import { loadTokenizer } from '../../src/review/tokens.js'
 import type { ChatRequest } from '../emulators/azure-openai.js'
@@ -27,10 +30,13 @@ import {
 } from '../emulators/constants.js'
 import { startWorld, type World } from '../emulators/world.js'
 import { prFile } from '../helpers/files.js'
+import { filesInPrompt, reviewer } from '../helpers/reviewer.js'
 import { trustTestCa } from '../helpers/trust.js'
 
 // The tokenizer loads on demand, as in the action.
 beforeAll(loadTokenizer)
+
+const SUMMARY_DEPLOYMENT = 'gpt-4o-mini-summary'
 
 let world: World
 let model: ModelClient
@@ -42,6 +48,10 @@ beforeAll(() => {
 
 beforeEach(async () => {
   world = await startWorld()
+  world.openai.config.deployments[SUMMARY_DEPLOYMENT] = {
+    ...(world.openai.config.deployments[DEPLOYMENT] ?? { model: 'gpt-4o-mini' }),
+    model: 'gpt-4o-mini'
+  }
   const credential = new ClientAssertionCredential(
     TENANT_ID,
     CLIENT_ID,
@@ -55,7 +65,7 @@ beforeEach(async () => {
       summaryDeployment: DEPLOYMENT,
       apiVersion: undefined
     },
-    getBearerTokenProvider(credential, COGNITIVE_SCOPE)
+    accessTokenProvider(credential, COGNITIVE_SCOPE)
   )
   log = []
   jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -69,25 +79,21 @@ afterEach(async () => {
   await world.close()
 })
 
-const prompts: PromptInputs = {
+const prompt: PromptInputs = {
   language: 'English',
   title: 'Add shop modules',
   description: 'Adds the modules of the shop.'
 }
 
-function ctx(overrides: Partial<TaskContext> = {}): TaskContext {
-  return {
-    ...prompts,
-    deployment: DEPLOYMENT,
-    concurrency: 4,
-    maxOutputTokens: 2000,
-    modes: new OutputModes(),
-    ...overrides
-  }
-}
+const REVIEW: Pass[] = passesFor(['review'], { review: DEPLOYMENT, summary: DEPLOYMENT })
+const BOTH: Pass[] = passesFor(['summary', 'review'], { review: DEPLOYMENT, summary: DEPLOYMENT })
+const APART: Pass[] = passesFor(['summary', 'review'], {
+  review: DEPLOYMENT,
+  summary: SUMMARY_DEPLOYMENT
+})
 
 /** A new file of `lines` lines, one hunk. */
-function addedFile(path: string, lines = 20) {
+function addedFile(path: string, lines = 20): PrFile {
   const body = Array.from({ length: lines }, (_, i) => `+export const v${i} = ${i} // ${path}`)
   return prFile(path, [`@@ -0,0 +1,${lines} @@`, ...body].join('\n'), {
     status: 'added',
@@ -95,23 +101,31 @@ function addedFile(path: string, lines = 20) {
   })
 }
 
-/** Packs the files `perRequest` to a request. */
-function packFiles(task: 'review' | 'summary', paths: string[], perRequest = 1): PackResult {
-  const items = paths.map((p) => renderItem(addedFile(p)))
-  const overheadTokens = promptOverhead(task, prompts)
-  const widest = Math.max(...items.map((i) => i.tokens))
-  const packed = pack(items, {
-    perRequestBudget: overheadTokens + (widest + 2) * perRequest,
-    totalBudget: Number.POSITIVE_INFINITY,
-    overheadTokens
+/** The files packed `perRequest` to a request. */
+function requests(passes: Pass[], paths: string[], perRequest = 1): Request[] {
+  const files = paths.map((p) => addedFile(p))
+  const overheads = passes.map((p) => passOverhead(p, prompt))
+  const widest = Math.max(
+    ...pack(files, { perRequestBudget: 1e6, runBudget: 1e9, overheads }).requests.flatMap((r) =>
+      r.pieces.map((p) => p.tokens)
+    )
+  )
+  const packed = pack(files, {
+    perRequestBudget: Math.max(...overheads) + (widest + 2) * perRequest,
+    runBudget: Number.POSITIVE_INFINITY,
+    overheads
   })
   expect(packed.requests).toHaveLength(Math.ceil(paths.length / perRequest))
-  return packed
+  return packed.requests
+}
+
+function input(passes: Pass[], reqs: Request[], over: Partial<TasksInput> = {}): TasksInput {
+  return { passes, requests: reqs, prompt, concurrency: 4, maxOutputTokens: 2000, ...over }
 }
 
 /** Paths of the files a request showed the model. */
 function shownPaths(request: ChatRequest): string[] {
-  return [...request.user.matchAll(/^## (\S+) \(/gm)].map((m) => m[1] ?? '')
+  return filesInPrompt(request.user).map((f) => f.path)
 }
 
 function validFinding(path: string, line = 3): Record<string, unknown> {
@@ -132,9 +146,11 @@ function findingsPerFile(request: ChatRequest): unknown {
   return { findings: shownPaths(request).map((p) => validFinding(p)) }
 }
 
-const statuses = (r: ReviewResult): string[] => r.parts.map((p) => p.status)
+const schemaName = (r: { body?: ChatRequest['body'] }): string | undefined =>
+  r.body?.response_format?.json_schema?.name
+const statuses = (r: TasksResult): string[] => r.parts.map((p) => p.part.status)
 
-describe('runReview', () => {
+describe('a review pass', () => {
   it('sends a strict json_schema request and keeps only valid findings on shown files', async () => {
     world.openai.config.respond = () => ({
       findings: [
@@ -145,21 +161,20 @@ describe('runReview', () => {
         { ...validFinding('src/a.ts', 8), suggestion: 'export const v7 = 8' }
       ]
     })
-    const result = await runReview(model, packFiles('review', ['src/a.ts']), ctx())
+    const result = await runTasks(model, input(REVIEW, requests(REVIEW, ['src/a.ts'])))
 
     expect(result.findings.map((f) => [f.path, f.line, f.suggestion])).toEqual([
       ['src/a.ts', 3, undefined],
       ['src/a.ts', 8, 'export const v7 = 8']
     ])
-    expect(result.parts).toEqual([
-      expect.objectContaining({
-        index: 1,
-        files: ['src/a.ts'],
-        status: 'ok',
-        reason: '3 invalid items dropped',
-        requests: 1
-      })
-    ])
+    expect(result.parts.map((p) => p.task)).toEqual(['review'])
+    expect(result.parts[0]?.part).toMatchObject({
+      index: 1,
+      files: ['src/a.ts'],
+      status: 'ok',
+      reason: '3 invalid items dropped',
+      requests: 1
+    })
     const [sent] = world.openai.requests
     expect(sent?.body?.response_format).toMatchObject({
       type: 'json_schema',
@@ -167,9 +182,9 @@ describe('runReview', () => {
     })
     expect(sent?.body?.temperature).toBe(0.2)
     expect(sent?.body?.max_completion_tokens).toBe(2000)
+    expect(result).toMatchObject({ overview: '', walkthrough: [], requests: 1 })
     expect(result.promptTokens).toBe(sent?.promptTokens)
     expect(result.completionTokens).toBe(sent?.completionTokens)
-    expect(result.requests).toBe(1)
     expect(log.join('')).toMatch(/review part 1\/1: 1 file, [\d,]+ tokens/)
     expect(log.join('')).toMatch(/review part 1\/1: done, 2 findings, 3 invalid items dropped in/)
   })
@@ -180,9 +195,10 @@ describe('runReview', () => {
     // The fallback is not held to the schema: models like to fence their JSON.
     world.openai.config.respond = (request) =>
       '```json\n' + JSON.stringify(findingsPerFile(request)) + '\n```'
-    const modes = new OutputModes()
-    const packed = packFiles('review', ['src/a.ts', 'src/b.ts'])
-    const result = await runReview(model, packed, ctx({ concurrency: 1, modes }))
+    const result = await runTasks(
+      model,
+      input(REVIEW, requests(REVIEW, ['src/a.ts', 'src/b.ts']), { concurrency: 1 })
+    )
 
     expect(result.findings.map((f) => f.path)).toEqual(['src/a.ts', 'src/b.ts'])
     const sent = world.openai.requests
@@ -193,41 +209,18 @@ describe('runReview', () => {
     ])
     const system = sent[1]?.body?.messages?.[0]?.content
     expect(system).toContain('"additionalProperties":false')
-    expect(result.parts.map((p) => p.requests)).toEqual([2, 1])
-    expect(modes.modeFor(DEPLOYMENT)).toBe('json_object')
-
-    // A later task of the same run starts with json_object.
-    await runSummary(model, packFiles('summary', ['src/c.ts']), ctx({ modes }))
-    expect(world.openai.requests[3]?.body?.response_format?.type).toBe('json_object')
-  })
-
-  it('keeps at most `concurrency` requests in flight', async () => {
-    let inFlight = 0
-    let most = 0
-    world.openai.config.latencyMs = () => {
-      inFlight += 1
-      most = Math.max(most, inFlight)
-      return 40
-    }
-    world.openai.config.respond = (request) => {
-      inFlight -= 1
-      return findingsPerFile(request)
-    }
-    const paths = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((n) => `src/${n}.ts`)
-    const result = await runReview(model, packFiles('review', paths), ctx({ concurrency: 3 }))
-
-    expect(most).toBe(3)
-    expect(result.findings.map((f) => f.path).sort()).toEqual(paths)
-    expect(statuses(result)).toEqual(Array(7).fill('ok'))
+    expect(result.parts.map((p) => p.part.requests)).toEqual([2, 1])
   })
 
   it('re-packs a request that exceeds the context window into smaller ones, once', async () => {
     world.openai.config.respond = findingsPerFile
     world.openai.pushFault({ kind: 'context-length' })
-    const packed = packFiles('review', ['src/a.ts', 'src/b.ts'], 2)
-    const result = await runReview(model, packed, ctx())
+    const result = await runTasks(
+      model,
+      input(REVIEW, requests(REVIEW, ['src/a.ts', 'src/b.ts'], 2))
+    )
 
-    expect(result.parts).toEqual([
+    expect(result.parts.map((p) => p.part)).toEqual([
       expect.objectContaining({
         index: 1,
         piece: 1,
@@ -255,10 +248,12 @@ describe('runReview', () => {
   it('does not re-pack a second time: a piece that is still too long fails alone', async () => {
     world.openai.config.respond = findingsPerFile
     world.openai.pushFault({ kind: 'context-length' }, { kind: 'context-length' })
-    const packed = packFiles('review', ['src/a.ts', 'src/b.ts'], 2)
-    const result = await runReview(model, packed, ctx())
+    const result = await runTasks(
+      model,
+      input(REVIEW, requests(REVIEW, ['src/a.ts', 'src/b.ts'], 2))
+    )
 
-    expect(result.parts.map((p) => [p.piece, p.status, p.reason])).toEqual([
+    expect(result.parts.map((p) => [p.part.piece, p.part.status, p.part.reason])).toEqual([
       [1, 'failed', 'too long for the model’s context window'],
       [2, 'ok', undefined]
     ])
@@ -270,9 +265,9 @@ describe('runReview', () => {
     world.openai.config.respond = findingsPerFile
     world.openai.pushFault({ kind: 'prompt-filter' }, { kind: 'completion-filter' })
     const paths = ['src/a.ts', 'src/b.ts', 'src/c.ts']
-    const result = await runReview(model, packFiles('review', paths), ctx({ concurrency: 1 }))
+    const result = await runTasks(model, input(REVIEW, requests(REVIEW, paths), { concurrency: 1 }))
 
-    expect(result.parts.map((p) => [p.files[0], p.status, p.reason])).toEqual([
+    expect(result.parts.map((p) => [p.part.files[0], p.part.status, p.part.reason])).toEqual([
       ['src/a.ts', 'filtered', 'the prompt was blocked by the content filter'],
       ['src/b.ts', 'filtered', 'the answer was blocked by the content filter'],
       ['src/c.ts', 'ok', undefined]
@@ -283,13 +278,14 @@ describe('runReview', () => {
   it('fails a part whose answer is not JSON and goes on', async () => {
     world.openai.config.respond = (request) =>
       shownPaths(request).includes('src/a.ts') ? 'Looks good to me!' : findingsPerFile(request)
-    const result = await runReview(model, packFiles('review', ['src/a.ts', 'src/b.ts']), ctx())
+    const result = await runTasks(model, input(REVIEW, requests(REVIEW, ['src/a.ts', 'src/b.ts'])))
 
-    expect(result.parts.map((p) => [p.status, p.reason])).toEqual([
+    expect(result.parts.map((p) => [p.part.status, p.part.reason])).toEqual([
       ['failed', 'unreadable answer: the answer is not JSON'],
       ['ok', undefined]
     ])
     expect(result.findings).toHaveLength(1)
+    expect(statuses(result)).toEqual(['failed', 'ok'])
   })
 
   it('stops on a chain failure: sends nothing more, and the error names the stage', async () => {
@@ -299,9 +295,10 @@ describe('runReview', () => {
       return findingsPerFile(request)
     }
     const paths = ['src/a.ts', 'src/b.ts', 'src/c.ts']
-    const error = await runReview(model, packFiles('review', paths), ctx({ concurrency: 1 })).catch(
-      (e: unknown) => e
-    )
+    const error = await runTasks(
+      model,
+      input(REVIEW, requests(REVIEW, paths), { concurrency: 1 })
+    ).catch((e: unknown) => e)
 
     expect(error).toBeInstanceOf(StageError)
     expect(error).toMatchObject({ stage: 'openai', doing: `call deployment '${DEPLOYMENT}'` })
@@ -310,86 +307,125 @@ describe('runReview', () => {
   })
 })
 
-describe('runSummary', () => {
-  function summarizer(request: ChatRequest): unknown {
-    const name = request.body.response_format?.json_schema?.name
-    if (name === 'pull_request_overview') return { overview: 'The shop gains three modules.' }
-    const paths = shownPaths(request)
-    return {
-      overview: `Adds ${paths.join(', ')}.`,
-      files: [
-        ...paths.map((p) => ({ path: p, change: `New module ${p}.` })),
-        { path: 'src/invented.ts', change: 'Not shown.' }
-      ]
-    }
-  }
+describe('summary and review on one deployment', () => {
+  it('asks a pull request that fits one request for everything in one call', async () => {
+    world.openai.config.respond = reviewer()
+    const result = await runTasks(model, input(BOTH, requests(BOTH, ['src/a.ts', 'src/b.ts'], 2)))
 
-  it('summarizes a pull request that fits one request in one call', async () => {
-    world.openai.config.respond = summarizer
-    const result = await runSummary(model, packFiles('summary', ['src/a.ts', 'src/b.ts'], 2), ctx())
-
-    expect(result.overview).toBe('Adds src/a.ts, src/b.ts.')
+    expect(world.openai.requests.map(schemaName)).toEqual(['pull_request_review_and_summary'])
+    expect(result.overview).toBe('This change touches 2 file(s).')
     expect(result.walkthrough).toEqual([
-      { path: 'src/a.ts', change: 'New module src/a.ts.' },
-      { path: 'src/b.ts', change: 'New module src/b.ts.' }
+      { path: 'src/a.ts', change: 'Updates src/a.ts.' },
+      { path: 'src/b.ts', change: 'Updates src/b.ts.' }
     ])
-    expect(result.requests).toBe(1)
-    expect(world.openai.requests[0]?.body?.response_format?.json_schema?.name).toBe(
-      'pull_request_summary'
-    )
+    expect(result.findings.map((f) => f.path)).toEqual(['src/a.ts', 'src/b.ts'])
+    expect(result.parts.map((p) => p.task)).toEqual(['summary and review'])
   })
 
-  it('summarizes a large pull request part by part, then merges the overviews in one call', async () => {
-    world.openai.config.respond = summarizer
+  it('sends each file once, then writes the overview from the rows in one small call', async () => {
+    world.openai.config.respond = reviewer()
     const paths = ['src/a.ts', 'src/b.ts', 'src/c.ts']
-    const result = await runSummary(model, packFiles('summary', paths), ctx())
+    const result = await runTasks(model, input(BOTH, requests(BOTH, paths)))
 
-    expect(result.overview).toBe('The shop gains three modules.')
-    expect(result.walkthrough.map((f) => f.path)).toEqual(paths)
-    expect(result.parts.map((p) => [p.index, p.status])).toEqual([
-      [1, 'ok'],
-      [2, 'ok'],
-      [3, 'ok'],
-      [4, 'ok']
+    const sent = world.openai.requests
+    expect(sent.map(schemaName)).toEqual([
+      'pull_request_part_review_and_walkthrough',
+      'pull_request_part_review_and_walkthrough',
+      'pull_request_part_review_and_walkthrough',
+      'pull_request_overview'
+    ])
+    // Each patch went to the model once.
+    const shown = sent.flatMap((r) =>
+      filesInPrompt(String(r.body?.messages?.[1]?.content)).map((f) => f.path)
+    )
+    expect(shown.sort()).toEqual(paths)
+    const composition = String(sent[3]?.body?.messages?.[1]?.content)
+    expect(composition).toContain('- src/a.ts: Updates src/a.ts.')
+    expect(composition).not.toContain('export const')
+    expect(result.overview).toBe('Combined overview.')
+    expect(result.walkthrough.map((r) => r.path)).toEqual(paths)
+    expect(result.findings).toHaveLength(3)
+    expect(result.parts.map((p) => [p.task, p.part.index])).toEqual([
+      ['summary and review', 1],
+      ['summary and review', 2],
+      ['summary and review', 3],
+      ['overview', 4]
     ])
     expect(result.requests).toBe(4)
     expect(result.promptTokens).toBe(world.openai.promptTokens)
-
-    const composition = world.openai.requests[3]
-    expect(composition?.body?.response_format?.json_schema?.name).toBe('pull_request_overview')
-    const user = String(composition?.body?.messages?.[1]?.content)
-    expect(user).toContain('Part 1 of 3:\nAdds src/a.ts.')
-    expect(user).toContain('Part 3 of 3:\nAdds src/c.ts.\n</untrusted-part-overviews>')
-    expect(user).not.toContain('export const')
   })
 
-  it('shows the part overviews one after another when the composition is filtered', async () => {
+  it('keeps the walkthrough when the overview cannot be written, with a warning', async () => {
     world.openai.config.respond = (request) => {
       // Faults are taken in order: queued while the last part is answered, it hits the composition.
       if (request.index === 2) world.openai.pushFault({ kind: 'completion-filter' })
-      return summarizer(request)
+      return reviewer()(request)
     }
-    const packed = packFiles('summary', ['src/a.ts', 'src/b.ts'])
-    const result = await runSummary(model, packed, ctx({ concurrency: 1 }))
-
-    expect(result.overview).toBe('Adds src/a.ts.\n\nAdds src/b.ts.')
-    expect(result.parts.map((p) => [p.index, p.status])).toEqual([
-      [1, 'ok'],
-      [2, 'ok'],
-      [3, 'filtered']
-    ])
-    expect(log.join('')).toMatch(/::warning::Could not merge the summaries of 2 parts/)
+    const result = await runTasks(
+      model,
+      input(BOTH, requests(BOTH, ['src/a.ts', 'src/b.ts']), { concurrency: 1 })
+    )
+    expect(result.overview).toBe('')
+    expect(result.walkthrough).toHaveLength(2)
+    expect(statuses(result)).toEqual(['ok', 'ok', 'filtered'])
+    expect(log.join('')).toMatch(/::warning::Could not write the overview/)
   })
 
-  it('needs no composition when only one part could be summarized', async () => {
-    world.openai.config.respond = summarizer
-    world.openai.pushFault({ kind: 'prompt-filter' })
-    const packed = packFiles('summary', ['src/a.ts', 'src/b.ts'])
-    const result = await runSummary(model, packed, ctx({ concurrency: 1 }))
+  it('updates the overview of a later push from the rows it keeps and the new ones', async () => {
+    world.openai.config.respond = reviewer()
+    const previous = {
+      overview: 'Adds the shop.',
+      rows: [{ path: 'src/old.ts', change: 'Keeps the old module.' }]
+    }
+    const result = await runTasks(model, input(BOTH, requests(BOTH, ['src/a.ts'], 1), { previous }))
+    const sent = world.openai.requests
+    expect(sent.map(schemaName)).toEqual([
+      'pull_request_part_review_and_walkthrough',
+      'pull_request_overview'
+    ])
+    const composition = String(sent[1]?.body?.messages?.[1]?.content)
+    expect(composition).toContain('Adds the shop.')
+    expect(composition).toContain('- src/old.ts: Keeps the old module.')
+    expect(composition).toContain('- src/a.ts: Updates src/a.ts.')
+    expect(result.walkthrough.map((r) => r.path)).toEqual(['src/old.ts', 'src/a.ts'])
+  })
+})
 
-    expect(result.parts.map((p) => p.status)).toEqual(['filtered', 'ok'])
-    expect(result.overview).toBe('Adds src/b.ts.')
-    expect(result.walkthrough.map((f) => f.path)).toEqual(['src/b.ts'])
-    expect(world.openai.calls).toBe(2)
+describe('summary and review on two deployments', () => {
+  it('runs both passes side by side under one concurrency limit', async () => {
+    let inFlight = 0
+    let most = 0
+    const byDeployment = new Map<string, number>()
+    world.openai.config.latencyMs = (request) => {
+      inFlight += 1
+      most = Math.max(most, inFlight)
+      byDeployment.set(request.deployment, (byDeployment.get(request.deployment) ?? 0) + 1)
+      return 60
+    }
+    world.openai.config.respond = (request) => {
+      inFlight -= 1
+      return reviewer()(request)
+    }
+    const paths = ['a', 'b', 'c', 'd', 'e'].map((n) => `src/${n}.ts`)
+    const started = Date.now()
+    const result = await runTasks(model, input(APART, requests(APART, paths), { concurrency: 4 }))
+
+    expect(most).toBe(4)
+    // Both deployments were busy at the same time: the summary did not wait for the review.
+    const times = world.openai.requests.map((r) => [r.deployment, r.at] as const)
+    const firstReview = Math.min(...times.filter(([d]) => d === DEPLOYMENT).map(([, t]) => t))
+    const lastSummary = Math.max(
+      ...times.filter(([d]) => d === SUMMARY_DEPLOYMENT).map(([, t]) => t)
+    )
+    expect(firstReview).toBeLessThan(lastSummary)
+    expect(byDeployment.get(DEPLOYMENT)).toBe(5)
+    // Five summary parts and the overview's composition.
+    expect(byDeployment.get(SUMMARY_DEPLOYMENT)).toBe(6)
+    expect(result.findings).toHaveLength(5)
+    expect(result.walkthrough).toHaveLength(5)
+    expect(new Set(result.parts.map((p) => p.task))).toEqual(
+      new Set(['summary', 'review', 'overview'])
+    )
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 60)
   })
 })

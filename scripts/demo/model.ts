@@ -1,7 +1,7 @@
 /**
  * The model in `npm run demo`: a scripted stand-in that answers the demo pull request the way
  * a careful reviewer would. It reads the diff the action really sent and cites only lines it
- * was shown (by their `R<n>` citation), so what lands on GitHub depends on the action's own
+ * was shown (by their line numbers), so what lands on GitHub depends on the action's own
  * planning, anchoring and incremental logic, as with a real model.
  */
 import type { ChatRequest, Responder } from '../../__tests__/emulators/azure-openai.js'
@@ -23,7 +23,8 @@ function shownLines(prompt: string): Map<string, ShownLine[]> {
       files.set(heading[1], current)
       continue
     }
-    const cited = /^R(\d+)\s+([+ ]) ?(.*)$/.exec(row)
+    // `12+code` (added) or `12 code` (unchanged): RIGHT-side lines.
+    const cited = /^(\d+)([+ ])(.*)$/.exec(row)
     if (current && cited) {
       current.push({ line: Number(cited[1]), added: cited[2] === '+', text: cited[3] ?? '' })
     }
@@ -137,23 +138,21 @@ function findings(prompt: string): Record<string, unknown>[] {
   })
 }
 
-function schemaName(request: ChatRequest): string {
+/** What the request's schema asks for. */
+function wanted(request: ChatRequest): string[] {
   const format = request.body.response_format
-  return format?.type === 'json_schema' ? (format.json_schema?.name ?? '') : ''
+  const schema = format?.type === 'json_schema' ? format.json_schema?.schema : undefined
+  return Object.keys((schema as { properties?: object } | undefined)?.properties ?? {})
 }
 
 export const demoModel: Responder = (request) => {
-  switch (schemaName(request)) {
-    case 'review_findings':
-      return { findings: findings(request.user) }
-    case 'pull_request_overview':
-      return { overview: OVERVIEW }
-    default: {
-      const paths = [...shownLines(request.user).keys()]
-      return {
-        overview: OVERVIEW,
-        files: paths.map((path) => ({ path, change: CHANGES[path] ?? 'Updated.' }))
-      }
-    }
+  const wants = wanted(request)
+  const paths = [...shownLines(request.user).keys()]
+  return {
+    ...(wants.includes('overview') ? { overview: OVERVIEW } : {}),
+    ...(wants.includes('files')
+      ? { files: paths.map((path) => ({ path, change: CHANGES[path] ?? 'Updated.' })) }
+      : {}),
+    ...(wants.includes('findings') ? { findings: findings(request.user) } : {})
   }
 }

@@ -2,6 +2,7 @@
  * The keyless chain in one place: GitHub ID token → Entra access token → Azure OpenAI, with
  * every failure marked by the stage it happened at (a StageError) for diagnosis/ to explain.
  */
+import type { EarlyIdToken } from '../early.js'
 import type { Model } from '../model.js'
 import type { Config } from '../settings.js'
 import { newIdentityTrace, type IdentityTrace } from './claims.js'
@@ -18,9 +19,10 @@ export interface KeylessChain {
   readonly model: Model
 }
 
-export function openKeylessChain(config: Config): KeylessChain {
+/** `early`: the ID token requested at start-up (early.ts), if any. */
+export function openKeylessChain(config: Config, early?: EarlyIdToken): KeylessChain {
   const trace = newIdentityTrace()
-  const assertions = new GitHubAssertions(config.azure.audience, trace)
+  const assertions = new GitHubAssertions(config.azure.audience, trace, early)
   const credential = createCredential(config.azure, {
     trace,
     assertions,

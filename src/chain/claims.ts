@@ -34,11 +34,8 @@ export interface IdentityTrace {
   idToken?: JwtClaims
   /** Claims of the last Entra access token handed to Azure OpenAI. */
   accessToken?: JwtClaims
-  /** How many GitHub ID tokens and Entra access tokens this run fetched. */
-  idTokensFetched: number
-  accessTokensFetched: number
 }
 
 export function newIdentityTrace(): IdentityTrace {
-  return { idTokensFetched: 0, accessTokensFetched: 0 }
+  return {}
 }

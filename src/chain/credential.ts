@@ -14,6 +14,7 @@ import {
   type GetTokenOptions,
   type TokenCredential
 } from '@azure/identity'
+import type { EarlyIdToken } from '../early.js'
 import { ActionError, causeChain, StageError } from '../errors.js'
 import type { AzureConfig } from '../settings.js'
 import { decodeClaims, type IdentityTrace } from './claims.js'
@@ -30,7 +31,9 @@ export class GitHubAssertions {
 
   constructor(
     private readonly audience: string,
-    private readonly trace: IdentityTrace
+    private readonly trace: IdentityTrace,
+    /** The token requested at start-up, used first when it is for this audience. */
+    private early?: EarlyIdToken
   ) {}
 
   async get(): Promise<string> {
@@ -38,17 +41,18 @@ export class GitHubAssertions {
     if (this.cached && this.cached.exp - now >= ID_TOKEN_MIN_REMAINING_SECONDS) {
       return this.cached.token
     }
+    const early = this.early?.audience === this.audience ? await this.early.token : undefined
+    this.early = undefined
     let token: string
     try {
       // getIDToken masks the token itself (::add-mask::) before returning it.
-      token = await core.getIDToken(this.audience)
+      token = early ?? (await core.getIDToken(this.audience))
     } catch (error) {
       // Marked as GitHub's failure, so it is not taken for Entra's when MSAL passes it on.
       throw new StageError('github-oidc', 'request the GitHub ID token', error)
     }
     const claims = decodeClaims(token)
     this.trace.idToken = claims
-    this.trace.idTokensFetched++
     this.cached = { token, exp: typeof claims?.exp === 'number' ? claims.exp : 0 }
     core.debug(`GitHub ID token: sub=${claims?.sub ?? '?'} aud=${String(claims?.aud ?? '?')}`)
     return token
@@ -112,7 +116,6 @@ class TracedCredential implements TokenCredential {
     if (token === this.lastToken) return
     this.lastToken = token
     this.trace.accessToken = decodeClaims(token)
-    this.trace.accessTokensFetched++
   }
 }
 

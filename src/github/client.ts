@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
+import Bottleneck from 'bottleneck/light.js'
 
 export type GitHubClient = ReturnType<typeof getOctokit>
 
@@ -24,13 +25,23 @@ const retryAfterWarning =
     return retryCount < RATE_LIMIT_RETRIES
   }
 
+/**
+ * GitHub asks for a second between writes, and the plugin spaces writes 1 s apart and posts
+ * that notify people 3 s apart, for clients that make many. A run makes a handful (reactions,
+ * the summary, the review), one at a time: spacing them only delays the review by seconds.
+ * A secondary rate limit, should one come, is still waited out.
+ */
+const oneAtATime = (): Bottleneck.Group => new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 })
+
 export function createGitHubClient(token: string): GitHubClient {
   return getOctokit(
     token,
     {
       throttle: {
         onRateLimit: retryAfterWarning('rate limit hit'),
-        onSecondaryRateLimit: retryAfterWarning('secondary rate limit')
+        onSecondaryRateLimit: retryAfterWarning('secondary rate limit'),
+        write: oneAtATime(),
+        notifications: oneAtATime()
       }
     },
     retry,

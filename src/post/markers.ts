@@ -13,11 +13,18 @@ export const MARKER_PREFIX = 'keyless-pr-review'
 
 /** What the summary comment remembers between runs (incremental review). */
 export interface SummaryState {
-  head: string
-  base: string
+  readonly head: string
+  readonly base: string
+  /** The overview it shows: a later push's summary updates it instead of rereading the PR. */
+  readonly overview?: string
+  /** Its walkthrough rows, likewise reused for the files a later push does not change. */
+  readonly rows?: readonly { readonly path: string; readonly change: string }[]
 }
 
-const SUMMARY_VERSION = 1
+const SUMMARY_VERSION = 2
+/** Room the remembered rows may take in the comment (GitHub allows 65,536 characters in all). */
+const ROWS_BUDGET = 18_000
+const OVERVIEW_BUDGET = 4_000
 // Full-length lowercase hex, as the REST API returns SHAs: anything shorter is ambiguous.
 const SHA = /^[0-9a-f]{40}$/
 const FINGERPRINT = /^[0-9a-f]{12}$/
@@ -41,11 +48,29 @@ function assertSha(sha: string, what: string): void {
   if (!SHA.test(sha)) throw new TypeError(`${what} must be a 40-character lowercase hex SHA`)
 }
 
+/**
+ * The state as one line of JSON in an HTML comment. `<`, `>` and `&` are written as JSON
+ * escapes, so no text the model wrote can end the comment or open HTML; rows beyond the
+ * budget are not remembered (a later push then shows fewer rows for unchanged files).
+ */
 export function summaryMarker(state: SummaryState): string {
   assertSha(state.head, 'head')
   assertSha(state.base, 'base')
+  const rows: [string, string][] = []
+  let used = 0
+  for (const row of state.rows ?? []) {
+    used += row.path.length + row.change.length + 8
+    if (used > ROWS_BUDGET) break
+    rows.push([row.path, row.change])
+  }
   // Key order fixed by hand: the marker is compared as text when nothing changed.
-  const json = JSON.stringify({ head: state.head, base: state.base, version: SUMMARY_VERSION })
+  const json = JSON.stringify({
+    version: SUMMARY_VERSION,
+    head: state.head,
+    base: state.base,
+    ...(state.overview !== undefined ? { overview: state.overview.slice(0, OVERVIEW_BUDGET) } : {}),
+    ...(state.rows ? { rows } : {})
+  }).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
   return `<!-- ${MARKER_PREFIX}:summary ${json} -->`
 }
 
@@ -89,11 +114,34 @@ export function parseSummaryMarker(body: string): SummaryState | undefined {
     return undefined
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
-  const { head, base, version, ...rest } = value as Record<string, unknown>
-  if (Object.keys(rest).length > 0 || version !== SUMMARY_VERSION) return undefined
+  const { head, base, version, overview, rows, ...rest } = value as Record<string, unknown>
+  if (Object.keys(rest).length > 0) return undefined
   if (typeof head !== 'string' || typeof base !== 'string') return undefined
   if (!SHA.test(head) || !SHA.test(base)) return undefined
-  return { head, base }
+  // Version 1 remembered the commits only.
+  if (version === 1 && overview === undefined && rows === undefined) return { head, base }
+  if (version !== SUMMARY_VERSION) return undefined
+  if (overview !== undefined && typeof overview !== 'string') return undefined
+  const pairs = rows === undefined ? undefined : readRows(rows)
+  if (rows !== undefined && !pairs) return undefined
+  return {
+    head,
+    base,
+    ...(typeof overview === 'string' ? { overview } : {}),
+    ...(pairs ? { rows: pairs } : {})
+  }
+}
+
+function readRows(value: unknown): { path: string; change: string }[] | undefined {
+  if (!Array.isArray(value)) return undefined
+  const rows: { path: string; change: string }[] = []
+  for (const item of value as unknown[]) {
+    if (!Array.isArray(item) || item.length !== 2) return undefined
+    const [path, change] = item as unknown[]
+    if (typeof path !== 'string' || typeof change !== 'string') return undefined
+    rows.push({ path, change })
+  }
+  return rows
 }
 
 export function parseFindingMarker(body: string): string | undefined {

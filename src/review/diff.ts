@@ -95,71 +95,96 @@ export function anchor(file: Pick<PrFile, 'hunks'>, finding: LineRef): Anchor | 
   return undefined
 }
 
+/** A run of lines of one hunk, `[from, to)`: the unit a large file is split into. */
+export interface Segment {
+  /** Index into the file's hunks. */
+  readonly hunk: number
+  readonly from: number
+  readonly to: number
+}
+
+/** The whole of every hunk of the file. */
+export function wholeFile(file: PrFile): Segment[] {
+  return (file.hunks ?? []).map((h, i) => ({ hunk: i, from: 0, to: h.lines.length }))
+}
+
 /**
  * How the model must cite lines; prompts reuse this text verbatim next to the rendering.
  */
 export const CITATION_GUIDE = [
-  'Each diff line starts with its citation, then the diff marker, then the code:',
-  '`R<n>` is line n of the new file (side RIGHT): added (`+`) and unchanged lines.',
-  '`L<n>` is line n of the old file (side LEFT): removed (`-`) lines.',
-  'Cite a finding with that number as `line` and RIGHT or LEFT as `side`. A range adds',
-  '`startLine` on the same side within the same `@@` hunk. Lines not shown cannot be cited.'
+  'An added line starts with its number in the new file and `+`: cite it with side RIGHT.',
+  'A removed line starts with its number in the old file and `-`: cite it with side LEFT.',
+  'An unchanged line starts with a space and carries no number: it is context, cite the',
+  'changed line your finding is about. A range adds `start_line` on the same side within the',
+  'same `@@` hunk. Lines not shown cannot be cited.'
 ].join('\n')
 
 /**
- * A compact rendering in which every line carries the one citation that is valid for it:
+ * A compact rendering in which every changed line carries the one number valid for it, with
+ * nothing between the number, the marker and the code (a changed line costs one token more
+ * than in the patch, an unchanged one nothing):
  *
- *   ## src/cart.js (modified)
+ *   ## src/cart.js
  *   @@ -2,5 +2,6 @@ function tax(items) {
- *   R2    import { round } from './money.js'
- *   R5  + const MAX_QUANTITY = 99
- *   L10 -   let sum = 0
+ *    import { round } from './money.js'
+ *   5+const MAX_QUANTITY = 99
+ *   10-  let sum = 0
  *
- * Context lines are cited on the RIGHT only, so each line shows exactly one number. The
- * citation column is padded to the widest citation of the whole file, so a file split by hunk
- * renders each part the same way. Pass `hunks` (a subset of `file.hunks`) to render a part.
+ * Unchanged lines are context, as in the patch. Pass `segments` to render part of the file;
+ * a segment that is not a whole hunk gets a header of its own.
  */
-export function renderForPrompt(file: PrFile, hunks: readonly Hunk[] = file.hunks ?? []): string {
-  const width = citationWidth(file)
-  const out = [fileHeading(file, hunks)]
-  for (const hunk of hunks) {
-    out.push(hunk.header)
-    for (const l of hunk.lines) {
-      const cite = l.kind === 'del' ? `L${l.oldLine ?? 0}` : `R${l.newLine ?? 0}`
-      const marker = l.kind === 'add' ? '+' : l.kind === 'del' ? '-' : ' '
-      const row = `${cite.padEnd(width)} ${marker} ${l.text}`
-      out.push(l.text === '' ? row.trimEnd() : row)
-    }
-  }
+export function renderForPrompt(
+  file: PrFile,
+  segments: readonly Segment[] = wholeFile(file)
+): string {
+  const out = [fileHeading(file, segments)]
+  for (const segment of segments) out.push(renderSegment(file, segment))
   return out.join('\n')
 }
 
-function fileHeading(file: PrFile, hunks: readonly Hunk[]): string {
-  const what =
-    file.previousPath !== undefined && file.previousPath !== file.path
-      ? `${file.status} from ${file.previousPath}`
-      : file.status
-  const all = file.hunks ?? []
-  const total = all.length
-  if (hunks.length === total) return `## ${file.path} (${what})`
-  if (hunks.length === 0) return `## ${file.path} (${what}; no hunks)`
-  const positions = hunks.map((h) => all.indexOf(h) + 1)
-  const first = positions[0] ?? 0
-  const last = positions[positions.length - 1] ?? 0
-  const contiguous = positions.every((p, i) => p === first + i)
-  const which =
-    positions.length === 1
-      ? `hunk ${first}`
-      : contiguous
-        ? `hunks ${first}-${last}`
-        : `hunks ${positions.join(', ')}`
-  return `## ${file.path} (${what}; ${which} of ${total})`
+/** One segment: its `@@` header, then its lines. */
+export function renderSegment(file: PrFile, segment: Segment): string {
+  const hunk = file.hunks?.[segment.hunk]
+  if (!hunk) return ''
+  const lines = hunk.lines.slice(segment.from, segment.to)
+  const whole = segment.from === 0 && segment.to === hunk.lines.length
+  return [whole ? hunk.header : partHeader(hunk, lines), ...lines.map(renderLine)].join('\n')
 }
 
-function citationWidth(file: PrFile): number {
-  let widest = 0
-  for (const hunk of file.hunks ?? []) {
-    widest = Math.max(widest, hunk.oldStart + hunk.oldLines, hunk.newStart + hunk.newLines)
+export function renderLine(l: DiffLine): string {
+  if (l.kind === 'add') return `${l.newLine ?? 0}+${l.text}`
+  if (l.kind === 'del') return `${l.oldLine ?? 0}-${l.text}`
+  return ` ${l.text}`
+}
+
+/** `@@ -a,b +c,d @@ context (part of the hunk)` for some of a hunk's lines. */
+function partHeader(hunk: Hunk, lines: readonly DiffLine[]): string {
+  const olds = lines.flatMap((l) => (l.oldLine === undefined ? [] : [l.oldLine]))
+  const news = lines.flatMap((l) => (l.newLine === undefined ? [] : [l.newLine]))
+  const context = hunk.header.replace(/^@@[^@]*@@ ?/, '')
+  return `@@ -${olds[0] ?? hunk.oldStart},${olds.length} +${news[0] ?? hunk.newStart},${news.length} @@ ${context}${context ? ' ' : ''}(part of a longer hunk)`
+}
+
+function fileHeading(file: PrFile, segments: readonly Segment[]): string {
+  // A modified file, the usual case, says nothing more.
+  const what = [
+    file.previousPath !== undefined && file.previousPath !== file.path
+      ? `${file.status} from ${file.previousPath}`
+      : file.status === 'modified'
+        ? ''
+        : file.status
+  ]
+  const all = file.hunks ?? []
+  const complete =
+    segments.length === all.length &&
+    segments.every((s, i) => s.hunk === i && s.from === 0 && s.to === all[i]?.lines.length)
+  if (!complete) {
+    const hunks = [...new Set(segments.map((s) => s.hunk + 1))]
+    const first = hunks[0] ?? 0
+    const last = hunks[hunks.length - 1] ?? 0
+    const which = hunks.length === 1 ? `hunk ${first}` : `hunks ${first}-${last}`
+    what.push(segments.length === 0 ? 'no hunks' : `part of it: ${which} of ${all.length}`)
   }
-  return 1 + String(widest).length
+  const note = what.filter(Boolean).join('; ')
+  return `## ${file.path}${note ? ` (${note})` : ''}`
 }

@@ -1,10 +1,14 @@
 /**
- * Packing of rendered files into requests that respect a per-request budget and the run's
- * `token-budget`. Pure functions of data (tokens counted with tokens.ts).
+ * What the model sees, as requests: each file rendered (diff.ts), split where it is larger
+ * than a request (by hunk, then a hunk at line boundaries, each part with its file's heading,
+ * its own `@@` header and a few lines of overlap), and packed in file order into requests
+ * within the per-request budget and the run's token-budget. Nothing is dropped for size; what
+ * does not fit the run's budget is listed with what reviewing it would cost. Pure functions of
+ * data (tokens counted with tokens.ts).
  */
-import type { Hunk, NotReviewed, PrFile } from '../pull-request.js'
-import { renderForPrompt } from './diff.js'
-import { countTokens, fitsIn } from './tokens.js'
+import type { NotReviewed, PrFile } from '../pull-request.js'
+import { renderForPrompt, renderLine, wholeFile, type Segment } from './diff.js'
+import { countTokens } from './tokens.js'
 
 // Most specific first. Matched anywhere in the name, since Azure deployment names often
 // decorate the model's (`prod-gpt-4o-mini`). Published context windows, in tokens.
@@ -18,205 +22,308 @@ const CONTEXT_WINDOWS: [RegExp, number][] = [
 const DEFAULT_CONTEXT_WINDOW = 128_000
 
 /**
- * One request's prompt stays under this however large the window. The answer (at most 4,096
- * tokens) must cover everything the request shows: a walkthrough row per file, the findings
- * of every file. Attention to detail also drops in very long prompts, smaller requests run in
- * parallel, and Azure's tokens-per-minute quotas (often 30k–150k) refuse outsized ones. The
- * price is the prompt's fixed part repeated per request: a few percent at this size.
+ * One request's prompt stays under this however large the window. The answer must cover
+ * everything a request shows (a walkthrough row per file, the findings of every file);
+ * attention to detail drops in very long prompts; smaller requests run in parallel; and
+ * Azure's tokens-per-minute quotas (often 30k–150k) refuse outsized ones. The price is the
+ * prompt's fixed part repeated per request: a few percent at this size.
  */
-export const MAX_REQUEST_TOKENS = 16_000
+export const MAX_REQUEST_TOKENS = 32_000
 /** Headroom for chat framing, the schema of structured output and tokenizer drift. */
 const SAFETY_MARGIN = 0.05
+/** Lines of the hunk repeated before a part that starts inside it, so the code reads on. */
+export const OVERLAP_LINES = 3
+// Joining can merge tokens at a seam; charging 2 per seam keeps sums an upper bound.
+const SEAM_TOKENS = 2
+/** The answer holds a walkthrough row per file shown: this many keep it short. */
+export const MAX_FILES_PER_REQUEST = 50
 
 export function contextWindowFor(modelName: string): number {
   const name = modelName.toLowerCase()
   return CONTEXT_WINDOWS.find(([pattern]) => pattern.test(name))?.[1] ?? DEFAULT_CONTEXT_WINDOW
 }
 
-/** Prompt tokens one request may carry: window − output reserve − 5 %, capped at 16k. */
+/** Prompt tokens one request may carry: window − output reserve − 5 %, capped. */
 export function requestBudget(modelName: string, maxOutputTokens: number): number {
   const window = contextWindowFor(modelName)
   const room = window - maxOutputTokens - Math.ceil(window * SAFETY_MARGIN)
   return Math.max(0, Math.min(MAX_REQUEST_TOKENS, room))
 }
 
-/** A file's rendering; `hunks`, when set, says it renders only those hunks of `diff`. */
-export interface PackItem {
-  path: string
-  diff: PrFile
-  text: string
-  tokens: number
-  hunks?: readonly Hunk[]
-}
-
-/** A file, or part of one, in a request. `diff` stays whole so findings anchor against it. */
-export interface PackedFile extends PackItem {
-  hunks: readonly Hunk[]
+/** A file, or part of one, as a request shows it. */
+export interface Piece {
+  readonly file: PrFile
+  readonly segments: readonly Segment[]
+  readonly text: string
+  readonly tokens: number
 }
 
 export interface Request {
-  files: PackedFile[]
-  /** The files' renderings joined by SEPARATOR. */
-  text: string
-  /** overheadTokens + the tokens of `text`. */
-  tokens: number
-  overheadTokens: number
+  readonly pieces: readonly Piece[]
+  /** The pieces' renderings, joined by SEPARATOR. */
+  readonly text: string
+  /** The pieces' tokens, seams included: the request's cost beyond a pass's overhead. */
+  readonly tokens: number
 }
 
 export interface PackOptions {
-  perRequestBudget: number
-  totalBudget: number
-  /** Cost of a request without files: system prompt, instructions, schema. */
-  overheadTokens: number
+  /** Prompt tokens one request may carry, its pass's overhead included. */
+  readonly perRequestBudget: number
+  /** Prompt tokens the whole run may spend (`token-budget`). */
+  readonly runBudget: number
+  /**
+   * The fixed cost of a request in each pass that sends it (prompts, schema): one entry when
+   * one pass asks for everything, two when summary and review go to different deployments
+   * and every request is sent twice.
+   */
+  readonly overheads: readonly number[]
+  /** Set aside from the run's budget before packing (the overview's composition). */
+  readonly reserved?: number
+}
+
+export interface OverBudget {
+  readonly files: number
+  /** What the left-out parts would cost, requests' overheads included (an estimate). */
+  readonly tokens: number
 }
 
 export interface PackResult {
-  requests: Request[]
-  notReviewed: NotReviewed[]
-  promptTokens: number
+  readonly requests: Request[]
+  readonly notReviewed: NotReviewed[]
+  /** Prompt tokens the requests cost over all passes, as planned (an upper bound). */
+  readonly promptTokens: number
+  /** What the run's budget left out, when it did. */
+  readonly overBudget: OverBudget | undefined
 }
 
 export const SEPARATOR = '\n\n'
-// Joining can merge tokens at the seam; charging 2 per seam keeps the sum an upper bound.
-const SEPARATOR_TOKENS = 2
-
-/** Renders a whole file and counts it. */
-export function renderItem(diff: PrFile): PackItem {
-  const text = renderForPrompt(diff)
-  return { path: diff.path, diff, text, tokens: countTokens(text) }
-}
 
 /**
  * Greedy in the order given (the files API lists files by path), so neighbouring files, which
- * tend to belong together, share a request and the model sees them side by side; the budgets
- * are upper bounds, not targets worth reordering for. A file larger than one request is split
- * by hunk; a hunk larger than one request is not reviewed rather than cut mid-hunk. Once the
- * next piece would exceed `totalBudget`, it and everything after it are not reviewed.
+ * tend to belong together, share a request; the budgets are upper bounds, not targets worth
+ * reordering for. Once the next piece would exceed the run's budget, it and everything after
+ * it are left out: counted only as far as needed, the rest estimated from their length.
  */
-export function pack(items: readonly PackItem[], options: PackOptions): PackResult {
-  const { perRequestBudget, totalBudget, overheadTokens } = options
-  const capacity = perRequestBudget - overheadTokens
+export function pack(files: readonly PrFile[], options: PackOptions): PackResult {
+  const overhead = Math.max(0, ...options.overheads)
+  const passes = Math.max(1, options.overheads.length)
+  const capacity = options.perRequestBudget - overhead
+  const perRequest = options.overheads.reduce((a, b) => a + b, 0)
+  const budget = options.runBudget - (options.reserved ?? 0)
   const notReviewed: NotReviewed[] = []
-  const groups: PackedFile[][] = []
-  let current: PackedFile[] = []
-  let currentCost = 0
-  let spent = 0
-
+  const requests: Request[] = []
   if (capacity <= 0) {
-    const reason = `prompt overhead (${overheadTokens} tokens) fills the request budget (${perRequestBudget})`
+    const reason = `the prompt's fixed part (${overhead} tokens) fills a whole request (${options.perRequestBudget})`
     return {
-      requests: [],
-      notReviewed: items.map((i) => ({ path: i.path, reason })),
-      promptTokens: 0
+      requests,
+      notReviewed: files.map((f) => ({ path: f.path, reason })),
+      promptTokens: 0,
+      overBudget: undefined
     }
   }
 
-  const pieces = items.flatMap((item) => piecesOf(item, capacity, notReviewed))
-  for (const [index, piece] of pieces.entries()) {
-    const cost = piece.tokens + SEPARATOR_TOKENS
-    const fresh = current.length === 0 || currentCost + cost > capacity
-    const added = fresh ? overheadTokens + cost : cost
-    if (spent + added > totalBudget) {
-      notReviewed.push(...pieces.slice(index).map((p) => budgetReached(p, totalBudget)))
-      break
-    }
-    if (fresh && current.length > 0) {
-      groups.push(current)
-      current = []
-      currentCost = 0
-    }
-    current.push(piece)
-    currentCost += cost
-    spent += added
+  let current: Piece[] = []
+  let currentTokens = 0
+  let spent = 0
+  const flush = (): void => {
+    if (current.length > 0) requests.push(toRequest(current, currentTokens))
+    current = []
+    currentTokens = 0
   }
-  if (current.length > 0) groups.push(current)
-
-  const requests = groups.map((files) => toRequest(files, overheadTokens))
-  const promptTokens = requests.reduce((sum, r) => sum + r.tokens, 0)
-  return { requests, notReviewed, promptTokens }
+  let left: { index: number; piece?: Piece } | undefined
+  outer: for (const [index, file] of files.entries()) {
+    for (const piece of piecesOf(file, capacity)) {
+      const cost = piece.tokens + SEAM_TOKENS
+      const fresh =
+        current.length === 0 ||
+        currentTokens + cost > capacity ||
+        current.length >= MAX_FILES_PER_REQUEST
+      const added = passes * cost + (fresh ? perRequest : 0)
+      if (spent + added > budget) {
+        left = { index, piece }
+        break outer
+      }
+      if (fresh) flush()
+      current.push(piece)
+      currentTokens += cost
+      spent += added
+    }
+  }
+  flush()
+  const reason = `over the run's token-budget (${options.runBudget.toLocaleString('en-US')})`
+  const overBudget = left
+    ? leftOut(files, left, { capacity, passes, perRequest, reason }, notReviewed)
+    : undefined
+  const promptTokens = requests.reduce((n, r) => n + perRequest + passes * r.tokens, 0)
+  return { requests, notReviewed, promptTokens, overBudget }
 }
 
 /**
- * Re-packs a request the service refused (`context_length_exceeded`) into requests of half its
- * diff each. (Halving the whole request, overhead included, would leave room for less than one
- * of two equal files.) The run's budget was charged when the request was planned, so the retry
- * is not held to it again.
+ * Requests of half the given request's size, for one the model found too long after all (a
+ * tokenizer that counts differently). The run's budget was charged when it was planned.
  */
-export function repack(request: Request): PackResult {
-  const diff = request.files.reduce((n, f) => n + f.tokens + SEPARATOR_TOKENS, 0)
-  return pack(request.files, {
-    perRequestBudget: request.overheadTokens + Math.ceil(diff / 2),
-    totalBudget: Number.POSITIVE_INFINITY,
-    overheadTokens: request.overheadTokens
-  })
-}
-
-function toRequest(files: PackedFile[], overheadTokens: number): Request {
-  const text = files.map((f) => f.text).join(SEPARATOR)
-  return { files, text, tokens: overheadTokens + countTokens(text), overheadTokens }
-}
-
-function budgetReached(piece: PackedFile, totalBudget: number): NotReviewed {
-  const partial = piece.hunks.length < (piece.diff.hunks ?? []).length
-  const which = partial ? ` (${hunkRange(piece.diff, piece.hunks)})` : ''
-  return { path: piece.path, reason: `token budget (${totalBudget}) reached${which}` }
-}
-
-function hunkRange(diff: PrFile, hunks: readonly Hunk[]): string {
-  const all = diff.hunks ?? []
-  const first = all.indexOf(hunks[0] as Hunk) + 1
-  const last = all.indexOf(hunks[hunks.length - 1] as Hunk) + 1
-  const span = first === last ? `hunk ${first}` : `hunks ${first}-${last}`
-  return `${span} of ${all.length}`
-}
-
-/** The item whole when it fits, else runs of consecutive hunks that each fit. */
-function piecesOf(item: PackItem, capacity: number, notReviewed: NotReviewed[]): PackedFile[] {
-  const hunks = item.hunks ?? item.diff.hunks ?? []
-  const limit = capacity - SEPARATOR_TOKENS
-  if (item.tokens <= limit) return [{ ...item, hunks }]
-  if (hunks.length === 0) {
-    notReviewed.push({ path: item.path, reason: `too large: ${item.tokens} tokens` })
-    return []
+export function repack(request: Request, overheads: readonly number[] = []): PackResult {
+  const capacity = Math.ceil(request.tokens / 2)
+  const requests: Request[] = []
+  let current: Piece[] = []
+  let tokens = 0
+  for (const piece of request.pieces.flatMap((p) => split(p.file, p.segments, capacity))) {
+    const cost = piece.tokens + SEAM_TOKENS
+    if (current.length > 0 && tokens + cost > capacity) {
+      requests.push(toRequest(current, tokens))
+      current = []
+      tokens = 0
+    }
+    current.push(piece)
+    tokens += cost
   }
-  // Each hunk rendered alone costs its heading too, so summing them over-estimates a run;
-  // the run is then rendered and counted exactly.
-  const sized = hunks.map((hunk) => ({
-    hunk,
-    tokens: countTokens(renderForPrompt(item.diff, [hunk]))
-  }))
-  const pieces: PackedFile[] = []
-  let run: Hunk[] = []
-  let runTokens = 0
-  const flush = () => {
-    if (run.length > 0) pieces.push(...exactPieces(item.diff, run, limit))
+  if (current.length > 0) requests.push(toRequest(current, tokens))
+  const perRequest = overheads.reduce((a, b) => a + b, 0)
+  const passes = Math.max(1, overheads.length)
+  return {
+    requests,
+    notReviewed: [],
+    promptTokens: requests.reduce((n, r) => n + perRequest + passes * r.tokens, 0),
+    overBudget: undefined
+  }
+}
+
+function toRequest(pieces: Piece[], tokens: number): Request {
+  return { pieces, text: pieces.map((p) => p.text).join(SEPARATOR), tokens }
+}
+
+/** A file in parts that each fit `capacity` tokens; the whole file when it fits. */
+export function piecesOf(file: PrFile, capacity: number): Piece[] {
+  return split(file, wholeFile(file), capacity)
+}
+
+function piece(file: PrFile, segments: readonly Segment[]): Piece {
+  const text = renderForPrompt(file, segments)
+  return { file, segments, text, tokens: countTokens(text) }
+}
+
+/**
+ * The segments of a file in pieces that fit: whole when they fit together, else grouped
+ * segment by segment, and a segment too large for any request split at line boundaries.
+ */
+function split(file: PrFile, segments: readonly Segment[], capacity: number): Piece[] {
+  const whole = piece(file, segments)
+  if (whole.tokens <= capacity || segments.length === 0) return [whole]
+  const heading = countTokens(renderForPrompt(file, [])) + SEAM_TOKENS
+  const pieces: Piece[] = []
+  let run: Segment[] = []
+  let runTokens = heading
+  const flush = (): void => {
+    if (run.length > 0) pieces.push(...fitted(file, run, capacity))
     run = []
-    runTokens = 0
+    runTokens = heading
   }
-  for (const { hunk, tokens } of sized) {
-    if (tokens > limit) {
+  for (const segment of segments) {
+    const tokens = segments.length === 1 ? whole.tokens : piece(file, [segment]).tokens
+    if (tokens > capacity) {
       flush()
-      const where = hunkRange(item.diff, [hunk])
-      notReviewed.push({ path: item.path, reason: `hunk too large: ${tokens} tokens (${where})` })
+      pieces.push(...lineParts(file, segment, capacity, heading))
       continue
     }
-    if (runTokens + tokens > limit) flush()
-    run.push(hunk)
-    runTokens += tokens
+    if (runTokens + tokens - heading > capacity) flush()
+    run.push(segment)
+    runTokens += tokens - heading + SEAM_TOKENS
   }
   flush()
   return pieces
 }
 
-/** Renders a run of hunks; should the exact count still exceed the limit, halves the run. */
-function exactPieces(diff: PrFile, run: readonly Hunk[], limit: number): PackedFile[] {
-  const text = renderForPrompt(diff, run)
-  if (run.length === 1 || fitsIn(text, limit)) {
-    return [{ path: diff.path, diff, text, tokens: countTokens(text), hunks: run }]
-  }
-  const half = Math.ceil(run.length / 2)
+/** Renders a group of segments; should the exact count still exceed, halves the group. */
+function fitted(file: PrFile, segments: readonly Segment[], capacity: number): Piece[] {
+  const p = piece(file, segments)
+  if (p.tokens <= capacity || segments.length === 1) return [p]
+  const half = Math.ceil(segments.length / 2)
   return [
-    ...exactPieces(diff, run.slice(0, half), limit),
-    ...exactPieces(diff, run.slice(half), limit)
+    ...fitted(file, segments.slice(0, half), capacity),
+    ...fitted(file, segments.slice(half), capacity)
   ]
+}
+
+/** A segment too large for a request, as runs of its lines that fit, each with some overlap. */
+function lineParts(file: PrFile, segment: Segment, capacity: number, heading: number): Piece[] {
+  const lines = file.hunks?.[segment.hunk]?.lines ?? []
+  // The part's own `@@` header and the seams: a generous allowance, checked exactly below.
+  const room = Math.floor((capacity - heading - 40) * 0.97)
+  const costs = lines.slice(segment.from, segment.to).map((l) => countTokens(`${renderLine(l)}\n`))
+  const parts: Segment[] = []
+  let from = segment.from
+  while (from < segment.to) {
+    const start = from === segment.from ? from : Math.max(segment.from, from - OVERLAP_LINES)
+    let used = 0
+    for (let i = start; i < from; i++) used += costs[i - segment.from] ?? 0
+    let to = from
+    while (to < segment.to && (to === from || used + (costs[to - segment.from] ?? 0) <= room)) {
+      used += costs[to - segment.from] ?? 0
+      to++
+    }
+    parts.push({ hunk: segment.hunk, from: start, to })
+    from = to
+  }
+  return parts.flatMap((part) => exactLines(file, part, capacity))
+}
+
+/** A line part rendered and counted; halved (without overlap) in the rare case it is over. */
+function exactLines(file: PrFile, part: Segment, capacity: number): Piece[] {
+  const p = piece(file, [part])
+  if (p.tokens <= capacity || part.to - part.from <= 1) return [p]
+  const mid = part.from + Math.ceil((part.to - part.from) / 2)
+  return [
+    ...exactLines(file, { ...part, to: mid }, capacity),
+    ...exactLines(file, { ...part, from: mid }, capacity)
+  ]
+}
+
+/**
+ * The files (or their remaining parts) the budget left out, each listed, and about what they
+ * would cost: the pieces measured so far give the tokens per character for the rest.
+ */
+function leftOut(
+  files: readonly PrFile[],
+  left: { index: number; piece?: Piece },
+  costs: { capacity: number; passes: number; perRequest: number; reason: string },
+  notReviewed: NotReviewed[]
+): OverBudget {
+  const { capacity, passes, perRequest, reason } = costs
+  const rest = files.slice(left.index)
+  // The first left-out piece was measured: its tokens per character estimate the rest
+  // (o200k averages about 3.5 characters per token on code).
+  const perChar = left.piece ? left.piece.tokens / Math.max(1, left.piece.text.length) : 1 / 3.5
+  let tokens = 0
+  let requests = 0
+  let room = 0
+  for (const [i, file] of rest.entries()) {
+    const segments = i === 0 && left.piece ? remainingSegments(file, left.piece) : wholeFile(file)
+    const estimate = Math.ceil(renderForPrompt(file, segments).length * perChar) + SEAM_TOKENS
+    // Packed as pack() would: a file that fits the current request's room joins it.
+    if (estimate > room) {
+      requests += Math.ceil(estimate / capacity)
+      room = capacity * Math.ceil(estimate / capacity) - estimate
+    } else room -= estimate
+    tokens += estimate
+    const partial = i === 0 && left.piece !== undefined && isPartial(file, segments)
+    notReviewed.push({
+      path: file.path,
+      reason: partial ? `${reason}, from hunk ${(segments[0]?.hunk ?? 0) + 1} on` : reason
+    })
+  }
+  return { files: rest.length, tokens: passes * tokens + requests * perRequest }
+}
+
+/** Segments that leave out some of the file. */
+function isPartial(file: PrFile, segments: readonly Segment[]): boolean {
+  return segments.length < (file.hunks?.length ?? 0) || (segments[0]?.from ?? 0) > 0
+}
+
+/** The segments of a file from the first one the left-out piece holds. */
+function remainingSegments(file: PrFile, leftPiece: Piece): Segment[] {
+  const first = leftPiece.segments[0]
+  if (!first) return wholeFile(file)
+  return wholeFile(file)
+    .filter((s) => s.hunk >= first.hunk)
+    .map((s) => (s.hunk === first.hunk ? { ...s, from: first.from } : s))
 }

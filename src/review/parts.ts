@@ -6,7 +6,7 @@
  * error leaves for diagnosis.
  */
 import * as core from '@actions/core'
-import pLimit from 'p-limit'
+import type { LimitFunction } from 'p-limit'
 import { StageError } from '../errors.js'
 import { count } from '../format.js'
 import { ModelRefusal, type AnswerSchema, type ChatResult, type Model } from '../model.js'
@@ -65,7 +65,8 @@ export interface PartsJob<T> {
   /** "review" or "summary": for the log. */
   task: string
   deployment: string
-  concurrency: number
+  /** Shared by every pass of a run: `concurrency` requests in flight at once, all passes together. */
+  limit: LimitFunction
   maxOutputTokens: number
   format: AnswerSchema
   modes: OutputModes
@@ -92,7 +93,6 @@ export async function runParts<T>(
   requests: readonly Request[],
   job: PartsJob<T>
 ): Promise<PartsOutcome<T>> {
-  const limit = pLimit(Math.max(1, job.concurrency))
   const total = requests.length
   let broken: StageError | undefined
   const run = async (request: Request, index: number): Promise<Settled<T>[]> => {
@@ -107,7 +107,7 @@ export async function runParts<T>(
     }
   }
   const settled = (
-    await Promise.all(requests.map((request, i) => limit(() => run(request, i + 1))))
+    await Promise.all(requests.map((request, i) => job.limit(() => run(request, i + 1))))
   ).flat()
   if (broken) throw broken
   return tally(settled)
@@ -121,21 +121,6 @@ export function tally<T>(settled: Settled<T>[]): PartsOutcome<T> {
     promptTokens: sum('promptTokens'),
     completionTokens: sum('completionTokens'),
     requests: sum('requests')
-  }
-}
-
-function notSent(request: Request, index: number, reason: string): Settled<never> {
-  return {
-    part: {
-      index,
-      files: request.files.map((f) => f.path),
-      status: 'failed',
-      reason,
-      promptTokens: 0,
-      completionTokens: 0,
-      requests: 0,
-      durationMs: 0
-    }
   }
 }
 
@@ -165,15 +150,6 @@ async function runRequest<T>(
     }
     out.push(settled)
   }
-  for (const left of smaller.notReviewed) {
-    out.push({
-      part: {
-        ...notSent(request, index, `too long for the model, even re-packed: ${left.reason}`).part,
-        files: [left.path],
-        piece: smaller.requests.length + 1
-      }
-    })
-  }
   return out
 }
 
@@ -195,7 +171,7 @@ async function attempt<T>(
   job: PartsJob<T>
 ): Promise<Attempt<T>> {
   const started = Date.now()
-  const files = request.files.length
+  const files = pathsOf(request).length
   core.info(
     `${job.task} part ${label}: ${count(files, 'file')}, ${count(request.tokens, 'token')} …`
   )
@@ -255,7 +231,7 @@ function finish<T>(a: Attempt<T>, request: Request, index: number, piece?: numbe
   const part: PartResult = {
     index,
     ...(piece !== undefined ? { piece } : {}),
-    files: request.files.map((f) => f.path),
+    files: pathsOf(request),
     status: 'ok',
     promptTokens: a.promptTokens,
     completionTokens: a.completionTokens,
@@ -280,6 +256,11 @@ function finish<T>(a: Attempt<T>, request: Request, index: number, piece?: numbe
   }
   return a.parsed ? { part, value: a.parsed.value } : { part }
 }
+
+/** The files a request shows, each once. */
+export const pathsOf = (request: Request): string[] => [
+  ...new Set(request.pieces.map((p) => p.file.path))
+]
 
 const refusal = (error: unknown) => (error instanceof ModelRefusal ? error.kind : undefined)
 const isTooLong = (error: unknown): boolean => refusal(error) === 'too-long'

@@ -30,11 +30,6 @@ export interface FileChange {
   readonly change: string
 }
 
-export interface SummaryPart {
-  readonly overview: string
-  readonly files: FileChange[]
-}
-
 export const LIMITS = { title: 200, body: 4000, suggestion: 8000, overview: 4000, change: 400 }
 
 // Leniency for answers in json_object mode, which no schema holds: a missing nullable field
@@ -68,12 +63,19 @@ const FileItem = z.object({
   change: z.string().trim().min(1).describe('One line: what changed in this file.')
 })
 
-const Overview = z.object({
-  overview: z.string().trim().min(1).describe('What the change does and why, 2-5 sentences.')
-})
+const overviewText = z
+  .string()
+  .trim()
+  .min(1)
+  .describe('What the change does and why, 2-5 sentences.')
+const Overview = z.object({ overview: overviewText })
 
-const FindingsAnswer = z.object({ findings: z.array(FindingItem) })
-const SummaryAnswer = Overview.extend({ files: z.array(FileItem) })
+/** What one request asks the model for: walkthrough rows, findings, and (alone) the overview. */
+export interface Wants {
+  readonly rows: boolean
+  readonly findings: boolean
+  readonly overview: boolean
+}
 
 /**
  * zod's JSON schema without what strict mode refuses: bounds and patterns are checked here,
@@ -103,9 +105,37 @@ function answerSchema(name: string, schema: z.ZodType): AnswerSchema {
   return { name, schema: json }
 }
 
-export const FINDINGS_SCHEMA = answerSchema('review_findings', FindingsAnswer)
-export const SUMMARY_SCHEMA = answerSchema('pull_request_summary', SummaryAnswer)
-export const OVERVIEW_SCHEMA = answerSchema('pull_request_overview', Overview)
+const schemas = new Map<string, AnswerSchema>()
+
+/** The schema of an answer holding what `wants` asks for, in a fixed property order. */
+export function schemaFor(wants: Wants): AnswerSchema {
+  const key = `${wants.overview ? 'o' : ''}${wants.rows ? 'r' : ''}${wants.findings ? 'f' : ''}`
+  let schema = schemas.get(key)
+  if (!schema) {
+    schema = answerSchema(
+      SCHEMA_NAMES[key] ?? 'pull_request_part',
+      z.object({
+        ...(wants.overview ? { overview: overviewText } : {}),
+        ...(wants.rows ? { files: z.array(FileItem) } : {}),
+        ...(wants.findings ? { findings: z.array(FindingItem) } : {})
+      })
+    )
+    schemas.set(key, schema)
+  }
+  return schema
+}
+
+/** Names the model and the logs see: what the request is for. */
+const SCHEMA_NAMES: Record<string, string> = {
+  orf: 'pull_request_review_and_summary',
+  rf: 'pull_request_part_review_and_walkthrough',
+  f: 'review_findings',
+  or: 'pull_request_summary',
+  r: 'pull_request_part_walkthrough',
+  o: 'pull_request_overview'
+}
+
+export const OVERVIEW_SCHEMA = schemaFor({ rows: false, findings: false, overview: true })
 
 /** The answer was not the JSON asked for at all (as opposed to single bad items). */
 export class InvalidAnswerError extends Error {}
@@ -132,51 +162,50 @@ function toFinding(item: z.infer<typeof FindingItem>): Finding {
   }
 }
 
-export interface ParsedFindings {
-  findings: Finding[]
-  /** Items that were not valid findings. */
-  dropped: number
+export interface Answer {
+  readonly overview?: string
+  readonly rows: FileChange[]
+  readonly findings: Finding[]
+  /** Items that were not valid rows or findings. */
+  readonly dropped: number
 }
 
 /**
- * Validates a review answer item by item. `truncated` (the answer hit the output limit)
- * salvages the findings that were complete before the cut. Throws InvalidAnswerError when
- * no findings list can be read at all.
+ * Validates an answer item by item: what `wants` asked for must be there (the overview, the
+ * lists), and items that are not valid are dropped and counted. `truncated` (the answer hit
+ * the output limit) salvages the items that were complete before the cut. Throws
+ * InvalidAnswerError when the answer cannot be read at all.
  */
-export function parseFindings(content: string, truncated = false): ParsedFindings {
-  const items = readItems(content, 'findings', truncated)
-  const findings: Finding[] = []
+export function parseAnswer(content: string, wants: Wants, truncated = false): Answer {
+  const value = readJson(content)
+  let overview: string | undefined
+  if (wants.overview) {
+    const parsed = Overview.safeParse(value)
+    if (parsed.success) overview = clip(parsed.data.overview, LIMITS.overview)
+    else if (!truncated) throw new InvalidAnswerError('the answer has no overview')
+  }
   let dropped = 0
-  for (const item of items) {
-    const result = FindingItem.safeParse(item)
-    if (result.success) findings.push(toFinding(result.data))
-    else dropped += 1
+  const rows: FileChange[] = []
+  if (wants.rows) {
+    for (const item of readItems(value, content, 'files', truncated)) {
+      const row = FileItem.safeParse(item)
+      if (row.success) {
+        rows.push({
+          path: row.data.path,
+          change: clip(row.data.change.replace(/\s+/g, ' '), LIMITS.change)
+        })
+      } else dropped++
+    }
   }
-  return { findings, dropped }
-}
-
-/** Validates a summary answer; file entries that are not valid are dropped. */
-export function parseSummary(content: string, truncated = false): SummaryPart {
-  const overview = Overview.safeParse(readJson(content))
-  if (!overview.success) {
-    if (truncated) throw new InvalidAnswerError('the summary was cut off at the output limit')
-    throw new InvalidAnswerError('the answer has no overview')
+  const findings: Finding[] = []
+  if (wants.findings) {
+    for (const item of readItems(value, content, 'findings', truncated)) {
+      const finding = FindingItem.safeParse(item)
+      if (finding.success) findings.push(toFinding(finding.data))
+      else dropped++
+    }
   }
-  const files = readItems(content, 'files', truncated)
-    .map((item) => FileItem.safeParse(item))
-    .flatMap((r) =>
-      r.success
-        ? [{ path: r.data.path, change: clip(r.data.change.replace(/\s+/g, ' '), LIMITS.change) }]
-        : []
-    )
-  return { overview: clip(overview.data.overview, LIMITS.overview), files }
-}
-
-/** Validates a composition answer: `{ overview }`. */
-export function parseOverview(content: string): string {
-  const result = Overview.safeParse(readJson(content))
-  if (!result.success) throw new InvalidAnswerError('the answer has no overview')
-  return clip(result.data.overview, LIMITS.overview)
+  return { ...(overview !== undefined ? { overview } : {}), rows, findings, dropped }
 }
 
 /** The JSON in an answer: bare, in a ```json fence, or between the outermost braces. */
@@ -196,8 +225,7 @@ function readJson(content: string): unknown {
   }
 }
 
-function readItems(content: string, key: string, truncated: boolean): unknown[] {
-  const value = readJson(content)
+function readItems(value: unknown, content: string, key: string, truncated: boolean): unknown[] {
   if (typeof value === 'object' && value !== null) {
     const items = (value as Record<string, unknown>)[key]
     if (Array.isArray(items)) return items as unknown[]

@@ -11,7 +11,7 @@ export interface SelectOptions {
   exclude: readonly string[]
 }
 
-export type SelectableFile = Pick<PrFile, 'path' | 'status' | 'hunks'>
+export type SelectableFile = Pick<PrFile, 'path' | 'status' | 'hunks' | 'additions' | 'deletions'>
 
 /** A default exclusion: why, and the literal an include pattern must contain to override it. */
 interface DefaultHit {
@@ -164,7 +164,11 @@ function skipReason(
     included.some((glob) => glob.toLowerCase().includes(literal.toLowerCase()))
   const hit = defaultExclusion(path)
   if (hit && !overrides(hit.literal)) return hit.reason
-  if (file.hunks === null) return 'no patch from GitHub (too large or binary)'
+  if (file.hunks === null) {
+    return file.status === 'renamed' && file.additions + file.deletions === 0
+      ? 'renamed without changes'
+      : 'no patch from GitHub (too large or binary)'
+  }
   if (file.hunks.length === 0) return 'no changed lines'
   const base = path.slice(path.lastIndexOf('/') + 1)
   if (looksGenerated(file.hunks) && !overrides(base)) return 'generated'

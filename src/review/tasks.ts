@@ -1,50 +1,98 @@
 /**
- * The two tasks over packed requests. Review: each request → findings, validated and kept to
- * the files that request showed. Summary: each request → an overview and a walkthrough row per
- * file; a pull request of several parts gets one more small call that merges the overviews.
- * Parts run concurrently (parts.ts); one part's failure is reported, not fatal.
+ * What the model is asked, over the packed requests. With one deployment, one pass asks each
+ * request for its walkthrough rows and its findings together: the diff goes to the model once
+ * per run. With the summary on another deployment, a summary pass and a review pass run side by
+ * side under the one `concurrency` limit. A pull request that fits one request gets its
+ * overview in that request's answer; a larger one (or a later push) from one small composition
+ * call over the rows. One part's trouble stays that part's (parts.ts).
  */
 import * as core from '@actions/core'
+import pLimit from 'p-limit'
 import { count } from '../format.js'
 import type { Model } from '../model.js'
-import type { PackResult, Request } from './pack.js'
-import {
-  runParts,
-  tally,
-  type OutputModes,
-  type PartResult,
-  type PartsOutcome,
-  type Settled
-} from './parts.js'
+import type { Task } from '../pull-request.js'
+import type { Request } from './pack.js'
+import { OutputModes, pathsOf, runParts, type PartResult, type Settled } from './parts.js'
 import {
   compositionPrompt,
   compositionSystemPrompt,
   DEFAULT_MAX_FINDINGS,
-  reviewSystemPrompt,
-  summarySystemPrompt,
+  MAX_COMPOSITION_ROWS,
+  promptOverhead,
+  systemPrompt,
   userPrompt,
   type PromptInputs
 } from './prompts.js'
 import {
-  FINDINGS_SCHEMA,
+  LIMITS,
   OVERVIEW_SCHEMA,
-  parseFindings,
-  parseOverview,
-  parseSummary,
+  parseAnswer,
+  schemaFor,
   SEVERITIES,
-  SUMMARY_SCHEMA,
+  type Answer,
   type FileChange,
   type Finding,
-  type SummaryPart
+  type Wants
 } from './schema.js'
 import { countTokens } from './tokens.js'
 
-export interface TaskContext extends PromptInputs {
+/** One pass over every request: which deployment, asked for what. */
+export interface Pass {
+  /** For the log and the job summary: "summary and review", "summary", "review". */
+  readonly label: string
   readonly deployment: string
+  readonly rows: boolean
+  readonly findings: boolean
+}
+
+/** The passes a run makes for its tasks: one when both tasks share a deployment. */
+export function passesFor(
+  tasks: readonly Task[],
+  deployments: { readonly review: string; readonly summary: string }
+): Pass[] {
+  const summary = tasks.includes('summary')
+  const review = tasks.includes('review')
+  if (summary && review && deployments.summary === deployments.review) {
+    return [
+      { label: 'summary and review', deployment: deployments.review, rows: true, findings: true }
+    ]
+  }
+  return [
+    ...(summary
+      ? [{ label: 'summary', deployment: deployments.summary, rows: true, findings: false }]
+      : []),
+    ...(review
+      ? [{ label: 'review', deployment: deployments.review, rows: false, findings: true }]
+      : [])
+  ]
+}
+
+/** What one request of a pass costs before its diff; the overview is asked for at most once. */
+export function passOverhead(pass: Pass, prompt: PromptInputs): number {
+  return promptOverhead({ rows: pass.rows, findings: pass.findings, overview: pass.rows }, prompt)
+}
+
+/** Prompt tokens to set aside for the composition of a pull request's overview. */
+export function compositionReserve(files: number, prompt: PromptInputs): number {
+  const system =
+    countTokens(compositionSystemPrompt(prompt)) + countTokens(JSON.stringify(OVERVIEW_SCHEMA))
+  // About 30 tokens per file line, as many lines as a composition reads.
+  return (
+    system +
+    countTokens(compositionPrompt(prompt, [])) +
+    30 * Math.min(files, MAX_COMPOSITION_ROWS) +
+    400
+  )
+}
+
+export interface TasksInput {
+  readonly passes: readonly Pass[]
+  readonly requests: readonly Request[]
+  readonly prompt: PromptInputs
   readonly concurrency: number
   readonly maxOutputTokens: number
-  /** Remembers deployments that refuse json_schema; one per run, shared by its tasks. */
-  readonly modes: OutputModes
+  /** For a summary after a later push: the rows of the files it did not change, and the overview before. */
+  readonly previous?: { readonly overview: string; readonly rows: readonly FileChange[] }
 }
 
 export interface Usage {
@@ -54,51 +102,96 @@ export interface Usage {
   readonly requests: number
 }
 
-export interface ReviewResult extends Usage {
-  readonly findings: Finding[]
-  readonly parts: PartResult[]
-}
-
-export interface SummaryResult extends Usage {
-  /** Empty when no part could be summarized. */
+export interface TasksResult extends Usage {
+  /** Empty when no summary was asked for, or none could be written. */
   readonly overview: string
   readonly walkthrough: FileChange[]
-  /** The parts, then the composition call (index parts + 1) when there was one. */
-  readonly parts: PartResult[]
+  readonly findings: Finding[]
+  readonly parts: { readonly task: string; readonly part: PartResult }[]
 }
 
-/** Reviews every packed request. A broken chain leaves as the StageError it is. */
-export async function runReview(
-  model: Model,
-  packed: PackResult,
-  ctx: TaskContext
-): Promise<ReviewResult> {
-  const outcome = await runParts(model, packed.requests, {
-    task: 'review',
-    deployment: ctx.deployment,
-    concurrency: ctx.concurrency,
+export async function runTasks(model: Model, input: TasksInput): Promise<TasksResult> {
+  const limit = pLimit(Math.max(1, input.concurrency))
+  const modes = new OutputModes()
+  // A pull request that fits one request gets its overview in the same answer.
+  const overviewInPart = input.requests.length === 1 && !input.previous
+  const outcomes = await Promise.all(
+    input.passes.map(async (pass) => ({
+      pass,
+      settled: await runPass(model, pass, { ...input, limit, modes, overviewInPart })
+    }))
+  )
+  const parts = outcomes.flatMap(({ pass, settled }) =>
+    settled.map((s) => ({ task: pass.label, part: s.part }))
+  )
+  const answers = outcomes.flatMap(({ settled }) =>
+    settled.flatMap((s) => (s.value ? [s.value] : []))
+  )
+  const findings = answers.flatMap((a) => a.findings)
+  const summaryPass = input.passes.find((p) => p.rows)
+  if (!summaryPass) return { overview: '', walkthrough: [], findings, parts, ...usageOf(parts) }
+
+  const fresh = walkthrough(answers)
+  const freshPaths = new Set(fresh.map((r) => r.path))
+  const rows = [...(input.previous?.rows ?? []).filter((r) => !freshPaths.has(r.path)), ...fresh]
+  let overview = answers.find((a) => a.overview !== undefined)?.overview ?? ''
+  if (!overview && rows.length > 0) {
+    const composed = await compose(model, summaryPass, rows, { ...input, limit, modes })
+    composed.part.index = input.requests.length + 1
+    parts.push({ task: 'overview', part: composed.part })
+    overview = composed.value ?? input.previous?.overview ?? ''
+    if (composed.value === undefined) {
+      core.warning(
+        `Could not write the overview (${composed.part.reason ?? composed.part.status}); ${input.previous ? 'the summary keeps the earlier one' : 'the summary has the walkthrough only'}.`
+      )
+    }
+  }
+  return { overview, walkthrough: rows, findings, parts, ...usageOf(parts) }
+}
+
+interface PassContext extends TasksInput {
+  readonly limit: ReturnType<typeof pLimit>
+  readonly modes: OutputModes
+  readonly overviewInPart: boolean
+}
+
+async function runPass(model: Model, pass: Pass, ctx: PassContext): Promise<Settled<Answer>[]> {
+  const wants: Wants = {
+    rows: pass.rows,
+    findings: pass.findings,
+    overview: pass.rows && ctx.overviewInPart
+  }
+  const outcome = await runParts(model, ctx.requests, {
+    task: pass.label,
+    deployment: pass.deployment,
+    limit: ctx.limit,
     maxOutputTokens: ctx.maxOutputTokens,
-    format: FINDINGS_SCHEMA,
+    format: schemaFor(wants),
     modes: ctx.modes,
-    system: (mode) => reviewSystemPrompt(ctx, mode),
-    user: (request) => userPrompt(ctx, request.text),
+    system: (mode) => systemPrompt(ctx.prompt, wants, mode),
+    user: (request) => userPrompt(ctx.prompt, request.text),
     parse: (content, truncated, request) => {
-      const { findings, dropped } = parseFindings(content, truncated)
-      // A path the request did not show is an invention; anchoring happens at publish time.
-      const shown = new Set(request.files.map((f) => f.path))
-      const kept = findings.filter((f) => shown.has(f.path))
-      const capped = mostSevere(kept, ctx.maxFindings ?? DEFAULT_MAX_FINDINGS)
+      const answer = parseAnswer(content, wants, truncated)
+      // A path the request did not show is an invention; anchoring happens at posting time.
+      const shown = new Set(pathsOf(request))
+      const rows = answer.rows.filter((r) => shown.has(r.path))
+      const kept = answer.findings.filter((f) => shown.has(f.path))
+      const findings = mostSevere(kept, ctx.prompt.maxFindings ?? DEFAULT_MAX_FINDINGS)
+      const left = answer.rows.length - rows.length + answer.findings.length - findings.length
       return {
-        value: capped,
-        dropped: dropped + findings.length - capped.length,
-        describe: count(capped.length, 'finding')
+        value: { ...answer, rows, findings },
+        dropped: answer.dropped + left,
+        describe: [
+          wants.overview ? 'overview' : '',
+          wants.rows ? count(rows.length, 'file') : '',
+          wants.findings ? count(findings.length, 'finding') : ''
+        ]
+          .filter(Boolean)
+          .join(', ')
       }
     }
   })
-  return {
-    findings: outcome.settled.flatMap((s) => s.value ?? []),
-    ...usageOf(outcome)
-  }
+  return outcome.settled
 }
 
 /** The model is asked for at most N; if it gives more, the most severe are kept, in order. */
@@ -113,97 +206,56 @@ function mostSevere(findings: Finding[], max: number): Finding[] {
     .map(({ f }) => f)
 }
 
-/** Summarizes the packed requests, then merges the parts' overviews when there are several. */
-export async function runSummary(
-  model: Model,
-  packed: PackResult,
-  ctx: TaskContext
-): Promise<SummaryResult> {
-  const outcome = await runParts(model, packed.requests, {
-    task: 'summary',
-    deployment: ctx.deployment,
-    concurrency: ctx.concurrency,
-    maxOutputTokens: ctx.maxOutputTokens,
-    format: SUMMARY_SCHEMA,
-    modes: ctx.modes,
-    system: (mode) => summarySystemPrompt(ctx, mode),
-    user: (request) => userPrompt(ctx, request.text),
-    parse: (content, truncated, request) => {
-      const part = parseSummary(content, truncated)
-      const shown = new Set(request.files.map((f) => f.path))
-      const files = part.files.filter((f) => shown.has(f.path))
-      return {
-        value: { ...part, files },
-        dropped: part.files.length - files.length,
-        describe: `overview and ${count(files.length, 'file')}`
-      }
-    }
-  })
-  const summaries = outcome.settled.flatMap((s) => (s.value ? [s.value] : []))
-  const files = walkthrough(outcome.settled)
-  if (summaries.length <= 1) {
-    return { overview: summaries[0]?.overview ?? '', walkthrough: files, ...usageOf(outcome) }
-  }
-  const composed = await compose(model, summaries, ctx)
-  composed.part.index = packed.requests.length + 1
-  if (composed.value === undefined) {
-    core.warning(
-      `Could not merge the summaries of ${summaries.length} parts (${composed.part.reason ?? composed.part.status}); the summary shows their overviews one after another.`
-    )
-  }
-  return {
-    overview: composed.value ?? summaries.map((s) => s.overview).join('\n\n'),
-    walkthrough: files,
-    ...usageOf(tally<unknown>([...outcome.settled, composed]))
-  }
-}
-
-/** One call that merges the parts' overviews into one. */
+/** One call that writes the overview from the rows (and the overview written before). */
 async function compose(
   model: Model,
-  summaries: SummaryPart[],
-  ctx: TaskContext
+  pass: Pass,
+  rows: readonly FileChange[],
+  ctx: TasksInput & { readonly limit: ReturnType<typeof pLimit>; readonly modes: OutputModes }
 ): Promise<Settled<string>> {
-  const overviews = summaries.map((s) => s.overview)
-  const outcome = await runParts(model, [compositionRequest(ctx, overviews)], {
-    task: 'summary composition',
-    deployment: ctx.deployment,
-    concurrency: 1,
+  const user = compositionPrompt(ctx.prompt, rows, ctx.previous?.overview)
+  const request: Request = { pieces: [], text: user, tokens: countTokens(user) }
+  const wants: Wants = { rows: false, findings: false, overview: true }
+  const outcome = await runParts(model, [request], {
+    task: 'overview',
+    deployment: pass.deployment,
+    limit: ctx.limit,
     maxOutputTokens: ctx.maxOutputTokens,
     format: OVERVIEW_SCHEMA,
     modes: ctx.modes,
-    system: (mode) => compositionSystemPrompt(ctx, mode),
-    user: () => compositionPrompt(ctx, overviews),
-    parse: (content) => ({ value: parseOverview(content), dropped: 0, describe: 'overview' })
+    system: (mode) => compositionSystemPrompt(ctx.prompt, mode),
+    user: () => user,
+    parse: (content) => ({
+      value: parseAnswer(content, wants).overview ?? '',
+      dropped: 0,
+      describe: 'overview'
+    })
   })
   return outcome.settled[0] as Settled<string>
 }
 
-/** The composition call has no diff: a request without files carries it through runParts. */
-function compositionRequest(ctx: TaskContext, overviews: string[]): Request {
-  const system = countTokens(compositionSystemPrompt(ctx))
-  const text = compositionPrompt(ctx, overviews)
-  return { files: [], text, tokens: system + countTokens(text), overheadTokens: system }
-}
-
-/** The parts' file lists in order; a file split across parts gets its distinct changes joined. */
-function walkthrough(settled: Settled<SummaryPart>[]): FileChange[] {
+/** The answers' rows in order; a file shown in several parts gets its distinct changes joined. */
+function walkthrough(answers: readonly Answer[]): FileChange[] {
   const byPath = new Map<string, string[]>()
-  for (const s of settled) {
-    for (const file of s.value?.files ?? []) {
-      const changes = byPath.get(file.path) ?? []
-      if (!changes.includes(file.change)) changes.push(file.change)
-      byPath.set(file.path, changes)
+  for (const answer of answers) {
+    for (const row of answer.rows) {
+      const changes = byPath.get(row.path) ?? []
+      if (!changes.includes(row.change)) changes.push(row.change)
+      byPath.set(row.path, changes)
     }
   }
-  return [...byPath].map(([path, changes]) => ({ path, change: changes.join(' ') }))
+  return [...byPath].map(([path, changes]) => ({
+    path,
+    change: changes.join(' ').slice(0, 2 * LIMITS.change)
+  }))
 }
 
-function usageOf(outcome: PartsOutcome<unknown>): Usage & { parts: PartResult[] } {
+function usageOf(parts: readonly { part: PartResult }[]): Usage {
+  const sum = (key: 'promptTokens' | 'completionTokens' | 'requests'): number =>
+    parts.reduce((n, p) => n + p.part[key], 0)
   return {
-    parts: outcome.settled.map((s) => s.part),
-    promptTokens: outcome.promptTokens,
-    completionTokens: outcome.completionTokens,
-    requests: outcome.requests
+    promptTokens: sum('promptTokens'),
+    completionTokens: sum('completionTokens'),
+    requests: sum('requests')
   }
 }

@@ -24,8 +24,3 @@ const PLAIN = { disallowedSpecial: new Set<string>() }
 export function countTokens(text: string): number {
   return loaded().countTokens(text, PLAIN)
 }
-
-/** Whether `text` fits in `limit` tokens; stops encoding as soon as it does not. */
-export function fitsIn(text: string, limit: number): boolean {
-  return loaded().isWithinTokenLimit(text, limit, PLAIN) !== false
-}

@@ -1,8 +1,9 @@
 /**
- * One pull request, end to end: read it once (snapshot.ts), plan what the model sees, run the
- * tasks, render what is posted once (post/), then post exactly that — or, in a dry run, show
- * it. Incremental runs review only what changed since the head recorded in our summary comment;
- * the summary always describes the whole pull request as it now is.
+ * One pull request, end to end: read it once (snapshot.ts), plan what the model sees (plan.ts),
+ * ask the model (review/tasks.ts), render what is posted once (post/), then post exactly that
+ * — or, in a dry run, show it. A later push is reviewed incrementally: only what changed since
+ * the head recorded in our summary comment is sent, and the summary reuses the overview and
+ * rows it remembers for the rest.
  */
 import * as core from '@actions/core'
 import { count, shortSha } from '../format.js'
@@ -12,18 +13,14 @@ import { postReview } from '../github/reviews.js'
 import type { Model } from '../model.js'
 import { buildReview, type ReviewDraft } from '../post/review.js'
 import { renderSummaryComment } from '../post/summary.js'
-import type { NotReviewed, PrFile, PullRequest, RepoRef, Task } from '../pull-request.js'
-import { pack, renderItem, requestBudget, type PackResult } from '../review/pack.js'
-import { OutputModes, type PartResult } from '../review/parts.js'
-import { promptOverhead, type PromptInputs } from '../review/prompts.js'
-import { selectFiles } from '../review/select.js'
-import { runReview, runSummary, type TaskContext, type Usage } from '../review/tasks.js'
+import type { NotReviewed, PullRequest, RepoRef, Task } from '../pull-request.js'
+import type { PartResult } from '../review/parts.js'
+import type { PromptInputs } from '../review/prompts.js'
+import { runTasks, type Usage } from '../review/tasks.js'
 import { loadTokenizer } from '../review/tokens.js'
 import type { Config } from '../settings.js'
+import { MAX_OUTPUT_TOKENS, planRun } from './plan.js'
 import { readSnapshot, type Snapshot } from './snapshot.js'
-
-/** Room for the model's answer: findings JSON or a summary. */
-const MAX_OUTPUT_TOKENS = 4096
 
 export interface PipelineInput {
   readonly config: Config
@@ -60,78 +57,59 @@ export interface PipelineResult extends Usage {
   readonly notReviewed: readonly NotReviewed[]
   /** The head an incremental review started from; undefined for a full review. */
   readonly incrementalFrom: string | undefined
-  readonly parts: readonly { readonly task: Task; readonly part: PartResult }[]
+  readonly parts: readonly { readonly task: string; readonly part: PartResult }[]
   readonly posts: Posts
 }
 
 export async function reviewPullRequest(input: PipelineInput): Promise<PipelineResult> {
   const { config, tasks } = input
-  // The tokenizer's tables load while the pull request is read; planning awaits them.
-  const tokenizer = loadTokenizer()
-  const snapshot = await core.group(`Reading pull request #${input.prNumber}`, () =>
-    readSnapshot(input.github, input.repo, input.prNumber, {
+  const snapshot = await core.group(`Reading pull request #${input.prNumber}`, async () => {
+    const reading = readSnapshot(input.github, input.repo, input.prNumber, {
       tasks,
       incremental: config.incremental
     })
-  )
-  await tokenizer
-
-  const prompt = promptInputs(config, snapshot, input.guidance)
-  const planner = new Planner(config, prompt, tasks.length)
-  const modes = new OutputModes()
-  const context = (deployment: string): TaskContext => ({
-    ...prompt,
-    deployment,
-    concurrency: config.concurrency,
-    maxOutputTokens: MAX_OUTPUT_TOKENS,
-    modes
+    // The tokenizer's tables load while GitHub answers: the first request leaves before.
+    await new Promise((resolve) => setImmediate(resolve))
+    await loadTokenizer()
+    return reading
   })
-
-  const parts: { task: Task; part: PartResult }[] = []
-  const usage = { promptTokens: 0, completionTokens: 0, requests: 0 }
-  const add = (task: Task, result: Usage & { parts: PartResult[] }): void => {
-    for (const part of result.parts) parts.push({ task, part })
-    usage.promptTokens += result.promptTokens
-    usage.completionTokens += result.completionTokens
-    usage.requests += result.requests
-  }
-
-  let summaryBody: string | undefined
-  if (tasks.includes('summary')) {
-    const deployment = config.model.summaryDeployment
-    const result = await core.group(`Summary: asking ${deployment}`, async () => {
-      const packed = planner.plan('summary', snapshot.files, deployment)
-      return runSummary(input.model, packed, context(deployment))
+  const prompt = promptInputs(config, snapshot, input.guidance)
+  const plan = await core.group('Planning', () =>
+    Promise.resolve(planRun(config, snapshot, tasks, prompt))
+  )
+  const deployments = [...new Set(plan.passes.map((p) => p.deployment))].join(' and ')
+  const outcome = await core.group(`Asking ${deployments}`, () =>
+    runTasks(input.model, {
+      passes: plan.passes,
+      requests: plan.packed.requests,
+      prompt,
+      concurrency: config.concurrency,
+      maxOutputTokens: MAX_OUTPUT_TOKENS,
+      ...(plan.previous ? { previous: plan.previous } : {})
     })
-    add('summary', result)
-    summaryBody = renderSummaryComment({
-      overview: result.overview,
-      walkthrough: result.walkthrough,
-      notReviewed: planner.notReviewed(),
-      state: { head: snapshot.pr.headSha, base: snapshot.pr.baseSha },
-      usage: {
-        requests: result.requests,
-        promptTokens: result.promptTokens,
-        completionTokens: result.completionTokens
-      }
-    })
-  }
+  )
 
-  let draft: ReviewDraft | undefined
-  if (tasks.includes('review')) {
-    const deployment = config.model.deployment
-    const result = await core.group(`Review: asking ${deployment}`, async () => {
-      const packed = planner.plan(
-        'review',
-        snapshot.incremental?.files ?? snapshot.files,
-        deployment
+  const order = new Map(snapshot.files.map((f, i) => [f.path, i]))
+  const summaryBody = tasks.includes('summary')
+    ? renderSummaryComment({
+        overview: outcome.overview,
+        walkthrough: [...outcome.walkthrough].sort(
+          (a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0)
+        ),
+        notReviewed: plan.notReviewed,
+        ...(plan.overBudget ? { overBudget: plan.overBudget } : {}),
+        commits: { head: snapshot.pr.headSha, base: snapshot.pr.baseSha },
+        usage: outcome
+      })
+    : undefined
+  const draft = tasks.includes('review')
+    ? buildReview(
+        outcome.findings,
+        new Map(snapshot.files.map((f) => [f.path, f])),
+        snapshot.postedFindings,
+        snapshot.pr.headSha
       )
-      return runReview(input.model, packed, context(deployment))
-    })
-    add('review', result)
-    const files = new Map(snapshot.files.map((f) => [f.path, f]))
-    draft = buildReview(result.findings, files, snapshot.postedFindings, snapshot.pr.headSha)
-  }
+    : undefined
 
   const posts = config.dryRun
     ? await core.group('Dry run: what would be posted', () =>
@@ -144,12 +122,14 @@ export async function reviewPullRequest(input: PipelineInput): Promise<PipelineR
     tasks,
     dryRun: config.dryRun,
     filesListed: snapshot.files.length,
-    filesReviewed: planner.reviewed(),
-    notReviewed: planner.notReviewed(),
-    incrementalFrom: snapshot.incremental?.since,
-    parts,
+    filesReviewed: plan.sent,
+    notReviewed: plan.notReviewed,
+    incrementalFrom: plan.previous ? snapshot.incremental?.since : undefined,
+    parts: outcome.parts,
     posts,
-    ...usage
+    promptTokens: outcome.promptTokens,
+    completionTokens: outcome.completionTokens,
+    requests: outcome.requests
   }
 }
 
@@ -161,44 +141,6 @@ function promptInputs(config: Config, snapshot: Snapshot, guidance: string): Pro
     instructions: config.instructions,
     ...(snapshot.repoGuidance ? { repoGuidance: snapshot.repoGuidance } : {}),
     ...(guidance ? { commandGuidance: guidance } : {})
-  }
-}
-
-/** Which files each task sends, packed into requests, and what is left out and why. */
-class Planner {
-  private readonly left = new Map<string, string>()
-  private readonly sent = new Set<string>()
-
-  constructor(
-    private readonly config: Config,
-    private readonly prompt: PromptInputs,
-    private readonly taskCount: number
-  ) {}
-
-  plan(task: Task, files: readonly PrFile[], deployment: string): PackResult {
-    const { selected, skipped } = selectFiles(files, this.config)
-    for (const s of skipped) this.left.set(s.path, s.reason)
-    const packed = pack(selected.map(renderItem), {
-      perRequestBudget: requestBudget(deployment, MAX_OUTPUT_TOKENS),
-      totalBudget: Math.floor(this.config.tokenBudget / this.taskCount),
-      overheadTokens: promptOverhead(task, this.prompt)
-    })
-    for (const n of packed.notReviewed) this.left.set(n.path, n.reason)
-    for (const r of packed.requests) for (const f of r.files) this.sent.add(f.path)
-    core.info(
-      `${task}: ${selected.length} of ${count(files.length, 'file')} selected, ${count(packed.requests.length, 'request')}, ${count(packed.promptTokens, 'prompt token')} planned.`
-    )
-    for (const n of [...skipped, ...packed.notReviewed])
-      core.info(`  left out: ${n.path} (${n.reason})`)
-    return packed
-  }
-
-  reviewed(): string[] {
-    return [...this.sent]
-  }
-
-  notReviewed(): NotReviewed[] {
-    return [...this.left].map(([path, reason]) => ({ path, reason }))
   }
 }
 

@@ -6,7 +6,7 @@
  * nothing else of GitHub.
  */
 import * as core from '@actions/core'
-import { count, shortSha } from '../format.js'
+import { shortSha } from '../format.js'
 import { findSummaryComment, type SummaryComment } from '../github/comments.js'
 import type { GitHubClient } from '../github/client.js'
 import { changedSince, listFiles, readBaseFile, readPullRequest } from '../github/pull.js'
@@ -78,7 +78,5 @@ async function changedInPullRequest(
   if (!changed) return undefined
   // A merge from base brings files the PR does not change.
   const inPr = new Set(prFiles.map((f) => f.path))
-  const files = changed.filter((f) => inPr.has(f.path))
-  core.info(`Incremental review: ${count(files.length, 'file')} changed since ${shortSha(since)}.`)
-  return { since, files }
+  return { since, files: changed.filter((f) => inPr.has(f.path)) }
 }

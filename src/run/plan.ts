@@ -1,0 +1,122 @@
+/**
+ * What the model will see, decided before anything is sent: which files (review/select.ts;
+ * after a later push, only those it changed), in which requests (review/pack.ts) within the
+ * per-request and the run's budgets, asked for what (the passes of review/tasks.ts), and what
+ * is left out and why.
+ */
+import * as core from '@actions/core'
+import { count, shortSha, thousands } from '../format.js'
+import type { NotReviewed, Task } from '../pull-request.js'
+import { pack, requestBudget, type PackResult } from '../review/pack.js'
+import type { PromptInputs } from '../review/prompts.js'
+import type { FileChange } from '../review/schema.js'
+import { selectFiles } from '../review/select.js'
+import { compositionReserve, passesFor, passOverhead, type Pass } from '../review/tasks.js'
+import type { Config } from '../settings.js'
+import type { Snapshot } from './snapshot.js'
+
+/** Room for one answer: the walkthrough rows of the files a request shows, and its findings. */
+export const MAX_OUTPUT_TOKENS = 8192
+
+export interface Plan {
+  readonly passes: readonly Pass[]
+  readonly packed: PackResult
+  /** Every file of the pull request the model does not see this run, with the reason. */
+  readonly notReviewed: NotReviewed[]
+  /** The files the model sees this run. */
+  readonly sent: string[]
+  /** What the budget left out, with the budget that would include it. */
+  readonly overBudget?: { readonly files: number; readonly tokens: number; readonly budget: number }
+  /** For an incremental summary: the overview and the rows of the files this push did not change. */
+  readonly previous?: { readonly overview: string; readonly rows: readonly FileChange[] }
+}
+
+export function planRun(
+  config: Config,
+  snapshot: Snapshot,
+  tasks: readonly Task[],
+  prompt: PromptInputs
+): Plan {
+  const passes = passesFor(tasks, {
+    review: config.model.deployment,
+    summary: config.model.summaryDeployment
+  })
+  const whole = selectFiles(snapshot.files, config)
+  const previous = incrementalSummary(snapshot, tasks)
+  // Without an earlier overview to update, a summary reads the whole pull request again.
+  const changed =
+    snapshot.incremental && (previous || !tasks.includes('summary'))
+      ? snapshot.incremental
+      : undefined
+  const scope = changed ? selectFiles(changed.files, config).selected : whole.selected
+  const packed = pack(scope, {
+    perRequestBudget: Math.min(
+      ...passes.map((p) => requestBudget(p.deployment, MAX_OUTPUT_TOKENS))
+    ),
+    runBudget: config.tokenBudget,
+    overheads: passes.map((p) => passOverhead(p, prompt)),
+    reserved: passes.some((p) => p.rows) ? compositionReserve(scope.length, prompt) : 0
+  })
+  const sent = [...new Set(packed.requests.flatMap((r) => r.pieces.map((p) => p.file.path)))]
+  const left = new Map(whole.skipped.map((s) => [s.path, s.reason]))
+  for (const n of packed.notReviewed) left.set(n.path, n.reason)
+  const notReviewed = [...left].map(([path, reason]) => ({ path, reason }))
+
+  if (changed) {
+    core.info(
+      `Incremental: ${count(scope.length, 'file')} to review, changed since ${shortSha(changed.since)}${previous ? `; the summary keeps its rows for the other ${count(previous.rows.length, 'file')}` : ''}.`
+    )
+  }
+  core.info(
+    `${passes.map((p) => `${p.label} on ${p.deployment}`).join(', ')}: ${count(sent.length, 'file')} in ${count(packed.requests.length, 'request')}, ${thousands(packed.promptTokens)} prompt tokens planned (token-budget ${thousands(config.tokenBudget)}).`
+  )
+  for (const [reason, n] of tally(notReviewed))
+    core.info(`  left out: ${count(n, 'file')}, ${reason}`)
+  const overBudget = packed.overBudget && {
+    ...packed.overBudget,
+    // The next round 10,000 that covers the rest.
+    budget: Math.ceil((config.tokenBudget + packed.overBudget.tokens) / 10_000) * 10_000
+  }
+  if (overBudget) {
+    core.warning(
+      `Reviewing the ${count(overBudget.files, 'file')} over the token budget would cost about ${thousands(overBudget.tokens)} more prompt tokens; set token-budget: ${overBudget.budget} to include them.`
+    )
+  }
+  return {
+    passes,
+    packed,
+    notReviewed,
+    sent,
+    ...(overBudget ? { overBudget } : {}),
+    ...(changed && previous ? { previous } : {})
+  }
+}
+
+/**
+ * The overview and the rows of files still in the pull request that the latest push did not
+ * change, from our summary comment: what an incremental summary builds on. Undefined when the
+ * comment remembers no overview (a summary of an older version of the action).
+ */
+function incrementalSummary(
+  snapshot: Snapshot,
+  tasks: readonly Task[]
+): Plan['previous'] | undefined {
+  const state = snapshot.summaryComment?.state
+  if (!tasks.includes('summary') || !snapshot.incremental || !state?.overview || !state.rows) {
+    return undefined
+  }
+  const changed = new Set(snapshot.incremental.files.map((f) => f.path))
+  const present = new Set(snapshot.files.map((f) => f.path))
+  const rows = state.rows.filter((r) => present.has(r.path) && !changed.has(r.path))
+  return { overview: state.overview, rows }
+}
+
+/** Reasons, most common first, with how many files each left out. */
+function tally(notReviewed: readonly NotReviewed[]): [string, number][] {
+  const counts = new Map<string, number>()
+  for (const n of notReviewed) {
+    const reason = n.reason.replace(/, from hunk \d+ on$/, '')
+    counts.set(reason, (counts.get(reason) ?? 0) + 1)
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])
+}
