@@ -2642,6 +2642,17 @@ var parse_diff_default = /*#__PURE__*/__webpack_require__.n(parse_diff);
  * the model can cite exactly. Pure functions of data.
  */
 
+/** A PrFile whose hunks are parsed from its patch on first use, once. */
+function changedFile(listed) {
+    let hunks;
+    return {
+        ...listed,
+        get hunks() {
+            hunks ??= listed.patch === null ? null : parsePatch(listed.patch);
+            return hunks;
+        }
+    };
+}
 /** A patch as GitHub sends it (hunks only, starting at `@@`) → its hunks. */
 function parsePatch(patch) {
     // parse-diff opens a file at the first `@@` when there is no `diff --git` header, so GitHub's
@@ -2657,17 +2668,19 @@ function parsePatch(patch) {
     })));
 }
 function toLine(change) {
-    // Drop the one-character prefix; a CR left by CRLF files would only confuse the rendering.
-    const text = change.content.slice(1).replace(/\r$/, '');
+    // A CR left by CRLF files would only confuse the rendering.
+    const line = change.content.endsWith('\r') ? change.content.slice(0, -1) : change.content;
     switch (change.type) {
         case 'add':
-            return { kind: 'add', text, newLine: change.ln };
+            return { kind: 'add', line, newLine: change.ln };
         case 'del':
-            return { kind: 'del', text, oldLine: change.ln };
+            return { kind: 'del', line, oldLine: change.ln };
         case 'normal':
-            return { kind: 'context', text, oldLine: change.ln1, newLine: change.ln2 };
+            return { kind: 'context', line: line || ' ', oldLine: change.ln1, newLine: change.ln2 };
     }
 }
+/** The code of a line, without its marker. */
+const codeOf = (l) => l.line.slice(1);
 function hunkLines(hunk) {
     const sets = { RIGHT: new Set(), LEFT: new Set() };
     for (const l of hunk.lines) {
@@ -2757,10 +2770,10 @@ function renderSegment(file, segment) {
 }
 function renderLine(l) {
     if (l.kind === 'add')
-        return `${l.newLine ?? 0}+${l.text}`;
+        return `${l.newLine ?? 0}${l.line}`;
     if (l.kind === 'del')
-        return `${l.oldLine ?? 0}-${l.text}`;
-    return ` ${l.text}`;
+        return `${l.oldLine ?? 0}${l.line}`;
+    return l.line;
 }
 /** `@@ -a,b +c,d @@ context (part of the hunk)` for some of a hunk's lines. */
 function partHeader(hunk, lines) {
@@ -3815,10 +3828,42 @@ function codePath(path) {
 
 // EXTERNAL MODULE: ./node_modules/p-limit/index.js + 1 modules
 var p_limit = __webpack_require__(370);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
 ;// CONCATENATED MODULE: ./src/review/tokens.ts
+/**
+ * Token counts with the model's own tokenizer (o200k_base: gpt-4o, gpt-4.1, the o-series and
+ * gpt-5). Its tables are the largest part of the action, so they load on first need
+ * (`loadTokenizer`), after the network work has started: `mode: check` and skipped events
+ * never pay for them.
+ */
+
 let encoding;
+/**
+ * The byte-pair ranks as JSON (scripts/tokenizer-ranks.js writes them from gpt-tokenizer; the
+ * bundle carries the file beside it): parsed as JSON, they cost a fraction of the memory the
+ * library's own module, one huge array literal, takes to compile.
+ */
+const RANKS = new URL(/* asset import */ __webpack_require__(1760), __webpack_require__.b);
+/**
+ * Chunks whose tokens the tokenizer remembers. Its default (100,000) holds tens of megabytes
+ * on a large diff, where few chunks repeat across files; a small cache keeps the common ones.
+ */
+const MERGE_CACHE_SIZE = 10_000;
 async function loadTokenizer() {
-    encoding ??= await __webpack_require__.e(/* import() */ 359).then(__webpack_require__.bind(__webpack_require__, 5359));
+    if (encoding)
+        return;
+    const [{ GptEncoding }, json] = await Promise.all([
+        __webpack_require__.e(/* import() */ 98).then(__webpack_require__.bind(__webpack_require__, 4098)),
+        (0,promises_.readFile)(RANKS, 'utf8').catch((error) => {
+            throw new Error(`The tokenizer's ranks are missing (${String(RANKS)}): run npm install`, {
+                cause: error
+            });
+        })
+    ]);
+    const ranks = JSON.parse(json);
+    encoding ??= GptEncoding.getEncodingApi('o200k_base', () => ranks);
+    encoding.setMergeCacheSize(MERGE_CACHE_SIZE);
 }
 function loaded() {
     if (!encoding)
@@ -4058,14 +4103,15 @@ function leftOut(files, left, costs, notReviewed) {
     const { capacity, passes, perRequest, reason } = costs;
     const rest = files.slice(left.index);
     // The first left-out piece was measured: its tokens per character estimate the rest
-    // (o200k averages about 3.5 characters per token on code).
+    // (o200k averages about 3.5 characters per token on code). The rest are not even parsed.
     const perChar = left.piece ? left.piece.tokens / Math.max(1, left.piece.text.length) : 1 / 3.5;
     let tokens = 0;
     let requests = 0;
     let room = 0;
     for (const [i, file] of rest.entries()) {
-        const segments = i === 0 && left.piece ? remainingSegments(file, left.piece) : wholeFile(file);
-        const estimate = Math.ceil(renderForPrompt(file, segments).length * perChar) + SEAM_TOKENS;
+        const partial = i === 0 && left.piece ? remainingSegments(file, left.piece) : undefined;
+        const chars = partial ? renderForPrompt(file, partial).length : unparsedLength(file);
+        const estimate = Math.ceil(chars * perChar) + SEAM_TOKENS;
         // Packed as pack() would: a file that fits the current request's room joins it.
         if (estimate > room) {
             requests += Math.ceil(estimate / capacity);
@@ -4074,13 +4120,22 @@ function leftOut(files, left, costs, notReviewed) {
         else
             room -= estimate;
         tokens += estimate;
-        const partial = i === 0 && left.piece !== undefined && isPartial(file, segments);
         notReviewed.push({
             path: file.path,
-            reason: partial ? `${reason}, from hunk ${(segments[0]?.hunk ?? 0) + 1} on` : reason
+            reason: partial && isPartial(file, partial)
+                ? `${reason}, from hunk ${(partial[0]?.hunk ?? 0) + 1} on`
+                : reason
         });
     }
     return { files: rest.length, tokens: passes * tokens + requests * perRequest };
+}
+/**
+ * About the length of a file as renderForPrompt would show it, from its patch unparsed: the
+ * patch, a number before each changed line, and the heading.
+ */
+function unparsedLength(file) {
+    const numbered = file.additions + file.deletions;
+    return (file.patch?.length ?? 0) + numbered * String(numbered).length + file.path.length + 20;
 }
 /** Segments that leave out some of the file. */
 function isPartial(file, segments) {
@@ -4539,15 +4594,20 @@ async function runPass(model, pass, ctx) {
             const shown = new Set(pathsOf(request));
             const rows = answer.rows.filter((r) => shown.has(r.path));
             const kept = answer.findings.filter((f) => shown.has(f.path));
-            const findings = mostSevere(kept, ctx.prompt.maxFindings ?? DEFAULT_MAX_FINDINGS);
-            const left = answer.rows.length - rows.length + answer.findings.length - findings.length;
+            const max = ctx.prompt.maxFindings ?? DEFAULT_MAX_FINDINGS;
+            const findings = mostSevere(kept, max);
+            const invented = answer.rows.length - rows.length + answer.findings.length - kept.length;
+            const overMax = kept.length - findings.length;
             return {
                 value: { ...answer, rows, findings },
-                dropped: answer.dropped + left,
+                dropped: answer.dropped + invented,
                 describe: [
                     wants.overview ? 'overview' : '',
                     wants.rows ? count(rows.length, 'file') : '',
-                    wants.findings ? count(findings.length, 'finding') : ''
+                    wants.findings ? count(findings.length, 'finding') : '',
+                    overMax > 0
+                        ? `${count(overMax, 'less severe finding')} over the ${max} asked for left out`
+                        : ''
                 ]
                     .filter(Boolean)
                     .join(', ')
@@ -4697,13 +4757,15 @@ function defaultExclusion(path) {
     return undefined;
 }
 /** Only a patch that shows the top of the file can carry a generator's header. */
-function looksGenerated(hunks) {
-    const first = hunks[0];
-    if (!first || first.newStart > 1)
+function looksGenerated(patch) {
+    // The first lines only: a patch is read in full (parsed) only if it is reviewed.
+    const lines = patch.slice(0, 4096).split('\n', GENERATED_SCAN_LINES + 1);
+    if (!/^@@ -\d+(,\d+)? \+[01][, ]/.test(lines[0] ?? ''))
         return false;
-    return first.lines
-        .slice(0, GENERATED_SCAN_LINES)
-        .some((l) => COMMENT_START.test(l.text) && GENERATED_MARKERS.some((m) => m.test(l.text)));
+    return lines
+        .slice(1)
+        .map((l) => l.slice(1))
+        .some((code) => COMMENT_START.test(code) && GENERATED_MARKERS.some((m) => m.test(code)));
 }
 function compile(patterns) {
     const globs = patterns.map((p) => p.trim()).filter((p) => p !== '');
@@ -4751,15 +4813,15 @@ function skipReason(file, include, exclude) {
     const hit = defaultExclusion(path);
     if (hit && !overrides(hit.literal))
         return hit.reason;
-    if (file.hunks === null) {
+    if (file.patch === null) {
         return file.status === 'renamed' && file.additions + file.deletions === 0
             ? 'renamed without changes'
             : 'no patch from GitHub (too large or binary)';
     }
-    if (file.hunks.length === 0)
+    if (!file.patch.startsWith('@@'))
         return 'no changed lines';
     const base = path.slice(path.lastIndexOf('/') + 1);
-    if (looksGenerated(file.hunks) && !overrides(base))
+    if (looksGenerated(file.patch) && !overrides(base))
         return 'generated';
     return undefined;
 }
@@ -4882,15 +4944,15 @@ async function readPullRequest(gh, repo, number) {
     };
 }
 function toPrFile(file) {
-    return {
+    return changedFile({
         path: file.filename,
         ...(file.previous_filename !== undefined && { previousPath: file.previous_filename }),
         status: file.status,
         additions: file.additions,
         deletions: file.deletions,
         // GitHub leaves `patch` out for binary files and diffs too large to show.
-        hunks: file.patch === undefined ? null : parsePatch(file.patch)
-    };
+        patch: file.patch ?? null
+    });
 }
 async function listFiles(gh, repo, pr) {
     const files = [];
@@ -4900,7 +4962,6 @@ async function listFiles(gh, repo, pr) {
             pull_number: pr.number,
             per_page: 100
         })) {
-            // Parsed page by page: the patch text of a page is not kept beside its hunks.
             files.push(...page.data.map(toPrFile));
             if (files.length >= MAX_FILES)
                 break;
@@ -5475,6 +5536,13 @@ function main_failure(error, facts, context) {
     return explain(error, facts, context.troubleshootingUrl).describe();
 }
 
+
+/***/ }),
+
+/***/ 1760:
+/***/ ((module, __unused_webpack_exports, __webpack_require__) => {
+
+module.exports = __webpack_require__.p + "762d8737e810334ded50.json";
 
 /***/ })
 

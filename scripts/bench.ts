@@ -5,7 +5,9 @@
  * go to docs/bench/results.json and a chart to docs/bench/chart.svg.
  *
  * Per pull request, at default inputs with a model that answers in MODEL_LATENCY_MS:
- *  - wall time, and the ideal ceil(model requests / concurrency) × latency;
+ *  - wall time, and the ideal ceil(model requests / concurrency) × latency; beside it the model
+ *    rounds the run really waits for (waves of parts, then the overview's composition, which
+ *    needs every part's rows) and the action's own time (wall time less those rounds);
  *  - model requests, and prompt tokens ÷ tokens of the reviewable diff (the patches of the files
  *    the action reviews by default, o200k);
  *  - the share of the reviewable diff's added lines that reached a prompt;
@@ -27,13 +29,16 @@ import { countTokens, loadTokenizer } from '../src/review/tokens.js'
 import { generatePullRequest, type BenchFile } from './bench/pull-requests.js'
 import { chart } from './bench/chart.js'
 
-const entry = resolve('dist/index.js')
+// BENCH_DIST measures another build (an earlier commit's dist/) on the same pull requests.
+const dist = resolve(process.env['BENCH_DIST'] ?? 'dist')
+const entry = join(dist, 'index.js')
 const probe = resolve('scripts/bench/rss-probe.js')
 const RUNS = Number(process.env['RUNS'] ?? 21)
 const SIZES = (process.env['SIZES'] ?? '10,300,3000').split(',').map(Number)
 const MODEL_LATENCY_MS = Number(process.env['MODEL_LATENCY_MS'] ?? 1000)
 const CONCURRENCY = 4
-const OUT = resolve('docs', 'bench')
+// Figures of another build go elsewhere than the committed ones.
+const OUT = process.env['BENCH_DIST'] ? resolve('.tmp', 'bench') : resolve('docs', 'bench')
 
 const median = (xs: number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b)
@@ -93,6 +98,8 @@ interface SizeResult {
   diffTokens: number
   wallMs: number
   idealMs: number
+  /** Waves of part requests, plus one when a composition request wrote the overview. */
+  modelRounds: number
   modelRequests: number
   promptTokens: number
   tokensPerDiffToken: number
@@ -169,7 +176,13 @@ async function pullRequestOf(size: number): Promise<SizeResult> {
       addedTotal += lines.size
       for (const line of lines) if (shown.get(path)?.has(line)) addedShown++
     }
-    const modelRequests = world.openai.requests.filter((r) => r.status === 200).length
+    const answered = world.openai.requests.filter((r) => r.status === 200)
+    const modelRequests = answered.length
+    const compositions = answered.filter(
+      (r) => r.body?.response_format?.json_schema?.name === 'pull_request_overview'
+    ).length
+    const modelRounds =
+      Math.ceil((modelRequests - compositions) / CONCURRENCY) + (compositions > 0 ? 1 : 0)
     const promptTokens = Number(result.outputs['prompt-tokens'])
     const githubRequests = world.github.requests.length
 
@@ -196,6 +209,7 @@ async function pullRequestOf(size: number): Promise<SizeResult> {
       diffTokens,
       wallMs: result.durationMs,
       idealMs: Math.ceil(modelRequests / CONCURRENCY) * MODEL_LATENCY_MS,
+      modelRounds,
       modelRequests,
       promptTokens,
       tokensPerDiffToken: promptTokens / diffTokens,
@@ -213,8 +227,10 @@ async function pullRequestOf(size: number): Promise<SizeResult> {
 
 function bundleBytes(): { total: number; files: Record<string, number> } {
   const files: Record<string, number> = {}
-  for (const name of readdirSync('dist').filter((n) => n.endsWith('.js') || n.endsWith('.cjs'))) {
-    files[name] = statSync(join('dist', name)).size
+  for (const name of readdirSync(dist).filter(
+    (n) => /\.(c?js|json)$/.test(n) && n !== 'package.json'
+  )) {
+    files[name] = statSync(join(dist, name)).size
   }
   return { total: Object.values(files).reduce((a, b) => a + b, 0), files }
 }
@@ -228,11 +244,11 @@ function table(
   bundle: ReturnType<typeof bundleBytes>
 ): string {
   const rows = [
-    '| files (reviewable) | diff tokens | wall time | ideal | ratio | model requests | prompt ÷ diff tokens | added lines shown | GitHub requests (limit) | peak RSS | incremental run |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| files (reviewable) | diff tokens | wall time | ideal | ratio | model requests (rounds) | own time | prompt ÷ diff tokens | added lines shown | GitHub requests (limit) | peak RSS | incremental run |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...sizes.map(
       (s) =>
-        `| ${n(s.files)} (${n(s.reviewableFiles)}) | ${n(s.diffTokens)} | ${(s.wallMs / 1000).toFixed(1)} s | ${(s.idealMs / 1000).toFixed(1)} s | ${(s.wallMs / s.idealMs).toFixed(2)} | ${s.modelRequests} | ${s.tokensPerDiffToken.toFixed(2)} (${n(s.promptTokens)}) | ${pct(s.addedLinesShown / s.addedLines)} of ${n(s.addedLines)} | ${s.githubRequests} (${Math.ceil(s.files / 100) + 10}) | ${s.peakRssMb.toFixed(0)} MB | ${pct(s.incrementalShare)} (${n(s.incrementalPromptTokens)} tokens) |`
+        `| ${n(s.files)} (${n(s.reviewableFiles)}) | ${n(s.diffTokens)} | ${(s.wallMs / 1000).toFixed(1)} s | ${(s.idealMs / 1000).toFixed(1)} s | ${(s.wallMs / s.idealMs).toFixed(2)} | ${s.modelRequests} (${s.modelRounds}) | ${((s.wallMs - s.modelRounds * MODEL_LATENCY_MS) / 1000).toFixed(1)} s | ${s.tokensPerDiffToken.toFixed(2)} (${n(s.promptTokens)}) | ${pct(s.addedLinesShown / s.addedLines)} of ${n(s.addedLines)} | ${s.githubRequests} (${Math.ceil(s.files / 100) + 10}) | ${s.peakRssMb.toFixed(0)} MB | ${pct(s.incrementalShare)} (${n(s.incrementalPromptTokens)} tokens) |`
     )
   ]
   return [
@@ -241,7 +257,7 @@ function table(
     ...rows,
     '',
     `Start-up (spawn → first network request, ${start.runs} runs): median ${n(start.medianMs)} ms (min ${n(start.minMs)}, max ${n(start.maxMs)}); bare \`node -e ''\` median ${n(start.bareNodeMedianMs)} ms; ratio ${start.ratio.toFixed(2)}.`,
-    `Bundle: ${(bundle.total / 1e6).toFixed(2)} MB of JavaScript in dist/ (${Object.entries(
+    `Bundle: ${(bundle.total / 1e6).toFixed(2)} MB of JavaScript and data in dist/ (${Object.entries(
       bundle.files
     )
       .map(([name, bytes]) => `${name} ${(bytes / 1e6).toFixed(2)} MB`)

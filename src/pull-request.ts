@@ -33,8 +33,11 @@ export type Side = 'RIGHT' | 'LEFT'
 
 export interface DiffLine {
   readonly kind: 'add' | 'del' | 'context'
-  /** The line without its `+`/`-`/space prefix. */
-  readonly text: string
+  /**
+   * The line as the patch has it: `+`, `-` or a space, then the code. Kept whole (a slice
+   * of it would keep the whole line alive beside the slice, doubling a large diff's memory).
+   */
+  readonly line: string
   readonly oldLine?: number
   readonly newLine?: number
 }
@@ -49,7 +52,7 @@ export interface Hunk {
   readonly lines: readonly DiffLine[]
 }
 
-/** A changed file of the pull request, its patch parsed once when it was read. */
+/** A changed file of the pull request (review/diff.ts makes one from what GitHub sends). */
 export interface PrFile {
   readonly path: string
   /** The old path of a renamed or copied file. */
@@ -57,7 +60,12 @@ export interface PrFile {
   readonly status: FileStatus
   readonly additions: number
   readonly deletions: number
-  /** The patch's hunks; null when GitHub sent no patch (a binary file or one too large to show). */
+  /** The patch as GitHub sent it; null when it sent none (a binary file, or one too large). */
+  readonly patch: string | null
+  /**
+   * The patch's hunks, parsed on first use and kept: a file the run never shows the model
+   * (left out by the budget) is never parsed. Null when there is no patch.
+   */
   readonly hunks: readonly Hunk[] | null
 }
 

@@ -116,6 +116,7 @@ describe('listFiles', () => {
       status: 'modified',
       additions: 1,
       deletions: 1,
+      patch: '@@ -1 +1 @@\n-a\n+b',
       hunks: [
         {
           header: '@@ -1 +1 @@',
@@ -124,13 +125,13 @@ describe('listFiles', () => {
           newStart: 1,
           newLines: 1,
           lines: [
-            { kind: 'del', text: 'a', oldLine: 1 },
-            { kind: 'add', text: 'b', newLine: 1 }
+            { kind: 'del', line: '-a', oldLine: 1 },
+            { kind: 'add', line: '+b', newLine: 1 }
           ]
         }
       ]
     })
-    expect(files.at(-1)).toMatchObject({ path: 'logo.png', hunks: null })
+    expect(files.at(-1)).toMatchObject({ path: 'logo.png', patch: null, hunks: null })
     const pages = paths().filter((p) => p.includes('/files'))
     expect(pages).toHaveLength(3)
     expect(pages[0]).toContain('per_page=100')

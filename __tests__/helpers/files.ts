@@ -1,7 +1,7 @@
-/** Pull-request files for unit tests: a patch parsed as github/pull.ts parses it. */
+/** Pull-request files for unit tests, made as github/pull.ts makes them. */
 import { readFileSync } from 'node:fs'
 import type { PrFile } from '../../src/pull-request.js'
-import { parsePatch } from '../../src/review/diff.js'
+import { changedFile } from '../../src/review/diff.js'
 
 /**
  * A fixture patch: `git diff -U3` output with the `diff --git`/`---`/`+++` headers stripped,
@@ -15,14 +15,7 @@ export function fixturePatch(name: string): string {
 export function prFile(
   path: string,
   patch: string | null,
-  overrides: Partial<Omit<PrFile, 'path' | 'hunks'>> = {}
+  overrides: Partial<Omit<PrFile, 'path' | 'hunks' | 'patch'>> = {}
 ): PrFile {
-  return {
-    path,
-    status: 'modified',
-    additions: 0,
-    deletions: 0,
-    hunks: patch === null ? null : parsePatch(patch),
-    ...overrides
-  }
+  return changedFile({ path, status: 'modified', additions: 0, deletions: 0, patch, ...overrides })
 }

@@ -40,25 +40,25 @@ describe('parsePatch', () => {
 
   it('numbers added lines on the new side, removed on the old, context on both', () => {
     expect(cart.hunks[1]?.lines).toEqual([
-      { kind: 'context', text: 'function total(items) {', oldLine: 22, newLine: 19 },
-      { kind: 'context', text: '  const s = subtotal(items)', oldLine: 23, newLine: 20 },
-      { kind: 'context', text: '  const t = tax(items)', oldLine: 24, newLine: 21 },
-      { kind: 'del', text: '  return s + t', oldLine: 25 },
-      { kind: 'add', text: '  return round(s + t)', newLine: 22 },
-      { kind: 'context', text: '}', oldLine: 26, newLine: 23 },
-      { kind: 'context', text: '', oldLine: 27, newLine: 24 },
-      { kind: 'context', text: 'function describe(items) {', oldLine: 28, newLine: 25 }
+      { kind: 'context', line: ' function total(items) {', oldLine: 22, newLine: 19 },
+      { kind: 'context', line: '   const s = subtotal(items)', oldLine: 23, newLine: 20 },
+      { kind: 'context', line: '   const t = tax(items)', oldLine: 24, newLine: 21 },
+      { kind: 'del', line: '-  return s + t', oldLine: 25 },
+      { kind: 'add', line: '+  return round(s + t)', newLine: 22 },
+      { kind: 'context', line: ' }', oldLine: 26, newLine: 23 },
+      { kind: 'context', line: ' ', oldLine: 27, newLine: 24 },
+      { kind: 'context', line: ' function describe(items) {', oldLine: 28, newLine: 25 }
     ])
   })
 
   it('drops "\\ No newline at end of file" markers instead of repeating a line', () => {
     expect(noNewline.hunks).toHaveLength(1)
     expect(noNewline.hunks[0]?.lines).toEqual([
-      { kind: 'context', text: 'line one', oldLine: 1, newLine: 1 },
-      { kind: 'del', text: 'line two', oldLine: 2 },
-      { kind: 'del', text: 'last line without newline', oldLine: 3 },
-      { kind: 'add', text: 'line 2', newLine: 2 },
-      { kind: 'add', text: 'last line, still without newline', newLine: 3 }
+      { kind: 'context', line: ' line one', oldLine: 1, newLine: 1 },
+      { kind: 'del', line: '-line two', oldLine: 2 },
+      { kind: 'del', line: '-last line without newline', oldLine: 3 },
+      { kind: 'add', line: '+line 2', newLine: 2 },
+      { kind: 'add', line: '+last line, still without newline', newLine: 3 }
     ])
   })
 
@@ -66,8 +66,8 @@ describe('parsePatch', () => {
     expect(single.hunks).toHaveLength(1)
     expect(single.hunks[0]).toMatchObject({ header: '@@ -1 +1 @@', oldLines: 1, newLines: 1 })
     expect(single.hunks[0]?.lines).toEqual([
-      { kind: 'del', text: 'v1.2.3', oldLine: 1 },
-      { kind: 'add', text: 'v1.3.0', newLine: 1 }
+      { kind: 'del', line: '-v1.2.3', oldLine: 1 },
+      { kind: 'add', line: '+v1.3.0', newLine: 1 }
     ])
   })
 

@@ -189,6 +189,24 @@ describe('a review pass', () => {
     expect(log.join('')).toMatch(/review part 1\/1: done, 2 findings, 3 invalid items dropped in/)
   })
 
+  it('keeps the most severe findings when the model gives more than it was asked for, and says so', async () => {
+    world.openai.config.respond = () => ({
+      findings: Array.from({ length: 12 }, (_, i) => ({
+        ...validFinding('src/a.ts', i + 1),
+        severity: i === 11 ? 'critical' : 'nit'
+      }))
+    })
+    const result = await runTasks(model, input(REVIEW, requests(REVIEW, ['src/a.ts'])))
+
+    expect(result.findings).toHaveLength(10)
+    expect(result.findings.filter((f) => f.severity === 'critical')).toHaveLength(1)
+    expect(result.parts[0]?.part.reason).toBeUndefined()
+    expect(log.join('')).toMatch(
+      /review part 1\/1: done, 10 findings, 2 less severe findings over the 10 asked for left out in/
+    )
+    expect(log.join('')).not.toMatch(/invalid/)
+  })
+
   it('falls back to json_object when the deployment refuses json_schema, for the rest of the run', async () => {
     const spec = world.openai.config.deployments[DEPLOYMENT]
     if (spec) spec.supportsJsonSchema = false

@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import { httpStatus, errorText } from '../errors.js'
 import { count, shortSha } from '../format.js'
 import type { FileStatus, PrFile, PullRequest, RepoRef } from '../pull-request.js'
-import { parsePatch } from '../review/diff.js'
+import { changedFile } from '../review/diff.js'
 import { calling } from './calling.js'
 import type { GitHubClient } from './client.js'
 
@@ -50,15 +50,15 @@ interface ApiFile {
 }
 
 function toPrFile(file: ApiFile): PrFile {
-  return {
+  return changedFile({
     path: file.filename,
     ...(file.previous_filename !== undefined && { previousPath: file.previous_filename }),
     status: file.status as FileStatus,
     additions: file.additions,
     deletions: file.deletions,
     // GitHub leaves `patch` out for binary files and diffs too large to show.
-    hunks: file.patch === undefined ? null : parsePatch(file.patch)
-  }
+    patch: file.patch ?? null
+  })
 }
 
 export async function listFiles(
@@ -73,7 +73,6 @@ export async function listFiles(
       pull_number: pr.number,
       per_page: 100
     })) {
-      // Parsed page by page: the patch text of a page is not kept beside its hunks.
       files.push(...page.data.map(toPrFile))
       if (files.length >= MAX_FILES) break
     }

@@ -5,6 +5,21 @@
 import parseDiff from 'parse-diff'
 import type { DiffLine, Hunk, PrFile, Side } from '../pull-request.js'
 
+/** A file's fields as GitHub lists them, its patch included. */
+export type ListedFile = Omit<PrFile, 'hunks'>
+
+/** A PrFile whose hunks are parsed from its patch on first use, once. */
+export function changedFile(listed: ListedFile): PrFile {
+  let hunks: Hunk[] | null | undefined
+  return {
+    ...listed,
+    get hunks() {
+      hunks ??= listed.patch === null ? null : parsePatch(listed.patch)
+      return hunks
+    }
+  }
+}
+
 /** Where a model says a finding is. */
 export interface LineRef {
   line: number
@@ -38,17 +53,20 @@ export function parsePatch(patch: string): Hunk[] {
 }
 
 function toLine(change: parseDiff.Change): DiffLine {
-  // Drop the one-character prefix; a CR left by CRLF files would only confuse the rendering.
-  const text = change.content.slice(1).replace(/\r$/, '')
+  // A CR left by CRLF files would only confuse the rendering.
+  const line = change.content.endsWith('\r') ? change.content.slice(0, -1) : change.content
   switch (change.type) {
     case 'add':
-      return { kind: 'add', text, newLine: change.ln }
+      return { kind: 'add', line, newLine: change.ln }
     case 'del':
-      return { kind: 'del', text, oldLine: change.ln }
+      return { kind: 'del', line, oldLine: change.ln }
     case 'normal':
-      return { kind: 'context', text, oldLine: change.ln1, newLine: change.ln2 }
+      return { kind: 'context', line: line || ' ', oldLine: change.ln1, newLine: change.ln2 }
   }
 }
+
+/** The code of a line, without its marker. */
+export const codeOf = (l: DiffLine): string => l.line.slice(1)
 
 type LineSets = Record<Side, Set<number>>
 
@@ -152,9 +170,9 @@ export function renderSegment(file: PrFile, segment: Segment): string {
 }
 
 export function renderLine(l: DiffLine): string {
-  if (l.kind === 'add') return `${l.newLine ?? 0}+${l.text}`
-  if (l.kind === 'del') return `${l.oldLine ?? 0}-${l.text}`
-  return ` ${l.text}`
+  if (l.kind === 'add') return `${l.newLine ?? 0}${l.line}`
+  if (l.kind === 'del') return `${l.oldLine ?? 0}${l.line}`
+  return l.line
 }
 
 /** `@@ -a,b +c,d @@ context (part of the hunk)` for some of a hunk's lines. */

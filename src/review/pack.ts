@@ -291,27 +291,39 @@ function leftOut(
   const { capacity, passes, perRequest, reason } = costs
   const rest = files.slice(left.index)
   // The first left-out piece was measured: its tokens per character estimate the rest
-  // (o200k averages about 3.5 characters per token on code).
+  // (o200k averages about 3.5 characters per token on code). The rest are not even parsed.
   const perChar = left.piece ? left.piece.tokens / Math.max(1, left.piece.text.length) : 1 / 3.5
   let tokens = 0
   let requests = 0
   let room = 0
   for (const [i, file] of rest.entries()) {
-    const segments = i === 0 && left.piece ? remainingSegments(file, left.piece) : wholeFile(file)
-    const estimate = Math.ceil(renderForPrompt(file, segments).length * perChar) + SEAM_TOKENS
+    const partial = i === 0 && left.piece ? remainingSegments(file, left.piece) : undefined
+    const chars = partial ? renderForPrompt(file, partial).length : unparsedLength(file)
+    const estimate = Math.ceil(chars * perChar) + SEAM_TOKENS
     // Packed as pack() would: a file that fits the current request's room joins it.
     if (estimate > room) {
       requests += Math.ceil(estimate / capacity)
       room = capacity * Math.ceil(estimate / capacity) - estimate
     } else room -= estimate
     tokens += estimate
-    const partial = i === 0 && left.piece !== undefined && isPartial(file, segments)
     notReviewed.push({
       path: file.path,
-      reason: partial ? `${reason}, from hunk ${(segments[0]?.hunk ?? 0) + 1} on` : reason
+      reason:
+        partial && isPartial(file, partial)
+          ? `${reason}, from hunk ${(partial[0]?.hunk ?? 0) + 1} on`
+          : reason
     })
   }
   return { files: rest.length, tokens: passes * tokens + requests * perRequest }
+}
+
+/**
+ * About the length of a file as renderForPrompt would show it, from its patch unparsed: the
+ * patch, a number before each changed line, and the heading.
+ */
+function unparsedLength(file: PrFile): number {
+  const numbered = file.additions + file.deletions
+  return (file.patch?.length ?? 0) + numbered * String(numbered).length + file.path.length + 20
 }
 
 /** Segments that leave out some of the file. */

@@ -55,7 +55,7 @@ export interface PartResult {
 
 export interface Parsed<T> {
   value: T
-  /** Answer items that failed validation and were left out. */
+  /** Answer items that failed validation or named a file the request did not show. */
   dropped: number
   /** For the log: "3 findings". */
   describe: string

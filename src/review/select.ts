@@ -3,7 +3,7 @@
  * Pure: decides from paths, statuses and the first lines of patches.
  */
 import picomatch from 'picomatch'
-import type { Hunk, NotReviewed, PrFile } from '../pull-request.js'
+import type { NotReviewed, PrFile } from '../pull-request.js'
 
 export interface SelectOptions {
   /** If any are given, only files matching one are candidates. */
@@ -11,7 +11,7 @@ export interface SelectOptions {
   exclude: readonly string[]
 }
 
-export type SelectableFile = Pick<PrFile, 'path' | 'status' | 'hunks' | 'additions' | 'deletions'>
+export type SelectableFile = Pick<PrFile, 'path' | 'status' | 'patch' | 'additions' | 'deletions'>
 
 /** A default exclusion: why, and the literal an include pattern must contain to override it. */
 interface DefaultHit {
@@ -100,12 +100,14 @@ function defaultExclusion(path: string): DefaultHit | undefined {
 }
 
 /** Only a patch that shows the top of the file can carry a generator's header. */
-function looksGenerated(hunks: readonly Hunk[]): boolean {
-  const first = hunks[0]
-  if (!first || first.newStart > 1) return false
-  return first.lines
-    .slice(0, GENERATED_SCAN_LINES)
-    .some((l) => COMMENT_START.test(l.text) && GENERATED_MARKERS.some((m) => m.test(l.text)))
+function looksGenerated(patch: string): boolean {
+  // The first lines only: a patch is read in full (parsed) only if it is reviewed.
+  const lines = patch.slice(0, 4096).split('\n', GENERATED_SCAN_LINES + 1)
+  if (!/^@@ -\d+(,\d+)? \+[01][, ]/.test(lines[0] ?? '')) return false
+  return lines
+    .slice(1)
+    .map((l) => l.slice(1))
+    .some((code) => COMMENT_START.test(code) && GENERATED_MARKERS.some((m) => m.test(code)))
 }
 
 /**
@@ -164,13 +166,13 @@ function skipReason(
     included.some((glob) => glob.toLowerCase().includes(literal.toLowerCase()))
   const hit = defaultExclusion(path)
   if (hit && !overrides(hit.literal)) return hit.reason
-  if (file.hunks === null) {
+  if (file.patch === null) {
     return file.status === 'renamed' && file.additions + file.deletions === 0
       ? 'renamed without changes'
       : 'no patch from GitHub (too large or binary)'
   }
-  if (file.hunks.length === 0) return 'no changed lines'
+  if (!file.patch.startsWith('@@')) return 'no changed lines'
   const base = path.slice(path.lastIndexOf('/') + 1)
-  if (looksGenerated(file.hunks) && !overrides(base)) return 'generated'
+  if (looksGenerated(file.patch) && !overrides(base)) return 'generated'
   return undefined
 }

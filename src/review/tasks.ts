@@ -176,15 +176,20 @@ async function runPass(model: Model, pass: Pass, ctx: PassContext): Promise<Sett
       const shown = new Set(pathsOf(request))
       const rows = answer.rows.filter((r) => shown.has(r.path))
       const kept = answer.findings.filter((f) => shown.has(f.path))
-      const findings = mostSevere(kept, ctx.prompt.maxFindings ?? DEFAULT_MAX_FINDINGS)
-      const left = answer.rows.length - rows.length + answer.findings.length - findings.length
+      const max = ctx.prompt.maxFindings ?? DEFAULT_MAX_FINDINGS
+      const findings = mostSevere(kept, max)
+      const invented = answer.rows.length - rows.length + answer.findings.length - kept.length
+      const overMax = kept.length - findings.length
       return {
         value: { ...answer, rows, findings },
-        dropped: answer.dropped + left,
+        dropped: answer.dropped + invented,
         describe: [
           wants.overview ? 'overview' : '',
           wants.rows ? count(rows.length, 'file') : '',
-          wants.findings ? count(findings.length, 'finding') : ''
+          wants.findings ? count(findings.length, 'finding') : '',
+          overMax > 0
+            ? `${count(overMax, 'less severe finding')} over the ${max} asked for left out`
+            : ''
         ]
           .filter(Boolean)
           .join(', ')
