@@ -94,6 +94,8 @@ const DEFAULTS: Config = {
   allowForks: false,
   minPermission: 'write',
   tokenBudget: 300_000,
+  askBudget: 30_000,
+  answerReplies: true,
   concurrency: 4,
   dryRun: false
 }
@@ -144,6 +146,8 @@ describe('readConfig defaults', () => {
         'allow-forks',
         'min-permission',
         'token-budget',
+        'ask-budget',
+        'answer-replies',
         'concurrency',
         'dry-run'
       ].sort()
@@ -556,6 +560,17 @@ describe('numbers', () => {
       )
     }
   )
+
+  it('reads ask-budget within 2,000 to 120,000 and answer-replies as a boolean', () => {
+    expect(configWith({ 'ask-budget': '2000', 'answer-replies': 'false' })).toMatchObject({
+      askBudget: 2000,
+      answerReplies: false
+    })
+    expect(configWith({ 'ask-budget': '120000' }).askBudget).toBe(120_000)
+    expect(errorWith({ 'ask-budget': '1999' }).message).toBe(
+      'ask-budget: got "1999"; expected a whole number from 2,000 to 120,000.'
+    )
+  })
 
   it.each(['0', '17', 'four'])('refuses concurrency %s and gives the range', (value) => {
     expect(errorWith({ concurrency: value }).message).toBe(

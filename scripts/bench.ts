@@ -11,16 +11,24 @@
  *  - model requests, and prompt tokens ÷ tokens of the reviewable diff (the patches of the files
  *    the action reviews by default, o200k);
  *  - the share of the reviewable diff's added lines that reached a prompt;
- *  - GitHub API requests; peak RSS of the action's process;
+ *  - the code around the hunks the run showed, in tokens and as a share of the diff's;
+ *  - GitHub API requests (and, apart, the files read at head for that code); peak RSS of the
+ *    action's process;
  *  - an incremental run after a one-file push: its prompt tokens against the full run's.
- * And: start-up (spawn → first network request) against a bare `node -e ''`, bundle size.
+ * And: the prompt tokens of a question (`/ask`, and a reply in a finding's thread) on a 20-file
+ * pull request; start-up (spawn → first network request) against a bare `node -e ''`; bundle size.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { PR_NUMBER } from '../__tests__/emulators/constants.js'
-import { pushToPull } from '../__tests__/emulators/github-state.js'
+import { defaultFederatedCredential } from '../__tests__/emulators/entra.js'
+import {
+  addIssueComment,
+  addReviewComment,
+  pushToPull
+} from '../__tests__/emulators/github-state.js'
 import { startWorld, type World } from '../__tests__/emulators/world.js'
 import { loadEvent } from '../__tests__/helpers/events.js'
 import { filesInPrompt, reviewer } from '../__tests__/helpers/reviewer.js'
@@ -105,7 +113,13 @@ interface SizeResult {
   tokensPerDiffToken: number
   addedLines: number
   addedLinesShown: number
+  /** API requests other than reading files at head for the code around the hunks… */
   githubRequests: number
+  /** …and those reads. */
+  headReads: number
+  /** Tokens of code around the hunks, and the diff's own tokens the run counted. */
+  contextTokens: number
+  contextShare: number
   peakRssMb: number
   incrementalPromptTokens: number
   incrementalShare: number
@@ -129,6 +143,13 @@ function addedLines(files: readonly BenchFile[]): Map<string, Set<number>> {
   return out
 }
 
+/** The files as they are at the pull request's head, for the contents API. */
+function headsOf(files: readonly BenchFile[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const f of files) if (f.head !== undefined) out[f.filename] = f.head
+  return out
+}
+
 async function measured(
   world: World,
   options: Parameters<typeof runAction>[1]
@@ -149,7 +170,9 @@ async function pullRequestOf(size: number): Promise<SizeResult> {
   const files = generatePullRequest(size)
   const world = await startWorld()
   try {
-    world.github.pullRequest(PR_NUMBER).files = files
+    const pull = world.github.pullRequest(PR_NUMBER)
+    pull.files = files
+    world.github.state.contents.set(pull.headSha, headsOf(files))
     world.openai.config.respond = reviewer()
     world.openai.config.latencyMs = MODEL_LATENCY_MS
     world.openai.config.countTokens = countTokens
@@ -184,7 +207,11 @@ async function pullRequestOf(size: number): Promise<SizeResult> {
     const modelRounds =
       Math.ceil((modelRequests - compositions) / CONCURRENCY) + (compositions > 0 ? 1 : 0)
     const promptTokens = Number(result.outputs['prompt-tokens'])
-    const githubRequests = world.github.requests.length
+    const headReads = world.github.requests.filter((r) => r.path.includes('/contents/')).length
+    const githubRequests = world.github.requests.length - headReads
+    const context = /Context: ([\d,]+) tokens .* of the diff's ([\d,]+) tokens/.exec(result.stdout)
+    const contextTokens = Number(context?.[1]?.replace(/,/g, '') ?? 0)
+    const contextShare = contextTokens / Number(context?.[2]?.replace(/,/g, '') ?? Number.NaN)
 
     // One more push that changes one file, reviewed incrementally.
     const changedFile = reviewable[Math.floor(reviewable.length / 2)] ?? reviewable[0]
@@ -196,7 +223,8 @@ async function pullRequestOf(size: number): Promise<SizeResult> {
       }
       const next = files.map((f) => (f === changedFile ? changed : f))
       const pull = world.github.pullRequest(PR_NUMBER)
-      pushToPull(world.github.state, PR_NUMBER, { files: next, changes: [changed] })
+      const sha = pushToPull(world.github.state, PR_NUMBER, { files: next, changes: [changed] })
+      world.github.state.contents.set(sha, headsOf(next))
       const { result: second } = await measured(world, {
         payload: loadEvent('pull_request', 'synchronize', { pull }),
         inputs: { mode: 'both' }
@@ -216,6 +244,9 @@ async function pullRequestOf(size: number): Promise<SizeResult> {
       addedLines: addedTotal,
       addedLinesShown: addedShown,
       githubRequests,
+      headReads,
+      contextTokens,
+      contextShare,
       peakRssMb: rssKb / 1024,
       incrementalPromptTokens,
       incrementalShare: incrementalPromptTokens / promptTokens
@@ -238,17 +269,85 @@ function bundleBytes(): { total: number; files: Record<string, number> } {
 const n = (x: number): string => Math.round(x).toLocaleString('en-US')
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`
 
+interface QuestionCosts {
+  files: number
+  /** Prompt tokens of `/ask` in the conversation, and of a reply in a finding's thread. */
+  ask: number
+  thread: number
+}
+
+/** What answering costs on a 20-file pull request, after its review. */
+async function questionCosts(): Promise<QuestionCosts> {
+  const files = generatePullRequest(20)
+  const world = await startWorld()
+  try {
+    const pull = world.github.pullRequest(PR_NUMBER)
+    pull.files = files
+    world.github.state.contents.set(pull.headSha, headsOf(files))
+    // Conversation comments present the default branch's subject.
+    world.entra
+      .app()
+      .federatedCredentials.push(
+        defaultFederatedCredential('repo:octo-org/octo-repo:ref:refs/heads/main')
+      )
+    const review = reviewer()
+    world.openai.config.respond = (request) =>
+      request.body.response_format
+        ? review(request)
+        : 'Because the value is checked before it is used; see the guard above.'
+    await measured(world, {
+      payload: loadEvent('pull_request', 'opened', { pull }),
+      inputs: { mode: 'both' }
+    })
+
+    const body = '/ask Which of these changes could break existing callers, and why?'
+    const payload = loadEvent('issue_comment', 'created', { pull, commentBody: body })
+    const id = (payload['comment'] as { id: number }).id
+    addIssueComment(world.github.state, { issueNumber: PR_NUMBER, body, id })
+    const { result: ask } = await measured(world, {
+      eventName: 'issue_comment',
+      payload,
+      inputs: { mode: 'both' }
+    })
+
+    const finding = world.github.state.reviewComments[0]
+    if (!finding) throw new Error('the review left no inline comment to reply to')
+    const reply = addReviewComment(world.github.state, {
+      pullNumber: PR_NUMBER,
+      user: { login: 'octocat', type: 'User' },
+      body: 'Is this really a problem when the input comes from our own config?',
+      inReplyToId: finding.id
+    })
+    const { result: thread } = await measured(world, {
+      eventName: 'pull_request_review_comment',
+      payload: loadEvent('pull_request_review_comment', 'created', {
+        reviewComment: reply,
+        repo: world.github.state
+      }),
+      inputs: { mode: 'both' }
+    })
+    return {
+      files: files.length,
+      ask: Number(ask.outputs['prompt-tokens']),
+      thread: Number(thread.outputs['prompt-tokens'])
+    }
+  } finally {
+    await world.close()
+  }
+}
+
 function table(
   sizes: SizeResult[],
   start: Startup,
-  bundle: ReturnType<typeof bundleBytes>
+  bundle: ReturnType<typeof bundleBytes>,
+  questions: QuestionCosts
 ): string {
   const rows = [
-    '| files (reviewable) | diff tokens | wall time | ideal | ratio | model requests (rounds) | own time | prompt ÷ diff tokens | added lines shown | GitHub requests (limit) | peak RSS | incremental run |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| files (reviewable) | diff tokens | wall time | ideal | ratio | model requests (rounds) | own time | prompt ÷ diff tokens | context ÷ diff | added lines shown | GitHub requests (limit) + files read | peak RSS | incremental run |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...sizes.map(
       (s) =>
-        `| ${n(s.files)} (${n(s.reviewableFiles)}) | ${n(s.diffTokens)} | ${(s.wallMs / 1000).toFixed(1)} s | ${(s.idealMs / 1000).toFixed(1)} s | ${(s.wallMs / s.idealMs).toFixed(2)} | ${s.modelRequests} (${s.modelRounds}) | ${((s.wallMs - s.modelRounds * MODEL_LATENCY_MS) / 1000).toFixed(1)} s | ${s.tokensPerDiffToken.toFixed(2)} (${n(s.promptTokens)}) | ${pct(s.addedLinesShown / s.addedLines)} of ${n(s.addedLines)} | ${s.githubRequests} (${Math.ceil(s.files / 100) + 10}) | ${s.peakRssMb.toFixed(0)} MB | ${pct(s.incrementalShare)} (${n(s.incrementalPromptTokens)} tokens) |`
+        `| ${n(s.files)} (${n(s.reviewableFiles)}) | ${n(s.diffTokens)} | ${(s.wallMs / 1000).toFixed(1)} s | ${(s.idealMs / 1000).toFixed(1)} s | ${(s.wallMs / s.idealMs).toFixed(2)} | ${s.modelRequests} (${s.modelRounds}) | ${((s.wallMs - s.modelRounds * MODEL_LATENCY_MS) / 1000).toFixed(1)} s | ${s.tokensPerDiffToken.toFixed(2)} (${n(s.promptTokens)}) | ${s.contextTokens > 0 ? `${pct(s.contextShare)} (${n(s.contextTokens)})` : 'none (budget spent)'} | ${pct(s.addedLinesShown / s.addedLines)} of ${n(s.addedLines)} | ${s.githubRequests} (${Math.ceil(s.files / 100) + 10}) + ${s.headReads} | ${s.peakRssMb.toFixed(0)} MB | ${pct(s.incrementalShare)} (${n(s.incrementalPromptTokens)} tokens) |`
     )
   ]
   return [
@@ -256,6 +355,7 @@ function table(
     '',
     ...rows,
     '',
+    `Questions on a ${questions.files}-file pull request (ask-budget 30,000): \`/ask\` in the conversation ${n(questions.ask)} prompt tokens; a reply in a finding's thread ${n(questions.thread)}.`,
     `Start-up (spawn → first network request, ${start.runs} runs): median ${n(start.medianMs)} ms (min ${n(start.minMs)}, max ${n(start.maxMs)}); bare \`node -e ''\` median ${n(start.bareNodeMedianMs)} ms; ratio ${start.ratio.toFixed(2)}.`,
     `Bundle: ${(bundle.total / 1e6).toFixed(2)} MB of JavaScript and data in dist/ (${Object.entries(
       bundle.files
@@ -272,13 +372,15 @@ for (const size of SIZES) {
   process.stderr.write(`bench: ${size}-file pull request…\n`)
   sizes.push(await pullRequestOf(size))
 }
+process.stderr.write('bench: questions…\n')
+const questions = await questionCosts()
 const bundle = bundleBytes()
-const text = table(sizes, start, bundle)
+const text = table(sizes, start, bundle, questions)
 console.log(text)
 mkdirSync(OUT, { recursive: true })
 writeFileSync(
   join(OUT, 'results.json'),
-  `${JSON.stringify({ modelLatencyMs: MODEL_LATENCY_MS, concurrency: CONCURRENCY, node: process.version, startup: start, sizes, bundle }, null, 2)}\n`
+  `${JSON.stringify({ modelLatencyMs: MODEL_LATENCY_MS, concurrency: CONCURRENCY, node: process.version, startup: start, sizes, questions, bundle }, null, 2)}\n`
 )
 writeFileSync(join(OUT, 'results.md'), `${text}\n`)
 writeFileSync(join(OUT, 'chart.svg'), chart(sizes))

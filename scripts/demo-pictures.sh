@@ -10,8 +10,9 @@ for tool in chromium convert; do
   command -v "$tool" >/dev/null || { echo "$tool is not installed (see the comment at the top of $0)." >&2; exit 1; }
 done
 mkdir -p docs/images
-# The page shows only the summary comment for #comment, only the review for #review.
-for part in comment review; do
+# The page shows only the summary comment for #comment, the review for #review, a question
+# answered in a review thread for #answer.
+for part in comment review answer; do
   out="docs/images/$part.png"
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \

@@ -8,13 +8,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { PR_NUMBER } from '../__tests__/emulators/constants.js'
-import { pushToPull } from '../__tests__/emulators/github-state.js'
+import { addReviewComment, pushToPull } from '../__tests__/emulators/github-state.js'
 import { startWorld, type World } from '../__tests__/emulators/world.js'
 import { loadEvent } from '../__tests__/helpers/events.js'
 import { findLeaks, runAction, type RunResult } from '../__tests__/helpers/run-action.js'
 import { demoModel } from './demo/model.js'
-import { describePull, secondPush } from './demo/pull-request.js'
-import { printPullRequest, pullRequestHtml } from './demo/show.js'
+import { describePull, headFiles, secondPush } from './demo/pull-request.js'
+import { printPullRequest, printThread, pullRequestHtml } from './demo/show.js'
 
 // Compiled to .tmp/demo, so paths are resolved from the working directory (the repo root).
 const entry = resolve('dist/index.js')
@@ -43,7 +43,10 @@ function visibleLog(result: RunResult): string {
 
 function usage(result: RunResult): string {
   const o = result.outputs
-  return `exit code ${String(result.code)} in ${String(result.durationMs)} ms · outputs: review-id=${o['review-id'] || '(none)'}, comments=${o['comments'] ?? ''}, prompt-tokens=${o['prompt-tokens'] ?? ''}, completion-tokens=${o['completion-tokens'] ?? ''}`
+  const produced = o['answer-id']
+    ? `answer-id=${o['answer-id']}`
+    : `review-id=${o['review-id'] || '(none)'}, comments=${o['comments'] ?? ''}`
+  return `exit code ${String(result.code)} in ${String(result.durationMs)} ms · outputs: ${produced}, prompt-tokens=${o['prompt-tokens'] ?? ''}, completion-tokens=${o['completion-tokens'] ?? ''}`
 }
 
 async function pullRequestRun(world: World, action: string): Promise<RunResult> {
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
   const runs: RunResult[] = []
   try {
     describePull(world.github.pullRequest(PR_NUMBER))
+    world.github.state.contents.set(world.github.pullRequest(PR_NUMBER).headSha, headFiles())
     world.openai.config.respond = demoModel
 
     rule('1. mode: check — walk the keyless chain, post nothing')
@@ -81,7 +85,11 @@ async function main(): Promise<void> {
 
     rule('3. pull_request synchronize: a push fixes the retry loop')
     const before = world.openai.requests.length
-    pushToPull(world.github.state, PR_NUMBER, { ...secondPush(), message: 'Fix retry count' })
+    const pushed = pushToPull(world.github.state, PR_NUMBER, {
+      ...secondPush(),
+      message: 'Fix retry count'
+    })
+    world.github.state.contents.set(pushed, headFiles())
     const second = await pullRequestRun(world, 'synchronize')
     runs.push(second)
     console.log(visibleLog(second))
@@ -92,7 +100,33 @@ async function main(): Promise<void> {
         `GitHub now has ${String(world.github.state.issueComments.length)} summary comment (edited in place) and ${String(world.github.state.reviewComments.length)} inline comments (none repeated).`
     )
 
-    rule('4. the same check after the federated credential was made for another branch')
+    rule('4. pull_request_review_comment: a question in the thread of a finding')
+    const finding = world.github.state.reviewComments.find((c) =>
+      c.body.includes('charge the customer twice')
+    )
+    if (!finding) throw new Error('the demo review has no idempotency finding')
+    const question = addReviewComment(world.github.state, {
+      pullNumber: PR_NUMBER,
+      user: { login: 'octocat', type: 'User' },
+      body: 'Is moving the key out of `withRetry` enough? Refunds go through the same gateway.',
+      inReplyToId: finding.id
+    })
+    const asked = await runAction(world, {
+      entry,
+      eventName: 'pull_request_review_comment',
+      payload: loadEvent('pull_request_review_comment', 'created', {
+        reviewComment: question,
+        repo: world.github.state
+      }),
+      inputs: { mode: 'both' }
+    })
+    runs.push(asked)
+    console.log(visibleLog(asked))
+    console.log(`\n${usage(asked)}`)
+    rule('   … and the thread on GitHub')
+    printThread(world.github.state, finding.id)
+
+    rule('5. the same check after the federated credential was made for another branch')
     world.entra.app().federatedCredentials = [
       {
         name: 'main-only',

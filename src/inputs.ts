@@ -61,6 +61,8 @@ export function readConfig(): Config {
   const allowForks = inputs.boolean('allow-forks', false)
   const minPermission = inputs.oneOf('min-permission', PERMISSIONS, 'write')
   const tokenBudget = inputs.integer('token-budget', 1000, 10_000_000, '300000') ?? 300_000
+  const askBudget = inputs.integer('ask-budget', 2000, 120_000, '30000') ?? 30_000
+  const answerReplies = inputs.boolean('answer-replies', true)
   const concurrency = inputs.integer('concurrency', 1, 16, '4') ?? 4
   const dryRun = inputs.boolean('dry-run', false)
 
@@ -90,6 +92,8 @@ export function readConfig(): Config {
     allowForks,
     minPermission,
     tokenBudget,
+    askBudget,
+    answerReplies,
     concurrency,
     dryRun
   })

@@ -12,8 +12,9 @@ import { createGitHubClient } from './github/client.js'
 import { describeConfig, readConfig } from './inputs.js'
 import { runCheck } from './run/check.js'
 import { authorize, withReactions } from './run/commands.js'
+import { answerHelp, answerQuestion } from './run/conversation.js'
 import { reviewPullRequest } from './run/pipeline.js'
-import { setOutputs, writeJobSummary } from './run/report.js'
+import { reportAnswer, setOutputs, writeJobSummary } from './run/report.js'
 import { signIn } from './run/sign-in.js'
 import { decide, describeDecision } from './run/trigger.js'
 
@@ -55,8 +56,32 @@ export async function run(early?: EarlyIdToken): Promise<void> {
       return decided
     })
     if (decision.kind === 'skip') return
-    await withReactions(github, repo, decision.command?.commentId, async () => {
+    await withReactions(github, repo, decision.command, async () => {
+      if (decision.kind === 'help') {
+        const answered = await answerHelp({
+          config,
+          repo,
+          prNumber: decision.prNumber,
+          command: decision.command,
+          github
+        })
+        await reportAnswer(answered, Date.now() - started)
+        return
+      }
       await signIn(chain, config.azure.auth)
+      if (decision.kind === 'ask') {
+        const answered = await answerQuestion({
+          config,
+          repo,
+          prNumber: decision.prNumber,
+          question: decision.question,
+          command: decision.command,
+          model: chain.model,
+          github
+        })
+        await reportAnswer(answered, Date.now() - started)
+        return
+      }
       const result = await reviewPullRequest({
         config,
         repo,

@@ -52,6 +52,18 @@ export interface Hunk {
   readonly lines: readonly DiffLine[]
 }
 
+/** Lines of the file at head shown next to a hunk: its first line number (1-based) and the lines. */
+export interface ContextRange {
+  readonly start: number
+  readonly lines: readonly string[]
+}
+
+/** The code around one hunk (review/context.ts finds it): head lines before and after it. */
+export interface HunkContext {
+  readonly before?: ContextRange
+  readonly after?: ContextRange
+}
+
 /** A changed file of the pull request (review/diff.ts makes one from what GitHub sends). */
 export interface PrFile {
   readonly path: string
@@ -67,6 +79,8 @@ export interface PrFile {
    * (left out by the budget) is never parsed. Null when there is no patch.
    */
   readonly hunks: readonly Hunk[] | null
+  /** The code around each hunk, in the hunks' order, when the run shows it (run/plan.ts). */
+  readonly context?: readonly HunkContext[]
 }
 
 export type Task = 'summary' | 'review'

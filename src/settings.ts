@@ -130,6 +130,10 @@ export interface Config {
   readonly allowForks: boolean
   readonly minPermission: Permission
   readonly tokenBudget: number
+  /** Prompt tokens one question may spend. */
+  readonly askBudget: number
+  /** Answer replies in review threads the action started (not only `/ask`). */
+  readonly answerReplies: boolean
   readonly concurrency: number
   readonly dryRun: boolean
 }

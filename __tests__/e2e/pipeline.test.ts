@@ -4,9 +4,10 @@
  * GitHub does) and Azure OpenAI answered by a scripted reviewer. Every test asserts on what the
  * emulated services received.
  */
+import { readFileSync } from 'node:fs'
 import { countTokens, loadTokenizer } from '../../src/review/tokens.js'
 import type { ChatRequest } from '../emulators/azure-openai.js'
-import { PR_NUMBER } from '../emulators/constants.js'
+import { HEAD_SHA, PR_NUMBER } from '../emulators/constants.js'
 import { addIssueComment, pushToPull } from '../emulators/github-state.js'
 import { defaultFederatedCredential } from '../emulators/entra.js'
 import { startWorld, type World } from '../emulators/world.js'
@@ -102,6 +103,35 @@ describe('pull_request: a summary and a review that land', () => {
       `/pull/7#pullrequestreview-${String(result.outputs['review-id'])}">Open the review</a>`
     )
     expect(result.summary).toMatch(/#issuecomment-\d+">Open the summary comment<\/a>/)
+  })
+
+  it('shows each hunk with its enclosing code from the file at head, read only for reviewed files', async () => {
+    const w = await newWorld((x) => {
+      x.github.state.contents.set(HEAD_SHA, {
+        'src/cart/totals.js': readFileSync(
+          new URL('../fixtures/heads/totals.js.txt', import.meta.url),
+          'utf8'
+        ),
+        'package-lock.json': '{}\n'
+      })
+    })
+    const result = await run(w)
+    expect(result.code).toBe(0)
+    const reads = w.github.requests
+      .filter((r) => r.path.includes('/contents/') && r.path.includes(HEAD_SHA))
+      .map((r) => r.path)
+    // Modified and renamed reviewed files, at the head commit; never new, excluded or deleted ones.
+    expect(reads.sort()).toEqual(
+      ['src%2Fcart%2Fmoney.js', 'src%2Fcart%2Ftotals.js', 'src%2Fversion.js'].map(
+        (p) => `/repos/octo-org/octo-repo/contents/${p}?ref=${HEAD_SHA}`
+      )
+    )
+    const prompt = reviewPrompts(w).map(userText).join('\n')
+    expect(prompt).toContain('~// Totals of a shopping cart, tax included.\n@@ -2,17 +2,14 @@')
+    expect(prompt).toContain('~  return subtotal(items) * TAX_RATE')
+    expect(log(result)).toMatch(
+      /Context: [\d,]+ tokens of code around 3 hunks in 1 file \(\d+% of the diff's/
+    )
   })
 
   it('is idempotent: a second run keeps one summary comment and posts no duplicate inline comment', async () => {

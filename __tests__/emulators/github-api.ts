@@ -1,6 +1,7 @@
 /**
  * GitHub's REST API over an in-memory repository: pull requests and their files, compare,
- * contents, issue comments and reactions, reviews and review comments, on a router later
+ * contents (JSON and raw), issue comments and reactions, reviews, review comments with their
+ * threads, replies and reactions, on a router later
  * capabilities extend (`api.router.add(...)`). Every request and every mutation is recorded
  * in order. Reviews are validated as GitHub does: one comment off the diff fails the whole
  * review with 422 and nothing is stored.
@@ -8,11 +9,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import {
+  addReviewComment,
   defaultRepoState,
+  diffHunk,
   fileJson,
+  hunkOf,
   issueCommentJson,
   MAX_PULL_FILES,
   nextId,
+  patchHunks,
   pullJson,
   REACTIONS,
   reactionJson,
@@ -22,11 +27,14 @@ import {
   timestamp,
   TOKEN_IDENTITY,
   userId,
+  type PatchHunk,
   type PullFileState,
   type PullState,
+  type ReactionState,
   type RepoState,
   type ReviewCommentState,
-  type ReviewEvent
+  type ReviewEvent,
+  type Side
 } from './github-state.js'
 import {
   header,
@@ -62,6 +70,15 @@ export interface GithubMutation {
 /** GitHub's limit on comment, review and review-comment bodies. */
 export const BODY_LIMIT = 65_536
 const MAX_COMPARE_FILES = 300
+/** Above 1 MB the contents API sends no `content` in JSON (`encoding: "none"`); raw still works. */
+const CONTENTS_INLINE_LIMIT = 1024 * 1024
+/** The Accept values that ask the contents API for the file's bytes instead of JSON. */
+const RAW_MEDIA_TYPES = new Set([
+  'application/vnd.github.raw',
+  'application/vnd.github.raw+json',
+  'application/vnd.github.v3.raw',
+  'application/vnd.github.v3.raw+json'
+])
 const REVIEW_DOCS = `${DOCS}/pulls/reviews#create-a-review-for-a-pull-request`
 
 /** GitHub's transient refusals: a secondary rate limit (403, retry-after) or a 502. */
@@ -76,6 +93,11 @@ export class GithubApiEmulator {
   readonly requests: GithubRequestRecord[] = []
   readonly mutations: GithubMutation[] = []
   readonly router = new Router()
+  /** File reads (the contents API) answer after this long, so tests can watch them overlap. */
+  contentsLatencyMs = 0
+  /** File reads in flight now, and the most there ever were at once. */
+  private contentsInFlight = 0
+  maxContentsInFlight = 0
   private readonly bodies = new WeakMap<IncomingMessage, unknown>()
   /** Set by the world once the server listens: the base of URLs in answers. */
   apiUrl = ''
@@ -124,7 +146,30 @@ export class GithubApiEmulator {
       })
       .add('POST', '/repos/:owner/:repo/issues/comments/:id/reactions', (ctx) => {
         this.repo(ctx)
-        this.react(ctx)
+        const docs = `${DOCS}/reactions/reactions#create-reaction-for-an-issue-comment`
+        const comment = this.state.issueComments.find((c) => String(c.id) === ctx.params.id)
+        if (!comment) throw new NotFound('Not Found', docs)
+        this.react(ctx, comment.reactions, docs)
+      })
+      .add('GET', '/repos/:owner/:repo/pulls/comments/:id', (ctx) => {
+        this.repo(ctx)
+        const docs = `${DOCS}/pulls/comments#get-a-review-comment-for-a-pull-request`
+        sendJson(
+          ctx.res,
+          200,
+          reviewCommentJson(this.apiUrl, this.state, this.reviewComment(ctx, docs))
+        )
+      })
+      .add('POST', '/repos/:owner/:repo/pulls/comments/:id/reactions', (ctx) => {
+        this.repo(ctx)
+        const docs = `${DOCS}/reactions/reactions#create-reaction-for-a-pull-request-review-comment`
+        const comment = this.reviewComment(ctx, docs)
+        comment.reactions ??= []
+        this.react(ctx, comment.reactions, docs)
+      })
+      .add('POST', '/repos/:owner/:repo/pulls/:number/comments/:id/replies', (ctx) => {
+        this.repo(ctx)
+        this.reply(ctx)
       })
       .add('GET', '/repos/:owner/:repo/pulls/:number/comments', (ctx) => {
         this.repo(ctx)
@@ -149,9 +194,18 @@ export class GithubApiEmulator {
     // Paths may carry their slashes raw or as %2F: one route per depth.
     for (let depth = 1; depth <= 12; depth++) {
       const segments = Array.from({ length: depth }, (_, i) => `:p${i}`).join('/')
-      this.router.add('GET', `/repos/:owner/:repo/contents/${segments}`, (ctx) => {
+      this.router.add('GET', `/repos/:owner/:repo/contents/${segments}`, async (ctx) => {
         this.repo(ctx)
-        this.contents(ctx, depth)
+        this.contentsInFlight += 1
+        this.maxContentsInFlight = Math.max(this.maxContentsInFlight, this.contentsInFlight)
+        try {
+          if (this.contentsLatencyMs > 0) {
+            await new Promise((resolve) => setTimeout(resolve, this.contentsLatencyMs))
+          }
+          this.contents(ctx, depth)
+        } finally {
+          this.contentsInFlight -= 1
+        }
       })
     }
   }
@@ -165,6 +219,8 @@ export class GithubApiEmulator {
     this.requests.length = 0
     this.mutations.length = 0
     this.faults.length = 0
+    this.contentsLatencyMs = 0
+    this.maxContentsInFlight = 0
   }
 
   /** The pull request in the state, for tests to edit (files, draft, fork, SHAs). */
@@ -448,31 +504,44 @@ export class GithubApiEmulator {
     if (!sha) throw new NotFound(`No commit found for the ref ${ref}`, docs)
     const text = this.state.contents.get(sha)?.[path]
     if (text === undefined) throw new NotFound('Not Found', docs)
+    const size = Buffer.byteLength(text)
+    const raw = rawMediaType(header(ctx.req, 'accept'))
+    if (raw) {
+      // GitHub echoes the requested raw type as the content type (octokit/fixtures get-content).
+      ctx.res.writeHead(200, {
+        'content-type': `${raw}; charset=utf-8`,
+        'content-length': String(size),
+        'x-github-media-type': `github.v3; param=raw${raw.endsWith('+json') ? '; format=json' : ''}`
+      })
+      ctx.res.end(text)
+      return
+    }
     const fullName = `${this.state.owner}/${this.state.name}`
-    const blob = createHash('sha1')
-      .update(`blob ${Buffer.byteLength(text)}\0${text}`)
-      .digest('hex')
+    const blob = createHash('sha1').update(`blob ${size}\0${text}`).digest('hex')
     const url = `${this.apiUrl}/repos/${fullName}/contents/${path}?ref=${ref}`
     const html = `https://github.com/${fullName}/blob/${ref}/${path}`
     const git = `${this.apiUrl}/repos/${fullName}/git/blobs/${blob}`
-    // Base64 wrapped at 60 characters, as GitHub sends it.
-    const content = (
-      Buffer.from(text)
-        .toString('base64')
-        .match(/.{1,60}/g) ?? []
-    ).join('\n')
+    // Base64 wrapped at 60 characters, as GitHub sends it; nothing inline for files over 1 MB.
+    const inline = size <= CONTENTS_INLINE_LIMIT
+    const content = inline
+      ? (
+          Buffer.from(text)
+            .toString('base64')
+            .match(/.{1,60}/g) ?? []
+        ).join('\n')
+      : ''
     sendJson(ctx.res, 200, {
       name: path.split('/').at(-1),
       path,
       sha: blob,
-      size: Buffer.byteLength(text),
+      size,
       url,
       html_url: html,
       git_url: git,
       download_url: `https://raw.githubusercontent.com/${fullName}/${ref}/${path}`,
       type: 'file',
       content: content ? `${content}\n` : '',
-      encoding: 'base64',
+      encoding: inline ? 'base64' : 'none',
       _links: { self: url, git, html }
     })
   }
@@ -494,14 +563,18 @@ export class GithubApiEmulator {
     )
   }
 
-  private commentBody(body: Record<string, unknown>, docs: string): string {
+  private commentBody(
+    body: Record<string, unknown>,
+    docs: string,
+    resource = 'IssueComment'
+  ): string {
     const text = body.body
     if (typeof text !== 'string' || text === '') {
-      throw validationFailed('IssueComment', 'body', "body can't be blank", docs)
+      throw validationFailed(resource, 'body', "body can't be blank", docs)
     }
     if (text.length > BODY_LIMIT) {
       throw validationFailed(
-        'IssueComment',
+        resource,
         'body',
         `body is too long (maximum is ${BODY_LIMIT} characters)`,
         docs
@@ -539,16 +612,14 @@ export class GithubApiEmulator {
     sendJson(ctx.res, 200, issueCommentJson(this.apiUrl, this.state, comment))
   }
 
-  private react(ctx: RouteContext): void {
-    const docs = `${DOCS}/reactions/reactions#create-reaction-for-an-issue-comment`
-    const comment = this.state.issueComments.find((c) => String(c.id) === ctx.params.id)
-    if (!comment) throw new NotFound('Not Found', docs)
+  /** A reaction by the token identity on a comment whose reactions are `reactions`. */
+  private react(ctx: RouteContext, reactions: ReactionState[], docs: string): void {
     const content = this.json(ctx).content
     if (typeof content !== 'string' || !REACTIONS.includes(content)) {
       throw validationFailed('Reaction', 'content', 'content is not included in the list', docs)
     }
     // The same reaction twice by the same user is answered 200 with the existing one.
-    const existing = comment.reactions.find(
+    const existing = reactions.find(
       (r) => r.content === content && r.user.login === TOKEN_IDENTITY.login
     )
     if (existing) {
@@ -561,7 +632,7 @@ export class GithubApiEmulator {
       user: TOKEN_IDENTITY,
       createdAt: timestamp()
     }
-    comment.reactions.push(reaction)
+    reactions.push(reaction)
     sendJson(ctx.res, 201, reactionJson(this.apiUrl, reaction))
   }
 
@@ -574,6 +645,42 @@ export class GithubApiEmulator {
     this.page(ctx, `pulls/${pull.number}/comments`, comments, (c) =>
       reviewCommentJson(this.apiUrl, this.state, c)
     )
+  }
+
+  /** The review comment named by `:id`, of any pull request of the repository. */
+  private reviewComment(ctx: RouteContext, docs: string): ReviewCommentState {
+    const comment = this.state.reviewComments.find((c) => String(c.id) === ctx.params.id)
+    if (!comment) throw new NotFound('Not Found', docs)
+    return comment
+  }
+
+  /** `POST /pulls/{n}/comments/{id}/replies`: a reply by the token identity in the thread. */
+  private reply(ctx: RouteContext): void {
+    const docs = `${DOCS}/pulls/comments#create-a-reply-for-a-review-comment`
+    const pull = this.pull(ctx)
+    const parent = this.reviewComment(ctx, docs)
+    // A comment of another pull request is not found under this one.
+    if (parent.pullNumber !== pull.number) throw new NotFound('Not Found', docs)
+    const body = this.commentBody(this.json(ctx), docs, 'PullRequestReviewComment')
+    if (parent.inReplyToId !== undefined) {
+      // GitHub documents "This must be the ID of a top-level review comment, not a reply to that
+      // comment. Replies to replies are not supported." but not the answer, and the OpenAPI
+      // description lists only 201 and 404. Unconfirmed: we refuse with 422 Validation Failed.
+      throw validationFailed(
+        'PullRequestReviewComment',
+        'in_reply_to_id',
+        'Replies to replies are not supported.',
+        docs
+      )
+    }
+    const comment = addReviewComment(this.state, {
+      pullNumber: pull.number,
+      user: TOKEN_IDENTITY,
+      body,
+      inReplyToId: parent.id
+    })
+    const json = reviewCommentJson(this.apiUrl, this.state, comment)
+    sendJson(ctx.res, 201, json, { location: String(json.url) })
   }
 
   private listReviews(ctx: RouteContext): void {
@@ -759,65 +866,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const SIDES = new Set<unknown>(['LEFT', 'RIGHT'])
 const EVENTS = new Set<unknown>(['COMMENT', 'APPROVE', 'REQUEST_CHANGES'])
 
-type Side = 'LEFT' | 'RIGHT'
-
-/** A hunk as GitHub resolves review lines against it: each line's text and numbers. */
-interface PatchHunk {
-  header: string
-  lines: { text: string; old?: number; new?: number }[]
-}
-
-/**
- * The emulator's own reading of a patch (not the action's parser, so a bug there cannot hide
- * here): each `@@ -a,b +c,d @@` hunk holds exactly b old and d new lines, numbered per side.
- */
-function patchHunks(patch: string): PatchHunk[] {
-  const hunks: PatchHunk[] = []
-  let oldLine = 0
-  let newLine = 0
-  let oldLeft = 0
-  let newLeft = 0
-  for (const raw of patch.split('\n')) {
-    const header = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(raw)
-    if (header) {
-      oldLine = Number(header[1])
-      oldLeft = Number(header[2] ?? 1)
-      newLine = Number(header[3])
-      newLeft = Number(header[4] ?? 1)
-      hunks.push({ header: raw, lines: [] })
-      continue
-    }
-    const hunk = hunks.at(-1)
-    if (!hunk || raw.startsWith('\\') || (oldLeft === 0 && newLeft === 0)) continue
-    if (raw.startsWith('+')) {
-      hunk.lines.push({ text: raw, new: newLine++ })
-      newLeft--
-    } else if (raw.startsWith('-')) {
-      hunk.lines.push({ text: raw, old: oldLine++ })
-      oldLeft--
-    } else {
-      hunk.lines.push({ text: raw === '' ? ' ' : raw, old: oldLine++, new: newLine++ })
-      oldLeft--
-      newLeft--
-    }
+/** The raw media type an Accept header asks for, if any. */
+function rawMediaType(accept: string | undefined): string | undefined {
+  for (const part of (accept ?? '').split(',')) {
+    const type = part.split(';')[0]?.trim().toLowerCase() ?? ''
+    if (RAW_MEDIA_TYPES.has(type)) return type
   }
-  return hunks
-}
-
-/** The hunk holding `line` on `side`, as an index, or -1. */
-function hunkOf(hunks: PatchHunk[], line: unknown, side: Side): number {
-  if (typeof line !== 'number' || !Number.isInteger(line)) return -1
-  return hunks.findIndex((h) => h.lines.some((l) => (side === 'RIGHT' ? l.new : l.old) === line))
-}
-
-/** `diff_hunk` as GitHub shows it: the hunk header and its lines up to the commented one. */
-function diffHunk(hunks: PatchHunk[], index: number, line: number, side: Side): string {
-  const hunk = hunks[index]
-  if (!hunk) return ''
-  const out = [hunk.header]
-  for (const l of hunk.lines) {
-    out.push(l.text)
-    if ((side === 'RIGHT' ? l.new : l.old) === line) break
-  }
-  return out.join('\n')
+  return undefined
 }

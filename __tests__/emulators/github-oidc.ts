@@ -26,7 +26,7 @@ export interface OidcRunContext {
   sha: string
   actor: string
   runId: string
-  /** Head and base branch names, present on pull_request events. */
+  /** Head and base branch names, present on pull_request and pull_request_target. */
   headRef?: string
   baseRef?: string
 }
@@ -59,16 +59,40 @@ export interface OidcRequestRecord {
   readonly status: number
 }
 
+/**
+ * The events of the pull request family. GitHub's OIDC reference: the subject "includes the
+ * `pull_request` string when the workflow is triggered by a pull request event" (unless the
+ * job names an environment), and names the ref only "if the workflow is not triggered by a
+ * pull request event".
+ */
+export const PULL_REQUEST_EVENTS: ReadonlySet<string> = new Set([
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment'
+])
+
+/**
+ * Events that run on the merge ref: "Events that trigger workflows" gives GITHUB_REF as "PR merge
+ * branch `refs/pull/PULL_REQUEST_NUMBER/merge`" for pull_request, pull_request_review and
+ * pull_request_review_comment; pull_request_target runs on the default branch.
+ */
+const MERGE_REF_EVENTS: ReadonlySet<string> = new Set([
+  'pull_request',
+  'pull_request_review',
+  'pull_request_review_comment'
+])
+
 export function defaultRunContext(eventName = 'pull_request'): OidcRunContext {
-  const pr = eventName === 'pull_request'
   return {
     eventName,
-    // pull_request runs on the merge ref; pull_request_target and the rest on the default branch.
-    ref: pr ? `refs/pull/${PR_NUMBER}/merge` : 'refs/heads/main',
+    ref: MERGE_REF_EVENTS.has(eventName) ? `refs/pull/${PR_NUMBER}/merge` : 'refs/heads/main',
     sha: HEAD_SHA,
     actor: ACTOR,
     runId: '9876543210',
-    ...(eventName.startsWith('pull_request')
+    // GITHUB_HEAD_REF/BASE_REF (and these claims) are "only set when the event that triggers a
+    // workflow run is either pull_request or pull_request_target".
+    ...(eventName === 'pull_request' || eventName === 'pull_request_target'
       ? { headRef: 'feature/keyless-review', baseRef: 'main' }
       : {})
   }
@@ -112,10 +136,7 @@ export class GithubOidcEmulator {
       ? `repo:${OWNER}@${OWNER_ID}/${REPO}@${REPO_ID}`
       : `repo:${OWNER}/${REPO}`
     if (this.config.environment) return `${repo}:environment:${this.config.environment}`
-    // GitHub gives both PR triggers the pull_request context in the default subject.
-    if (this.run.eventName === 'pull_request' || this.run.eventName === 'pull_request_target') {
-      return `${repo}:pull_request`
-    }
+    if (PULL_REQUEST_EVENTS.has(this.run.eventName)) return `${repo}:pull_request`
     return `${repo}:ref:${this.run.ref}`
   }
 

@@ -1,6 +1,7 @@
 /**
- * The in-memory repository behind the GitHub REST emulator, and the JSON GitHub renders
- * for it. Events (helpers/events.ts) use the same builders so payload and API agree.
+ * The in-memory repository behind the GitHub REST emulator, the JSON GitHub renders for it,
+ * and the emulator's reading of patches (where a review comment may sit, its `diff_hunk`).
+ * Events (helpers/events.ts) use the same builders so payload and API agree.
  */
 import { createHash } from 'node:crypto'
 import {
@@ -123,6 +124,8 @@ export interface ReviewState {
   submittedAt: string
 }
 
+export type Side = 'LEFT' | 'RIGHT'
+
 export interface ReviewCommentState {
   id: number
   reviewId: number
@@ -130,14 +133,21 @@ export interface ReviewCommentState {
   user: Author
   path: string
   line: number
-  side: 'LEFT' | 'RIGHT'
+  side: Side
   startLine: number | undefined
-  startSide: 'LEFT' | 'RIGHT' | undefined
+  startSide: Side | undefined
   body: string
   commitId: string
   diffHunk: string
   createdAt: string
   updatedAt: string
+  /** A reply: the thread's top comment. GitHub renders `in_reply_to_id` only on replies. */
+  inReplyToId?: number
+  /** Where the comment was first made, when that differs from `line`/`commitId`. */
+  originalLine?: number
+  originalCommitId?: string
+  /** Reactions on the comment; none when undefined. */
+  reactions?: ReactionState[]
 }
 
 /** Who the job's GITHUB_TOKEN acts as. */
@@ -289,6 +299,123 @@ export function addIssueComment(
   return stored
 }
 
+export interface ReviewCommentSeed {
+  pullNumber: number
+  user: Author
+  body: string
+  /**
+   * Makes the comment a reply in the thread of this comment. GitHub's threads are flat, so a
+   * reply to a reply joins the same thread: `in_reply_to_id` names the thread's top comment.
+   * A reply takes its thread's path, line, side, hunk and commits; `path`/`line`/`side` are
+   * ignored, as GitHub ignores them next to `in_reply_to`.
+   */
+  inReplyToId?: number
+  /** A top-level comment: a file of the pull request and a line of its diff. */
+  path?: string
+  line?: number
+  /** Default RIGHT (the head side). */
+  side?: Side
+  /** The review the comment belongs to; default: a new single-comment review by `user`. */
+  reviewId?: number
+  id?: number
+}
+
+/**
+ * Seeds a review comment by anyone (a person, another bot, or the token identity) as if it had
+ * been posted in the pull request's conversation: a top-level comment on a line of the diff,
+ * with `diff_hunk` cut as the review API cuts it, or a reply in an existing thread. Every
+ * comment belongs to a review, so a new single-comment review is recorded with it, as GitHub
+ * does for "Add single comment" and for replies.
+ */
+export function addReviewComment(repo: RepoState, seed: ReviewCommentSeed): ReviewCommentState {
+  const pull = repo.pulls.get(seed.pullNumber)
+  if (!pull) throw new Error(`No pull request #${seed.pullNumber}`)
+  const at = timestamp()
+  let placed: Pick<
+    ReviewCommentState,
+    | 'path'
+    | 'line'
+    | 'side'
+    | 'startLine'
+    | 'startSide'
+    | 'commitId'
+    | 'diffHunk'
+    | 'originalLine'
+    | 'originalCommitId'
+    | 'inReplyToId'
+  >
+  if (seed.inReplyToId !== undefined) {
+    const root = threadRoot(repo, seed.inReplyToId)
+    if (!root || root.pullNumber !== pull.number) {
+      throw new Error(`No review comment ${seed.inReplyToId} on pull request #${pull.number}`)
+    }
+    placed = {
+      path: root.path,
+      line: root.line,
+      side: root.side,
+      startLine: root.startLine,
+      startSide: root.startSide,
+      commitId: root.commitId,
+      diffHunk: root.diffHunk,
+      originalLine: root.originalLine,
+      originalCommitId: root.originalCommitId,
+      inReplyToId: root.id
+    }
+  } else {
+    const { path, line, side = 'RIGHT' } = seed
+    const file = pull.files.find((f) => f.filename === path)
+    const hunks = patchHunks(file?.patch ?? '')
+    const index = line === undefined ? -1 : hunkOf(hunks, line, side)
+    if (!file || line === undefined || index === -1) {
+      throw new Error(
+        `${path ?? '(no path)'}:${String(line)} (${side}) is not in #${pull.number}'s diff`
+      )
+    }
+    placed = {
+      path: file.filename,
+      line,
+      side,
+      startLine: undefined,
+      startSide: undefined,
+      commitId: pull.headSha,
+      diffHunk: diffHunk(hunks, index, line, side)
+    }
+  }
+  let reviewId = seed.reviewId
+  if (reviewId === undefined) {
+    reviewId = nextId(repo)
+    repo.reviews.push({
+      id: reviewId,
+      pullNumber: pull.number,
+      user: seed.user,
+      body: '',
+      event: 'COMMENT',
+      commitId: placed.commitId,
+      submittedAt: at
+    })
+  }
+  const comment: ReviewCommentState = {
+    id: seed.id ?? nextId(repo),
+    reviewId,
+    pullNumber: pull.number,
+    user: seed.user,
+    body: seed.body,
+    createdAt: at,
+    updatedAt: at,
+    reactions: [],
+    ...placed
+  }
+  repo.reviewComments.push(comment)
+  return comment
+}
+
+/** The top comment of the thread holding comment `id`. */
+export function threadRoot(repo: RepoState, id: number): ReviewCommentState | undefined {
+  const comment = repo.reviewComments.find((c) => c.id === id)
+  if (comment?.inReplyToId === undefined) return comment
+  return repo.reviewComments.find((c) => c.id === comment.inReplyToId)
+}
+
 /** Counts a patch's added and removed lines, as GitHub's `additions`/`deletions` do. */
 export function countPatch(patch: string | undefined): { additions: number; deletions: number } {
   let additions = 0
@@ -437,6 +564,16 @@ export function pullJson(api: string, repo: RepoState, pull: PullState): Record<
       user: userJson(api, repo.owner, repo.ownerId, 'Organization'),
       repo: repoJson(api, repo)
     },
+    _links: {
+      self: { href: `${base}/pulls/${pull.number}` },
+      html: { href: html },
+      issue: { href: `${base}/issues/${pull.number}` },
+      comments: { href: `${base}/issues/${pull.number}/comments` },
+      review_comments: { href: `${base}/pulls/${pull.number}/comments` },
+      review_comment: { href: `${base}/pulls/comments{/number}` },
+      commits: { href: `${base}/pulls/${pull.number}/commits` },
+      statuses: { href: `${base}/statuses/${pull.headSha}` }
+    },
     author_association: pull.forkOwner ? 'CONTRIBUTOR' : 'MEMBER',
     auto_merge: null,
     active_lock_reason: null,
@@ -580,7 +717,9 @@ export function reviewCommentJson(
     diff_hunk: comment.diffHunk,
     path: comment.path,
     commit_id: comment.commitId,
-    original_commit_id: comment.commitId,
+    original_commit_id: comment.originalCommitId ?? comment.commitId,
+    // GitHub leaves the field out of top-level comments rather than sending null.
+    ...(comment.inReplyToId === undefined ? {} : { in_reply_to_id: comment.inReplyToId }),
     user: authorJson(api, comment.user),
     body: comment.body,
     created_at: comment.createdAt,
@@ -589,13 +728,74 @@ export function reviewCommentJson(
     pull_request_url: pullUrl,
     author_association: association(repo, comment.user),
     _links: { self: { href: url }, html: { href: html }, pull_request: { href: pullUrl } },
-    reactions: reactionsJson(`${url}/reactions`, []),
+    reactions: reactionsJson(`${url}/reactions`, comment.reactions ?? []),
     start_line: comment.startLine ?? null,
     original_start_line: comment.startLine ?? null,
     start_side: comment.startSide ?? null,
     line: comment.line,
-    original_line: comment.line,
+    original_line: comment.originalLine ?? comment.line,
     side: comment.side,
     subject_type: 'line'
   }
+}
+
+/** A hunk as GitHub resolves review lines against it: each line's text and numbers. */
+export interface PatchHunk {
+  header: string
+  lines: { text: string; old?: number; new?: number }[]
+}
+
+/**
+ * The emulator's own reading of a patch (not the action's parser, so a bug there cannot hide
+ * here): each `@@ -a,b +c,d @@` hunk holds exactly b old and d new lines, numbered per side.
+ */
+export function patchHunks(patch: string): PatchHunk[] {
+  const hunks: PatchHunk[] = []
+  let oldLine = 0
+  let newLine = 0
+  let oldLeft = 0
+  let newLeft = 0
+  for (const raw of patch.split('\n')) {
+    const header = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(raw)
+    if (header) {
+      oldLine = Number(header[1])
+      oldLeft = Number(header[2] ?? 1)
+      newLine = Number(header[3])
+      newLeft = Number(header[4] ?? 1)
+      hunks.push({ header: raw, lines: [] })
+      continue
+    }
+    const hunk = hunks.at(-1)
+    if (!hunk || raw.startsWith('\\') || (oldLeft === 0 && newLeft === 0)) continue
+    if (raw.startsWith('+')) {
+      hunk.lines.push({ text: raw, new: newLine++ })
+      newLeft--
+    } else if (raw.startsWith('-')) {
+      hunk.lines.push({ text: raw, old: oldLine++ })
+      oldLeft--
+    } else {
+      hunk.lines.push({ text: raw === '' ? ' ' : raw, old: oldLine++, new: newLine++ })
+      oldLeft--
+      newLeft--
+    }
+  }
+  return hunks
+}
+
+/** The hunk holding `line` on `side`, as an index, or -1. */
+export function hunkOf(hunks: PatchHunk[], line: unknown, side: Side): number {
+  if (typeof line !== 'number' || !Number.isInteger(line)) return -1
+  return hunks.findIndex((h) => h.lines.some((l) => (side === 'RIGHT' ? l.new : l.old) === line))
+}
+
+/** `diff_hunk` as GitHub shows it: the hunk header and its lines up to the commented one. */
+export function diffHunk(hunks: PatchHunk[], index: number, line: number, side: Side): string {
+  const hunk = hunks[index]
+  if (!hunk) return ''
+  const out = [hunk.header]
+  for (const l of hunk.lines) {
+    out.push(l.text)
+    if ((side === 'RIGHT' ? l.new : l.old) === line) break
+  }
+  return out.join('\n')
 }

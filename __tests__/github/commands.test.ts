@@ -6,6 +6,7 @@ import { OWNER, PR_NUMBER, REPO } from '../emulators/constants.js'
 import { addIssueComment } from '../emulators/github-state.js'
 import type { World } from '../emulators/world.js'
 import { startInProcessWorld } from '../helpers/in-process.js'
+import { captureStdout } from '../helpers/stdout.js'
 
 const REPO_REF = { owner: OWNER, repo: REPO }
 const COMMENT_ID = 1_234_567
@@ -33,16 +34,6 @@ afterAll(async () => {
 afterEach(() => {
   jest.restoreAllMocks()
 })
-
-/** Captures the workflow commands (::warning::) @actions/core writes to stdout. */
-function captureStdout(): string[] {
-  const lines: string[] = []
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
-    lines.push(String(chunk))
-    return true
-  })
-  return lines
-}
 
 describe('hasPermission', () => {
   it.each<[string, Permission, boolean, string]>([
@@ -110,7 +101,7 @@ describe('react', () => {
     'posts the %s reaction to the comment',
     async (reaction) => {
       const before = world.github.mutations.length
-      await react(gh, REPO_REF, COMMENT_ID, reaction)
+      await react(gh, REPO_REF, { commentId: COMMENT_ID, inThread: false }, reaction)
       expect(world.github.mutations.slice(before)).toEqual([
         {
           method: 'POST',
@@ -125,7 +116,9 @@ describe('react', () => {
   it('only warns when the reaction cannot be posted', async () => {
     const stdout = captureStdout()
     const badToken = createClient('ghs_NotTheWorldsToken')
-    await expect(react(badToken, REPO_REF, COMMENT_ID, 'eyes')).resolves.toBeUndefined()
+    await expect(
+      react(badToken, REPO_REF, { commentId: COMMENT_ID, inThread: false }, 'eyes')
+    ).resolves.toBeUndefined()
     const warnings = stdout.filter((line) => line.startsWith('::warning::'))
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toContain(`Could not add the eyes reaction to comment ${COMMENT_ID}`)

@@ -32,6 +32,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     allowForks: false,
     minPermission: 'write',
     tokenBudget: 300_000,
+    askBudget: 30_000,
+    answerReplies: true,
     concurrency: 4,
     dryRun: false,
     ...overrides

@@ -5,13 +5,16 @@
 import { createRequire } from 'node:module'
 import { PR_NUMBER, ACTOR } from '../emulators/constants.js'
 import {
+  authorJson,
   defaultRepoState,
   pullJson,
   repoJson,
+  reviewCommentJson,
   userId,
   userJson,
   type PullState,
-  type RepoState
+  type RepoState,
+  type ReviewCommentState
 } from '../emulators/github-state.js'
 
 interface WebhookDefinition {
@@ -35,6 +38,11 @@ export interface EventOptions {
   commenterType?: 'User' | 'Bot'
   /** workflow_dispatch inputs. */
   inputs?: Record<string, string>
+  /**
+   * pull_request_review_comment: the comment the event is about, as stored in the state (see
+   * `addReviewComment`), so that the payload's `comment` is what the API serves for its id.
+   */
+  reviewComment?: ReviewCommentState
 }
 
 export type EventPayload = Record<string, unknown>
@@ -46,10 +54,16 @@ function rehome(example: Record<string, unknown>, fullName: string): EventPayloa
   return JSON.parse(source ? text.split(source).join(fullName) : text) as EventPayload
 }
 
-function example(name: string, action: string | undefined): Record<string, unknown> {
+/** The first example of `name` with `action`, or the first one `prefer` picks. */
+function example(
+  name: string,
+  action: string | undefined,
+  prefer?: (example: Record<string, unknown>) => boolean
+): Record<string, unknown> {
   const definition = definitions.find((d) => d.name === name)
   if (!definition) throw new Error(`@octokit/webhooks-examples has no ${name} event`)
-  const found = definition.examples.find((e) => action === undefined || e.action === action)
+  const matching = definition.examples.filter((e) => action === undefined || e.action === action)
+  const found = (prefer ? matching.find(prefer) : undefined) ?? matching[0]
   if (!found) throw new Error(`@octokit/webhooks-examples has no ${name}.${action ?? ''} example`)
   return found
 }
@@ -57,6 +71,8 @@ function example(name: string, action: string | undefined): Record<string, unkno
 /**
  * A payload for `eventName` (`pull_request_target` uses the pull_request examples: the
  * payload is the same). `action` picks the example, e.g. `opened`, `synchronize`, `created`.
+ * `pull_request_review_comment` needs `reviewComment` (from `addReviewComment`); pass
+ * `repo: world.github.state` when its pull request exists only in the world's state.
  */
 export function loadEvent(
   eventName: string,
@@ -64,14 +80,21 @@ export function loadEvent(
   options: EventOptions = {}
 ): EventPayload {
   const repo = options.repo ?? defaultRepoState()
-  const pull = options.pull ?? repo.pulls.get(PR_NUMBER)
+  const pull = options.pull ?? repo.pulls.get(options.reviewComment?.pullNumber ?? PR_NUMBER)
   const fullName = `${repo.owner}/${repo.name}`
   const source = eventName === 'pull_request_target' ? 'pull_request' : eventName
   const defaultAction: Record<string, string | undefined> = {
     pull_request: 'opened',
-    issue_comment: 'created'
+    issue_comment: 'created',
+    pull_request_review_comment: 'created'
   }
-  const payload = rehome(example(source, action ?? defaultAction[source]), fullName)
+  // Our repository is an organization's: of the review-comment examples, take the newest
+  // shape (`line`/`side`), which GitHub delivered for an organization's repository.
+  const prefer =
+    source === 'pull_request_review_comment'
+      ? (e: Record<string, unknown>) => 'organization' in e
+      : undefined
+  const payload = rehome(example(source, action ?? defaultAction[source], prefer), fullName)
   const repository = { ...(payload.repository as object), ...repoJson(API, repo) }
   payload.repository = repository
   if ('organization' in payload) {
@@ -124,6 +147,20 @@ export function loadEvent(
       author_association: repo.collaborators[commenter] ? 'MEMBER' : 'NONE'
     }
     payload.sender = user
+  }
+  if (source === 'pull_request_review_comment') {
+    if (!pull) throw new Error('The repository has no pull request for this event')
+    const comment = options.reviewComment
+    if (!comment) throw new Error('pull_request_review_comment needs options.reviewComment')
+    if (comment.pullNumber !== pull.number) {
+      throw new Error(
+        `Review comment ${comment.id} is on #${comment.pullNumber}, not #${pull.number}`
+      )
+    }
+    payload.pull_request = { ...(payload.pull_request as object), ...pullJson(API, repo, pull) }
+    // The whole comment comes from the state: the payload says what the API says of it.
+    payload.comment = reviewCommentJson(API, repo, comment)
+    payload.sender = authorJson(API, comment.user)
   }
   if (source === 'workflow_dispatch') {
     payload.inputs = options.inputs ?? {}

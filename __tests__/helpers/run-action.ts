@@ -128,6 +128,17 @@ function runContext(eventName: string, payload: EventPayload): OidcRunContext {
       baseRef: pr.base?.ref ?? ''
     }
   }
+  // Review events run on the merge ref too, without head and base refs.
+  if ((eventName === 'pull_request_review_comment' || eventName === 'pull_request_review') && pr) {
+    return {
+      ...base,
+      eventName,
+      ref: `refs/pull/${String(pr.number)}/merge`,
+      sha: pr.merge_commit_sha ?? HEAD_SHA,
+      headRef: '',
+      baseRef: ''
+    }
+  }
   const ref =
     typeof payload.ref === 'string' && payload.ref.startsWith('refs/')
       ? payload.ref

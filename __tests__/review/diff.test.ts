@@ -1,5 +1,14 @@
+import { readFileSync } from 'node:fs'
 import type { Hunk, PrFile } from '../../src/pull-request.js'
-import { anchor, commentableLines, parsePatch, renderForPrompt } from '../../src/review/diff.js'
+import { enclosingContext } from '../../src/review/context.js'
+import {
+  anchor,
+  commentableLines,
+  contextLinesShown,
+  parsePatch,
+  renderForPrompt,
+  wholeFile
+} from '../../src/review/diff.js'
 import { fixturePatch, prFile } from '../helpers/files.js'
 
 function file(
@@ -242,4 +251,57 @@ describe('renderForPrompt', () => {
       }
     }
   )
+})
+
+describe('the code around the hunks in the rendering', () => {
+  const head = readFileSync(new URL('../fixtures/heads/totals.js.txt', import.meta.url), 'utf8')
+    .replace(/\n$/, '')
+    .split('\n')
+  const withContext: PrFile = { ...cart, context: enclosingContext(head, cart.hunks) }
+
+  it('shows it as `~` lines before the hunk’s header and after its last line, once', () => {
+    const text = renderForPrompt(withContext)
+    const rows = text.split('\n')
+    expect(rows.slice(0, 3)).toEqual([
+      '## cart.js',
+      '~// Totals of a shopping cart, tax included.',
+      '@@ -2,17 +2,14 @@'
+    ])
+    // The small file is shown whole: the lines between hunks appear once each, as `~` lines.
+    const around = rows.filter((r) => r.startsWith('~')).map((r) => r.slice(1))
+    expect(around).toEqual([
+      '// Totals of a shopping cart, tax included.',
+      '  return subtotal(items) * TAX_RATE',
+      '}',
+      '',
+      '  const names = items.map((item) => item.name)',
+      "  return names.join(', ')"
+    ])
+    expect(text).toContain(
+      'function tax(items) {\n~  return subtotal(items) * TAX_RATE\n~}\n~\n@@ -22,7 +19,7 @@'
+    )
+  })
+
+  it('puts the code before a split hunk on its first part and after it on its last', () => {
+    const hunk = 1
+    const length = cart.hunks[hunk]?.lines.length ?? 0
+    const first = renderForPrompt(withContext, [{ hunk, from: 0, to: 3 }])
+    const last = renderForPrompt(withContext, [{ hunk, from: 3, to: length }])
+    const around = withContext.context?.[hunk]
+    const before = around?.before?.lines.length ?? 0
+    const after = around?.after?.lines.length ?? 0
+    expect(before + after).toBeGreaterThan(0)
+    expect(first.split('\n').filter((r) => r.startsWith('~'))).toHaveLength(before)
+    expect(last.split('\n').filter((r) => r.startsWith('~'))).toHaveLength(after)
+  })
+
+  it('knows which head lines a rendering showed as code around the hunks', () => {
+    expect(sorted(contextLinesShown(withContext, wholeFile(withContext)))).toEqual([
+      1, 16, 17, 18, 26, 27
+    ])
+    expect(sorted(contextLinesShown(cart, wholeFile(cart)))).toEqual([])
+    // None of them is a line a comment could sit on.
+    const right = commentableLines(cart).RIGHT
+    expect([1, 16, 17, 18, 26, 27].some((n) => right.has(n))).toBe(false)
+  })
 })

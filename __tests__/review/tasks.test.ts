@@ -3,12 +3,14 @@
  * the real model client (chain/openai.ts), a real Entra token from the emulated federation,
  * the network mocked nowhere. Asserted on what the emulator received.
  */
+import { readFileSync } from 'node:fs'
 import { jest } from '@jest/globals'
 import { ClientAssertionCredential } from '@azure/identity'
 import { ModelClient } from '../../src/chain/openai.js'
 import { accessTokenProvider } from '../../src/chain/token.js'
 import { StageError } from '../../src/errors.js'
 import type { PrFile } from '../../src/pull-request.js'
+import { enclosingContext } from '../../src/review/context.js'
 import { pack, type Request } from '../../src/review/pack.js'
 import type { PromptInputs } from '../../src/review/prompts.js'
 import {
@@ -29,7 +31,7 @@ import {
   TENANT_ID
 } from '../emulators/constants.js'
 import { startWorld, type World } from '../emulators/world.js'
-import { prFile } from '../helpers/files.js'
+import { fixturePatch, prFile } from '../helpers/files.js'
 import { filesInPrompt, reviewer } from '../helpers/reviewer.js'
 import { trustTestCa } from '../helpers/trust.js'
 
@@ -205,6 +207,35 @@ describe('a review pass', () => {
       /review part 1\/1: done, 10 findings, 2 less severe findings over the 10 asked for left out in/
     )
     expect(log.join('')).not.toMatch(/invalid/)
+  })
+
+  it('drops a finding on a line shown only as code around a hunk, keeping those on the diff', async () => {
+    const cart = prFile('src/cart/totals.js', fixturePatch('multi-hunk'))
+    const head = readFileSync(new URL('../fixtures/heads/totals.js.txt', import.meta.url), 'utf8')
+    const withContext = { ...cart, context: enclosingContext(head.split('\n'), cart.hunks ?? []) }
+    const [request] = pack([withContext], {
+      perRequestBudget: 1e6,
+      runBudget: 1e9,
+      overheads: REVIEW.map((p) => passOverhead(p, prompt))
+    }).requests
+    if (!request) throw new Error('nothing packed')
+    world.openai.config.respond = () => ({
+      findings: [
+        // 16 is `return subtotal(items) * TAX_RATE`, shown as `~` code around the second hunk.
+        { ...validFinding('src/cart/totals.js', 16), severity: 'critical' },
+        validFinding('src/cart/totals.js', 5),
+        // Neither diff nor context: kept, for the review body to carry.
+        validFinding('src/cart/totals.js', 60)
+      ]
+    })
+    const result = await runTasks(model, input(REVIEW, [request]))
+    expect(String(world.openai.requests[0]?.body?.messages?.[1]?.content)).toContain(
+      '~  return subtotal(items) * TAX_RATE'
+    )
+    expect(result.findings.map((f) => f.line)).toEqual([5, 60])
+    expect(log.join('')).toMatch(
+      /review part 1\/1: done, 2 findings, 1 finding on code around the hunks dropped in/
+    )
   })
 
   it('falls back to json_object when the deployment refuses json_schema, for the rest of the run', async () => {

@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import type { RunContext } from '../../src/context.js'
 import { decide, MAX_GUIDANCE_CHARS, type Decision } from '../../src/run/trigger.js'
 import { ACTOR, OWNER, PR_NUMBER, REPO } from '../emulators/constants.js'
-import { defaultPull, defaultRepoState, type PullState } from '../emulators/github-state.js'
+import {
+  addReviewComment,
+  defaultPull,
+  defaultRepoState,
+  type PullState
+} from '../emulators/github-state.js'
 import { testConfig as config } from '../helpers/config.js'
 import { loadEvent, type EventOptions, type EventPayload } from '../helpers/events.js'
 
@@ -40,6 +45,10 @@ function comment(body: string, options: EventOptions = {}): RunContext {
 
 function commentId(run: RunContext): number {
   return (run.payload['comment'] as { id: number }).id
+}
+
+function commentUrl(run: RunContext): string {
+  return (run.payload['comment'] as { html_url: string }).html_url
 }
 
 function expectSkip(decision: Decision, notice = false): string {
@@ -172,7 +181,7 @@ describe('issue_comment commands', () => {
       tasks: ['review'],
       guidance: '',
       source: 'command',
-      command: { commentId: commentId(run), user: ACTOR },
+      command: { commentId: commentId(run), user: ACTOR, url: commentUrl(run) },
       needsPermissionCheck: true
     })
   })
@@ -216,8 +225,41 @@ describe('issue_comment commands', () => {
     ''
   ])('ignores a comment that is not a command: %j', (body) => {
     expect(expectSkip(decide(config(), comment(body)))).toBe(
-      'comment is not a /review or /summarize command'
+      'comment is not a /review, /summarize, /ask or /help command'
     )
+  })
+
+  it('answers /ask with the question (the rest of the comment), gated like every command', () => {
+    const run = comment('/ask why is the retry loop bounded?\nAnd what happens at 0?')
+    expect(decide(config(), run)).toEqual({
+      kind: 'ask',
+      prNumber: PR_NUMBER,
+      question: 'why is the retry loop bounded?\nAnd what happens at 0?',
+      command: { commentId: commentId(run), user: ACTOR, url: commentUrl(run) },
+      needsPermissionCheck: true
+    })
+  })
+
+  it('explains an /ask without a question instead of calling the model', () => {
+    expect(expectSkip(decide(config(), comment('/ask   ')), true)).toContain(
+      '/ask needs a question after it'
+    )
+  })
+
+  it('caps a question at 4,000 characters', () => {
+    const decision = decide(config(), comment(`/ask ${'y'.repeat(9000)}`))
+    if (decision.kind !== 'ask') throw new Error('expected a question')
+    expect(decision.question).toBe('y'.repeat(4000))
+  })
+
+  it('answers /help without a model call, gated like every command', () => {
+    const run = comment('/HELP')
+    expect(decide(config(), run)).toEqual({
+      kind: 'help',
+      prNumber: PR_NUMBER,
+      command: { commentId: commentId(run), user: ACTOR, url: commentUrl(run) },
+      needsPermissionCheck: true
+    })
   })
 
   it('ignores comments by bots', () => {
@@ -268,6 +310,130 @@ describe('issue_comment commands', () => {
   })
 })
 
+describe('pull_request_review_comment questions', () => {
+  /** A review comment stored in a repository with the default pull request, and its event. */
+  function threadEvent(
+    body: string,
+    options: {
+      reply?: boolean
+      login?: string
+      type?: 'User' | 'Bot'
+      action?: string
+      fork?: boolean
+    } = {}
+  ): { run: RunContext; id: number; topId: number } {
+    const repo = defaultRepoState()
+    const pull = repo.pulls.get(PR_NUMBER)
+    if (!pull) throw new Error('no default pull request')
+    pull.files = [
+      { filename: 'src/a.ts', status: 'modified', patch: '@@ -1,2 +1,3 @@\n a\n+b\n c' }
+    ]
+    if (options.fork) pull.forkOwner = 'outsider'
+    const top = addReviewComment(repo, {
+      pullNumber: PR_NUMBER,
+      user: { login: 'github-actions[bot]', type: 'Bot' },
+      body: 'Finding\n\n<!-- keyless-pr-review:finding 0123456789ab -->',
+      path: 'src/a.ts',
+      line: 2
+    })
+    const comment = addReviewComment(repo, {
+      pullNumber: PR_NUMBER,
+      user: { login: options.login ?? ACTOR, type: options.type ?? 'User' },
+      body,
+      ...(options.reply ? { inReplyToId: top.id } : { path: 'src/a.ts', line: 2 })
+    })
+    const payload = loadEvent('pull_request_review_comment', options.action ?? 'created', {
+      reviewComment: comment,
+      repo
+    })
+    return { run: context('pull_request_review_comment', payload), id: comment.id, topId: top.id }
+  }
+
+  it('answers /ask on a diff line in its own thread', () => {
+    const { run, id } = threadEvent('/ask is b ever empty?')
+    expect(decide(config(), run)).toMatchObject({
+      kind: 'ask',
+      prNumber: PR_NUMBER,
+      question: 'is b ever empty?',
+      command: {
+        commentId: id,
+        user: ACTOR,
+        thread: { topId: id, path: 'src/a.ts', line: 2, side: 'RIGHT', replyOnly: false }
+      },
+      needsPermissionCheck: true
+    })
+  })
+
+  it('takes a plain reply as a question for the thread’s first comment, to be checked as ours', () => {
+    const { run, topId } = threadEvent('Why is that a problem?', { reply: true })
+    const decision = decide(config(), run)
+    expect(decision).toMatchObject({
+      kind: 'ask',
+      question: 'Why is that a problem?',
+      command: { thread: { topId, replyOnly: true } }
+    })
+    if (decision.kind !== 'ask') throw new Error('expected a question')
+    expect(decision.command.thread?.diffHunk).toMatch(/^@@ -1,2 \+1,3 @@/)
+  })
+
+  it('leaves plain replies alone when answer-replies is false, but still answers /ask', () => {
+    const off = config({ answerReplies: false })
+    expect(expectSkip(decide(off, threadEvent('Why?', { reply: true }).run))).toContain(
+      'answer-replies: false'
+    )
+    expect(decide(off, threadEvent('/ask Why?', { reply: true }).run)).toMatchObject({
+      kind: 'ask'
+    })
+  })
+
+  it('ignores a new thread that is not a command', () => {
+    expect(expectSkip(decide(config(), threadEvent('Nit: rename b').run))).toBe(
+      'review comment is not a /ask or /help command'
+    )
+  })
+
+  it('answers /help in the thread', () => {
+    expect(decide(config(), threadEvent('/help', { reply: true }).run)).toMatchObject({
+      kind: 'help',
+      command: { thread: { replyOnly: false } }
+    })
+  })
+
+  it('sends /review and /summarize to the conversation', () => {
+    expect(expectSkip(decide(config(), threadEvent('/review').run), true)).toContain(
+      "works in the pull request's conversation"
+    )
+  })
+
+  it.each(['edited', 'deleted'])('ignores %s review comments', (action) => {
+    expect(expectSkip(decide(config(), threadEvent('/ask x', { action }).run))).toBe(
+      `pull_request_review_comment action '${action}' is ignored; only new comments are questions`
+    )
+  })
+
+  it('never answers bots, nor the action’s own comments', () => {
+    expect(
+      expectSkip(
+        decide(config(), threadEvent('/ask x', { login: 'renovate[bot]', type: 'Bot' }).run)
+      )
+    ).toContain('bot')
+    expect(
+      expectSkip(
+        decide(
+          config(),
+          threadEvent('Answer\n\n<!-- keyless-pr-review:answer -->', { reply: true }).run
+        )
+      )
+    ).toBe('comment was written by this action')
+  })
+
+  it('explains that a fork’s thread cannot be answered and points to /ask in the conversation', () => {
+    const reason = expectSkip(decide(config(), threadEvent('/ask x', { fork: true }).run), true)
+    expect(reason).toContain('comes from a fork')
+    expect(reason).toContain("/ask in the pull request's conversation")
+  })
+})
+
 describe('workflow_dispatch', () => {
   it('runs on the pr-number input with tasks from mode', () => {
     const run = context(
@@ -306,7 +472,7 @@ describe('other events', () => {
   it('skips with a notice naming the event and the supported ones otherwise', () => {
     const run = context('push', loadEvent('push'))
     expect(expectSkip(decide(config(), run), true)).toBe(
-      "event 'push' carries no pull request; set the pr-number input, or trigger on pull_request, pull_request_target, issue_comment, workflow_dispatch"
+      "event 'push' carries no pull request; set the pr-number input, or trigger on pull_request, pull_request_target, issue_comment, pull_request_review_comment, workflow_dispatch"
     )
   })
 

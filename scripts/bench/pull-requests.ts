@@ -18,7 +18,11 @@ import type { PullFileState } from '../../__tests__/emulators/github-state.js'
 export interface BenchFile extends PullFileState {
   /** Whether the action should send it to the model by default (not excluded, not deleted). */
   readonly reviewable: boolean
+  /** The file at the pull request's head (absent for deletions and binaries). */
+  readonly head?: string
 }
+
+const text = (lines: readonly string[]): string => `${lines.join('\n')}\n`
 
 const MODULES = 'node_modules'
 
@@ -152,16 +156,24 @@ function readablePick(pool: readonly string[], rand: () => number): string[] {
 
 function modified(path: string, lines: string[], rand: () => number): BenchFile {
   const sites = Math.max(1, Math.round((lines.length / 40) * (0.5 + rand())))
+  const after = edit(lines, rand, sites)
   return {
     filename: path,
     status: 'modified',
-    patch: patchOf(lines, edit(lines, rand, sites)),
-    reviewable: true
+    patch: patchOf(lines, after),
+    reviewable: true,
+    head: text(after)
   }
 }
 
 function added(path: string, lines: string[]): BenchFile {
-  return { filename: path, status: 'added', patch: patchOf([], lines), reviewable: true }
+  return {
+    filename: path,
+    status: 'added',
+    patch: patchOf([], lines),
+    reviewable: true,
+    head: text(lines)
+  }
 }
 
 /** The 100 KB hunk a release adds at the top of its changelog. */
@@ -175,22 +187,26 @@ function changelog(m: Material): BenchFile {
     }
     if (entries.join('\n').length >= 100_000) break
   }
+  const after = [...before.slice(0, 4), ...entries, '']
   return {
     filename: 'CHANGELOG.md',
     status: 'modified',
-    patch: patchOf(before, [...before.slice(0, 4), ...entries, '']),
-    reviewable: true
+    patch: patchOf(before, after),
+    reviewable: true,
+    head: text(after)
   }
 }
 
 /** A 5,000-line source file with edits spread over it. */
 function largeFile(rand: () => number): BenchFile {
   const lines = readLines(join(MODULES, 'acorn', 'dist', 'acorn.js')).slice(0, 5000)
+  const after = edit(lines, rand, 40)
   return {
     filename: 'src/parser/acorn.js',
     status: 'modified',
-    patch: patchOf(lines, edit(lines, rand, 40)),
-    reviewable: true
+    patch: patchOf(lines, after),
+    reviewable: true,
+    head: text(after)
   }
 }
 
@@ -258,15 +274,17 @@ export function generatePullRequest(size: number, seed = 7): BenchFile[] {
     } else if (roll < 0.87) {
       const lines = readablePick(m.sources, rand)
       const changed = rand() < 0.5
+      const after = changed ? edit(lines, rand, 1) : lines
       files.push({
         filename: `${dir}/renamed-${i}.ts`,
         previousFilename: `lib/old-${i}.ts`,
         status: 'renamed',
         // GitHub sends no patch for a rename without changes.
-        patch: changed ? patchOf(lines, edit(lines, rand, 1)) : undefined,
+        patch: changed ? patchOf(lines, after) : undefined,
         additions: 0,
         deletions: 0,
-        reviewable: changed
+        reviewable: changed,
+        head: text(after)
       })
     } else if (roll < 0.92) {
       files.push({

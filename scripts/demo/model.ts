@@ -145,7 +145,26 @@ function wanted(request: ChatRequest): string[] {
   return Object.keys((schema as { properties?: object } | undefined)?.properties ?? {})
 }
 
+/**
+ * The answer to the demo's question in a review thread, written for what the prompt showed: the
+ * thread, and the head file around the line (`36:  logger.info…`).
+ */
+function answer(request: ChatRequest): string {
+  const sawFile = /^\d+: +idempotencyKey: randomUUID\(\)/m.test(request.user)
+  return [
+    'Creating the key once, before `withRetry`, is enough for captures: every attempt then sends the same key, and the gateway answers a repeated key with the result of the first capture instead of charging again.',
+    '',
+    sawFile
+      ? 'In `capturePayment` that means moving `randomUUID()` out of the arrow function (line 32) into a `const` above line 26, as the suggestion does.'
+      : 'Move `randomUUID()` out of the function passed to `withRetry`, as the suggestion does.',
+    '',
+    'Refunds are not in this diff. If they are retried the same way, they need the same treatment: one key per refund, created before the retry loop.'
+  ].join('\n')
+}
+
 export const demoModel: Responder = (request) => {
+  // A question (no answer format asked for) gets Markdown.
+  if (!request.body.response_format) return answer(request)
   const wants = wanted(request)
   const paths = [...shownLines(request.user).keys()]
   return {

@@ -54,6 +54,24 @@ export function secondPush(): { files: PullFileState[]; changes: PullFileState[]
   return { files, changes }
 }
 
+const HEADS = resolve('scripts', 'demo', 'heads')
+
+/** The files at the head of either push, for the code around the hunks and around a thread. */
+export function headFiles(): Record<string, string> {
+  const newSide = (name: string): string =>
+    `${patch(name)
+      .split('\n')
+      .filter((l) => l.startsWith('+') || l.startsWith(' '))
+      .map((l) => l.slice(1))
+      .join('\n')}\n`
+  return {
+    'src/payments/capture.ts': readFileSync(join(HEADS, 'capture.ts.txt'), 'utf8'),
+    // These patches show the whole file (the retry helper as the second push leaves it).
+    'src/config.ts': newSide('config'),
+    'src/payments/retry.ts': newSide('retry-fixed')
+  }
+}
+
 export function describePull(pull: PullState): void {
   pull.title = TITLE
   pull.body = DESCRIPTION

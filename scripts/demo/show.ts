@@ -50,12 +50,37 @@ export function printPullRequest(repo: RepoState, pullNumber: number): void {
       `\n${bold(`🔍 ${review.user.login} reviewed (${String(review.event)}) at ${review.commitId.slice(0, 7)}`)}`
     )
     console.log(indent(visible(review.body)))
-    for (const c of repo.reviewComments.filter((x) => x.reviewId === review.id)) {
+    for (const c of threadsOf(repo, review.id)) {
       console.log(`\n  ${bold(where(c))}`)
       console.log(indent(hunkTail(c).map(colour).join('\n'), '  ┆ '))
       console.log(indent(visible(c.body)))
+      for (const reply of repliesTo(repo, c)) {
+        console.log(`\n  ${bold(`↳ ${reply.user.login} replied`)}`)
+        console.log(indent(visible(reply.body), '    │ '))
+      }
     }
   }
+}
+
+/** One review thread: its first comment and the replies under it. */
+export function printThread(repo: RepoState, topId: number): void {
+  const top = repo.reviewComments.find((c) => c.id === topId)
+  if (!top) return
+  console.log(`\n  ${bold(where(top))}`)
+  console.log(indent(visible(top.body)))
+  for (const reply of repliesTo(repo, top)) {
+    console.log(`\n  ${bold(`↳ ${reply.user.login} replied`)}`)
+    console.log(indent(visible(reply.body), '    │ '))
+  }
+}
+
+/** The threads a review started (GitHub files each reply under a review of its own). */
+function threadsOf(repo: RepoState, reviewId: number): ReviewCommentState[] {
+  return repo.reviewComments.filter((c) => c.reviewId === reviewId && c.inReplyToId === undefined)
+}
+
+function repliesTo(repo: RepoState, top: ReviewCommentState): ReviewCommentState[] {
+  return repo.reviewComments.filter((c) => c.inReplyToId === top.id).sort((a, b) => a.id - b.id)
 }
 
 /** The replaced lines and the suggestion, as GitHub's "Suggested change" box shows them. */
@@ -116,6 +141,10 @@ pre.diff div, .suggestion pre div { padding: 0 12px; white-space: pre-wrap; }
 .suggestion { border: 1px solid #d1d9e0; border-radius: 6px; margin: 8px 0; overflow: hidden; }
 .suggestion-title { font-size: 12px; padding: 6px 12px; background: #f6f8fa; border-bottom: 1px solid #d1d9e0; color: #59636e; }
 .thread .markdown-body { padding: 12px; border-top: 1px solid #d1d9e0; }
+.reply { border-top: 1px solid #d1d9e0; padding: 12px 12px 0; background: #fff; }
+.reply .markdown-body { padding: 4px 0 12px; border-top: none; }
+.reply-author { font-size: 14px; }
+.box.answer .thread { margin: 0; border: none; }
 .bot { display: inline-block; border: 1px solid #d1d9e0; border-radius: 2em; padding: 0 6px; font-size: 12px; margin-left: 4px; }
 `
 
@@ -132,23 +161,35 @@ export function pullRequestHtml(repo: RepoState, pullNumber: number): string {
       `<div class="box comment">${header(comment.user.login, 'commented')}<div class="box-body markdown-body">${markdown().parse(visible(comment.body)) as string}</div></div>`
     )
   }
-  for (const review of repo.reviews.filter((r) => r.pullNumber === pullNumber)) {
-    const threads = repo.reviewComments
-      .filter((c) => c.reviewId === review.id)
-      .map((c) => {
-        const span = c.startLine !== undefined ? c.line - c.startLine + 1 : 1
-        const replaced = c.diffHunk
-          .split('\n')
-          .slice(1)
-          .filter((l) => !l.startsWith('-'))
-          .slice(-span)
-          .map((l) => l.slice(1))
-        const body = markdown(replaced).parse(visible(c.body)) as string
-        return `<div class="thread"><div class="thread-path">${escapeHtml(where(c))}</div>${diffTable(c)}<div class="markdown-body">${body}</div></div>`
-      })
-    parts.push(
-      `<div class="box review">${header(review.user.login, `reviewed at <code>${review.commitId.slice(0, 7)}</code>`)}<div class="box-body markdown-body">${markdown().parse(visible(review.body)) as string}</div>${threads.join('')}</div>`
+  const thread = (c: ReviewCommentState): string => {
+    const span = c.startLine !== undefined ? c.line - c.startLine + 1 : 1
+    const replaced = c.diffHunk
+      .split('\n')
+      .slice(1)
+      .filter((l) => !l.startsWith('-'))
+      .slice(-span)
+      .map((l) => l.slice(1))
+    const body = markdown(replaced).parse(visible(c.body)) as string
+    const replies = repliesTo(repo, c).map(
+      (r) =>
+        `<div class="reply"><div class="reply-author"><b>${escapeHtml(r.user.login)}</b>${r.user.type === 'Bot' ? '<span class="bot">bot</span>' : ''}</div><div class="markdown-body">${markdown().parse(visible(r.body)) as string}</div></div>`
     )
+    return `<div class="thread"><div class="thread-path">${escapeHtml(where(c))}</div>${diffTable(c)}<div class="markdown-body">${body}</div>${replies.join('')}</div>`
+  }
+  for (const review of repo.reviews.filter((r) => r.pullNumber === pullNumber)) {
+    const threads = threadsOf(repo, review.id)
+    // A reply's own review holds nothing to show of its own.
+    if (threads.length === 0 && review.body === '') continue
+    parts.push(
+      `<div class="box review">${header(review.user.login, `reviewed at <code>${review.commitId.slice(0, 7)}</code>`)}<div class="box-body markdown-body">${markdown().parse(visible(review.body)) as string}</div>${threads.map(thread).join('')}</div>`
+    )
+  }
+  // Threads with replies again, on their own, for the picture of a conversation in a thread.
+  for (const top of repo.reviewComments.filter(
+    (c) =>
+      c.pullNumber === pullNumber && c.inReplyToId === undefined && repliesTo(repo, c).length > 0
+  )) {
+    parts.push(`<div class="box answer">${thread(top)}</div>`)
   }
   return [
     '<!doctype html><html><head><meta charset="utf-8">',
@@ -158,8 +199,9 @@ export function pullRequestHtml(repo: RepoState, pullNumber: number): string {
     `<div class="pr-meta">${escapeHtml(pull?.author ?? '')} wants to merge into <code>${escapeHtml(pull?.baseRef ?? '')}</code> from <code>${escapeHtml(pull?.headRef ?? '')}</code></div>`,
     ...parts,
     '</div>',
-    // `#comment` or `#review` in the address shows only those boxes (for the README pictures).
-    "<script>const only = location.hash.slice(1); if (only) for (const box of document.querySelectorAll('.box:not(.' + only + ')')) box.style.display = 'none'</script>",
+    // `#comment`, `#review` or `#answer` in the address shows only those boxes (for the README
+    // pictures); without one, the page shows the conversation and leaves out the answer's copy.
+    "<script>const only = location.hash.slice(1) || 'comment, .review'; for (const box of document.querySelectorAll('.box')) if (!box.matches('.' + only)) box.style.display = 'none'</script>",
     '</body></html>'
   ].join('\n')
 }

@@ -50,23 +50,32 @@ function roleOf(roleName: string | undefined, permission: string): Role {
 
 export type Reaction = 'eyes' | 'rocket' | 'confused'
 
+/** A comment in the conversation, or one in a review thread (each has its own endpoint). */
+export interface CommentRef {
+  readonly commentId: number
+  readonly inThread: boolean
+}
+
 /** Adds a reaction to a comment. A reaction is a courtesy: failing one only warns. */
 export async function react(
   gh: GitHubClient,
   repo: RepoRef,
-  commentId: number,
+  comment: CommentRef,
   reaction: Reaction
 ): Promise<void> {
+  const params = {
+    owner: repo.owner,
+    repo: repo.repo,
+    comment_id: comment.commentId,
+    content: reaction
+  }
   try {
-    await gh.rest.reactions.createForIssueComment({
-      owner: repo.owner,
-      repo: repo.repo,
-      comment_id: commentId,
-      content: reaction
-    })
+    await (comment.inThread
+      ? gh.rest.reactions.createForPullRequestReviewComment(params)
+      : gh.rest.reactions.createForIssueComment(params))
   } catch (error) {
     core.warning(
-      `Could not add the ${reaction} reaction to comment ${commentId}: ${errorText(error)} (the token needs issues: write or pull-requests: write).`
+      `Could not add the ${reaction} reaction to comment ${comment.commentId}: ${errorText(error)} (the token needs issues: write or pull-requests: write).`
     )
   }
 }

@@ -79,6 +79,11 @@ export function findingMarker(fingerprint: string): string {
   return `<!-- ${MARKER_PREFIX}:finding ${fingerprint} -->`
 }
 
+/** Marks an answer (to `/ask`, `/help` or a reply in a thread): so it is never taken for a question. */
+export function answerMarker(kind: 'answer' | 'help'): string {
+  return `<!-- ${MARKER_PREFIX}:${kind} -->`
+}
+
 export function reviewMarker(sha: string): string {
   assertSha(sha, 'sha')
   return `<!-- ${MARKER_PREFIX}:review ${sha} -->`

@@ -134,7 +134,9 @@ export const CITATION_GUIDE = [
   'A removed line starts with its number in the old file and `-`: cite it with side LEFT.',
   'An unchanged line starts with a space and carries no number: it is context, cite the',
   'changed line your finding is about. A range adds `start_line` on the same side within the',
-  'same `@@` hunk. Lines not shown cannot be cited.'
+  'same `@@` hunk. A line starting with `~` is code around a hunk, from the file at the head',
+  'commit, shown for reading only: it is not part of the change and cannot be cited. Lines not',
+  'shown cannot be cited.'
 ].join('\n')
 
 /**
@@ -160,13 +162,41 @@ export function renderForPrompt(
   return out.join('\n')
 }
 
-/** One segment: its `@@` header, then its lines. */
+/**
+ * One segment: its `@@` header, then its lines; with the code around the hunk (`~` lines)
+ * before the segment that starts the hunk and after the one that ends it.
+ */
 export function renderSegment(file: PrFile, segment: Segment): string {
   const hunk = file.hunks?.[segment.hunk]
   if (!hunk) return ''
   const lines = hunk.lines.slice(segment.from, segment.to)
-  const whole = segment.from === 0 && segment.to === hunk.lines.length
-  return [whole ? hunk.header : partHeader(hunk, lines), ...lines.map(renderLine)].join('\n')
+  const first = segment.from === 0
+  const last = segment.to === hunk.lines.length
+  const around = file.context?.[segment.hunk]
+  return [
+    ...(first && around?.before ? around.before.lines.map(contextLine) : []),
+    first && last ? hunk.header : partHeader(hunk, lines),
+    ...lines.map(renderLine),
+    ...(last && around?.after ? around.after.lines.map(contextLine) : [])
+  ].join('\n')
+}
+
+const contextLine = (code: string): string => `~${code}`
+
+/** Head line numbers a rendering of `segments` shows as code around hunks (`~` lines). */
+export function contextLinesShown(file: PrFile, segments: readonly Segment[]): Set<number> {
+  const shown = new Set<number>()
+  const add = (range: { start: number; lines: readonly string[] } | undefined): void => {
+    for (let i = 0; range && i < range.lines.length; i++) shown.add(range.start + i)
+  }
+  for (const s of segments) {
+    const hunk = file.hunks?.[s.hunk]
+    const around = file.context?.[s.hunk]
+    if (!hunk || !around) continue
+    if (s.from === 0) add(around.before)
+    if (s.to === hunk.lines.length) add(around.after)
+  }
+  return shown
 }
 
 export function renderLine(l: DiffLine): string {

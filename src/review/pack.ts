@@ -192,9 +192,19 @@ function toRequest(pieces: Piece[], tokens: number): Request {
   return { pieces, text: pieces.map((p) => p.text).join(SEPARATOR), tokens }
 }
 
+/**
+ * Pieces already rendered and counted, by file (files never change): re-packing a plan with
+ * the code around its hunks counts again only the files that carry it.
+ */
+const counted = new WeakMap<PrFile, { capacity: number; pieces: Piece[] }>()
+
 /** A file in parts that each fit `capacity` tokens; the whole file when it fits. */
 export function piecesOf(file: PrFile, capacity: number): Piece[] {
-  return split(file, wholeFile(file), capacity)
+  const known = counted.get(file)
+  if (known?.capacity === capacity) return known.pieces
+  const pieces = split(file, wholeFile(file), capacity)
+  counted.set(file, { capacity, pieces })
+  return pieces
 }
 
 function piece(file: PrFile, segments: readonly Segment[]): Piece {

@@ -11,6 +11,7 @@ import pLimit from 'p-limit'
 import { count } from '../format.js'
 import type { Model } from '../model.js'
 import type { Task } from '../pull-request.js'
+import { commentableLines, contextLinesShown } from './diff.js'
 import type { Request } from './pack.js'
 import { OutputModes, pathsOf, runParts, type PartResult, type Settled } from './parts.js'
 import {
@@ -175,10 +176,14 @@ async function runPass(model: Model, pass: Pass, ctx: PassContext): Promise<Sett
       // A path the request did not show is an invention; anchoring happens at posting time.
       const shown = new Set(pathsOf(request))
       const rows = answer.rows.filter((r) => shown.has(r.path))
-      const kept = answer.findings.filter((f) => shown.has(f.path))
+      const onShownFiles = answer.findings.filter((f) => shown.has(f.path))
+      // The code around the hunks is there to be read, not commented on.
+      const kept = onShownFiles.filter((f) => !citesContext(request, f))
+      const onContext = onShownFiles.length - kept.length
       const max = ctx.prompt.maxFindings ?? DEFAULT_MAX_FINDINGS
       const findings = mostSevere(kept, max)
-      const invented = answer.rows.length - rows.length + answer.findings.length - kept.length
+      const invented =
+        answer.rows.length - rows.length + answer.findings.length - onShownFiles.length
       const overMax = kept.length - findings.length
       return {
         value: { ...answer, rows, findings },
@@ -189,7 +194,8 @@ async function runPass(model: Model, pass: Pass, ctx: PassContext): Promise<Sett
           wants.findings ? count(findings.length, 'finding') : '',
           overMax > 0
             ? `${count(overMax, 'less severe finding')} over the ${max} asked for left out`
-            : ''
+            : '',
+          onContext > 0 ? `${count(onContext, 'finding')} on code around the hunks dropped` : ''
         ]
           .filter(Boolean)
           .join(', ')
@@ -197,6 +203,18 @@ async function runPass(model: Model, pass: Pass, ctx: PassContext): Promise<Sett
     }
   })
   return outcome.settled
+}
+
+/** A finding on a line the request showed only as code around a hunk, not as part of the diff. */
+function citesContext(request: Request, finding: Finding): boolean {
+  if ((finding.side ?? 'RIGHT') !== 'RIGHT') return false
+  for (const piece of request.pieces) {
+    if (piece.file.path !== finding.path || !piece.file.context) continue
+    const around = contextLinesShown(piece.file, piece.segments)
+    if (around.has(finding.line) && !commentableLines(piece.file).RIGHT.has(finding.line))
+      return true
+  }
+  return false
 }
 
 /** The model is asked for at most N; if it gives more, the most severe are kept, in order. */

@@ -9,6 +9,7 @@ import * as core from '@actions/core'
 import { count, shortSha } from '../format.js'
 import type { GitHubClient } from '../github/client.js'
 import { upsertSummary } from '../github/comments.js'
+import { headFiles } from '../github/head-files.js'
 import { postReview } from '../github/reviews.js'
 import type { Model } from '../model.js'
 import { buildReview, type ReviewDraft } from '../post/review.js'
@@ -19,7 +20,14 @@ import type { PromptInputs } from '../review/prompts.js'
 import { runTasks, type Usage } from '../review/tasks.js'
 import { loadTokenizer } from '../review/tokens.js'
 import type { Config } from '../settings.js'
-import { MAX_OUTPUT_TOKENS, planRun } from './plan.js'
+import {
+  contextBudget,
+  contextCandidates,
+  MAX_OUTPUT_TOKENS,
+  planRun,
+  withContext,
+  type Plan
+} from './plan.js'
 import { readSnapshot, type Snapshot } from './snapshot.js'
 
 export interface PipelineInput {
@@ -75,7 +83,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<PipelineR
   })
   const prompt = promptInputs(config, snapshot, input.guidance)
   const plan = await core.group('Planning', () =>
-    Promise.resolve(planRun(config, snapshot, tasks, prompt))
+    aroundTheHunks(input, snapshot, planRun(config, snapshot, tasks, prompt))
   )
   const deployments = [...new Set(plan.passes.map((p) => p.deployment))].join(' and ')
   const outcome = await core.group(`Asking ${deployments}`, () =>
@@ -131,6 +139,27 @@ export async function reviewPullRequest(input: PipelineInput): Promise<PipelineR
     completionTokens: outcome.completionTokens,
     requests: outcome.requests
   }
+}
+
+/**
+ * The plan with the code around its hunks, from the files at head (read `concurrency` at a
+ * time); the plan as it is when there is no room for context or nothing to read.
+ */
+async function aroundTheHunks(input: PipelineInput, snapshot: Snapshot, plan: Plan): Promise<Plan> {
+  const candidates = contextCandidates(plan)
+  if (candidates.length === 0 || contextBudget(plan) === 0) return withContext(plan, new Map())
+  const head = snapshot.pr.headSha
+  const files = headFiles(input.github, input.repo, head, input.config.concurrency)
+  const started = Date.now()
+  const read = await Promise.all(
+    candidates.map(async (f) => [f.path, await files.lines(f.path)] as const)
+  )
+  const heads = new Map<string, readonly string[]>()
+  for (const [path, lines] of read) if (lines) heads.set(path, lines)
+  core.info(
+    `Read ${count(heads.size, 'file')} at ${shortSha(head)} for the code around the hunks in ${((Date.now() - started) / 1000).toFixed(1)} s.`
+  )
+  return withContext(plan, heads)
 }
 
 function promptInputs(config: Config, snapshot: Snapshot, guidance: string): PromptInputs {

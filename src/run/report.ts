@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core'
 import { count, escapeHtml, shortSha } from '../format.js'
+import type { AnswerOutcome } from './conversation.js'
 import type { PipelineResult } from './pipeline.js'
 
 export function setOutputs(result: PipelineResult): void {
@@ -15,6 +16,26 @@ export function setOutputs(result: PipelineResult): void {
   core.setOutput('prompt-tokens', result.promptTokens)
   core.setOutput('completion-tokens', result.completionTokens)
   core.setOutput('skipped', '')
+}
+
+/** An answer's outputs and job summary: its usage, a link, and the reply verbatim. */
+export async function reportAnswer(answer: AnswerOutcome, elapsedMs: number): Promise<void> {
+  core.setOutput('answer-id', answer.posted?.id ?? '')
+  core.setOutput('prompt-tokens', answer.promptTokens)
+  core.setOutput('completion-tokens', answer.completionTokens)
+  core.setOutput('skipped', '')
+  const what = answer.kind === 'help' ? '/help' : 'a question'
+  const s = core.summary.addHeading(`Keyless PR Review: #${answer.prNumber}`, 2)
+  if (answer.dryRun) s.addRaw(DRY_RUN_BANNER, true)
+  s.addList([
+    `Answered ${what} from ${escapeHtml(answer.asker)}`,
+    `Tokens: ${answer.promptTokens} prompt, ${answer.completionTokens} completion, in ${count(answer.requests, 'request')}`,
+    `Elapsed: ${(elapsedMs / 1000).toFixed(1)} s`
+  ])
+  if (answer.posted) s.addLink('Open the answer', answer.posted.url).addBreak()
+  s.addHeading('Answer', 3)
+  s.addRaw(`\n\n${answer.body}\n\n`)
+  await s.write()
 }
 
 export const DRY_RUN_BANNER =

@@ -7,7 +7,31 @@
 import type { Config, Mode } from '../settings.js'
 import { isForkPullRequest, type RunContext } from '../context.js'
 import { hasOurMarker } from '../post/markers.js'
-import type { Task } from '../pull-request.js'
+import type { Side, Task } from '../pull-request.js'
+
+/** Who asked, on which comment: the permission gate, the reactions and the reply go there. */
+export interface CommandOrigin {
+  readonly commentId: number
+  readonly user: string
+  /** The comment's page, for a reply to link to. */
+  readonly url?: string
+  /** Set when the comment sits in a review thread on a diff line: the reply goes to the thread. */
+  readonly thread?: ThreadRef
+}
+
+/** A review thread, as the comment's event describes it. */
+export interface ThreadRef {
+  /** The thread's first comment: replies are posted to it (GitHub threads are one level deep). */
+  readonly topId: number
+  readonly path: string
+  /** The line the thread sits on; undefined once the line left the diff (an outdated thread). */
+  readonly line: number | undefined
+  readonly side: Side
+  /** The hunk GitHub shows above the thread. */
+  readonly diffHunk: string
+  /** A reply without a command: answered only in a thread the action started. */
+  readonly replyOnly: boolean
+}
 
 export type Decision =
   | {
@@ -24,16 +48,35 @@ export type Decision =
       /** Extra reviewer guidance from a command comment; '' otherwise. */
       readonly guidance: string
       readonly source: 'event' | 'command' | 'dispatch' | 'input'
-      readonly command?: { readonly commentId: number; readonly user: string }
+      readonly command?: CommandOrigin
       readonly needsPermissionCheck: boolean
+    }
+  | {
+      /** `/ask`, or a reply in a thread: answered by one model request. */
+      readonly kind: 'ask'
+      readonly prNumber: number
+      readonly question: string
+      readonly command: CommandOrigin
+      readonly needsPermissionCheck: true
+    }
+  | {
+      /** `/help`: the commands and the configuration, no model call. */
+      readonly kind: 'help'
+      readonly prNumber: number
+      readonly command: CommandOrigin
+      readonly needsPermissionCheck: true
     }
 
 const PR_ACTIONS = ['opened', 'reopened', 'ready_for_review', 'synchronize'] as const
-const SUPPORTED_EVENTS = 'pull_request, pull_request_target, issue_comment, workflow_dispatch'
+const SUPPORTED_EVENTS =
+  'pull_request, pull_request_target, issue_comment, pull_request_review_comment, workflow_dispatch'
 /** Guidance beyond this is cut: it goes into every prompt of the run. */
 export const MAX_GUIDANCE_CHARS = 2000
 
-const COMMAND = /^\/(review|summarize)(?=\s|$)/i
+const COMMAND = /^\/(review|summarize|ask|help)(?=\s|$)/i
+export type CommandName = 'review' | 'summarize' | 'ask' | 'help'
+/** A question longer than this is cut: it goes into the prompt. */
+export const MAX_QUESTION_CHARS = 4000
 
 export function decide(config: Config, run: RunContext): Decision {
   // main.ts runs the check itself and never asks what to do; reaching here is a bug.
@@ -44,6 +87,8 @@ export function decide(config: Config, run: RunContext): Decision {
       return decidePullRequest(config, run)
     case 'issue_comment':
       return decideComment(run)
+    case 'pull_request_review_comment':
+      return decideReviewComment(config, run)
     case 'workflow_dispatch':
       if (config.prNumber === undefined) {
         return skip(
@@ -130,6 +175,7 @@ function decidePullRequest(config: Config, run: RunContext): Decision {
 interface CommentPayload {
   id?: unknown
   body?: unknown
+  html_url?: unknown
   user?: { login?: unknown; type?: unknown } | null
 }
 
@@ -137,6 +183,16 @@ interface IssuePayload {
   number?: unknown
   state?: unknown
   pull_request?: { merged_at?: unknown } | null
+}
+
+/** Why a comment's author is not answered, if so: bots (and this action) never are. */
+function ignoredAuthor(comment: CommentPayload): string | undefined {
+  const login = stringOf(comment.user?.login)
+  if (comment.user?.type === 'Bot' || login.endsWith('[bot]')) {
+    return `comment by bot '${login}' is ignored; commands come from people`
+  }
+  if (hasOurMarker(stringOf(comment.body))) return 'comment was written by this action'
+  return undefined
 }
 
 function decideComment(run: RunContext): Decision {
@@ -150,50 +206,141 @@ function decideComment(run: RunContext): Decision {
     return skip('comment is on an issue, not a pull request')
   }
   const comment = (run.payload['comment'] ?? {}) as CommentPayload
-  const login = stringOf(comment.user?.login)
-  if (comment.user?.type === 'Bot' || login.endsWith('[bot]')) {
-    return skip(`comment by bot '${login}' is ignored; commands come from people`)
-  }
-  const body = stringOf(comment.body)
-  if (hasOurMarker(body)) return skip('comment was written by this action')
+  const ignored = ignoredAuthor(comment)
+  if (ignored) return skip(ignored)
 
-  const command = parseCommand(body)
+  const login = stringOf(comment.user?.login)
+  const command = parseCommand(stringOf(comment.body))
   const commentId = positiveInteger(comment.id)
   if (!command || commentId === undefined || login === '') {
-    return skip('comment is not a /review or /summarize command')
+    return skip('comment is not a /review, /summarize, /ask or /help command')
   }
   const closed = closedReason(number, issue.state, Boolean(issue.pull_request.merged_at))
   if (closed) return skip(closed)
 
+  const origin = originOf(comment, commentId, login)
+  switch (command.name) {
+    case 'help':
+      return { kind: 'help', prNumber: number, command: origin, needsPermissionCheck: true }
+    case 'ask':
+      return askOrExplain(number, command.text, origin)
+    case 'review':
+    case 'summarize':
+      return {
+        kind: 'run',
+        prNumber: number,
+        tasks: command.name === 'review' ? ['review'] : ['summary'],
+        guidance: command.text.slice(0, MAX_GUIDANCE_CHARS).trimEnd(),
+        source: 'command',
+        command: origin,
+        needsPermissionCheck: true
+      }
+  }
+}
+
+interface ReviewCommentPayload extends CommentPayload {
+  in_reply_to_id?: unknown
+  path?: unknown
+  line?: unknown
+  side?: unknown
+  diff_hunk?: unknown
+}
+
+/**
+ * A comment on a diff line: `/ask` (or `/help`) anywhere, and by default any reply in a thread
+ * (whether the action started that thread is checked against the API before anything else).
+ */
+function decideReviewComment(config: Config, run: RunContext): Decision {
+  const action = stringOf(run.payload['action'])
+  if (action !== 'created') {
+    return skip(
+      `pull_request_review_comment action '${action}' is ignored; only new comments are questions`
+    )
+  }
+  const pr = (run.payload['pull_request'] ?? {}) as PullPayload
+  const number = positiveInteger(pr.number)
+  if (number === undefined) return skip('pull_request_review_comment payload names no pull request')
+  const comment = (run.payload['comment'] ?? {}) as ReviewCommentPayload
+  const ignored = ignoredAuthor(comment)
+  if (ignored) return skip(ignored)
+
+  const login = stringOf(comment.user?.login)
+  const commentId = positiveInteger(comment.id)
+  const path = stringOf(comment.path)
+  if (commentId === undefined || login === '' || path === '') {
+    return skip('pull_request_review_comment payload lacks the comment, its author or its file')
+  }
+  const body = stringOf(comment.body)
+  const command = parseCommand(body)
+  const topId = positiveInteger(comment.in_reply_to_id)
+  const replyOnly = !command && topId !== undefined
+  if (!command && !replyOnly) return skip('review comment is not a /ask or /help command')
+  if (replyOnly && !config.answerReplies) {
+    return skip('replies in review threads are answered only after /ask (answer-replies: false)')
+  }
+  if (command?.name === 'review' || command?.name === 'summarize') {
+    return skip(
+      `/${command.name} works in the pull request's conversation, not in a review thread; comment it there`,
+      true
+    )
+  }
+  const closed = closedReason(number, pr.state, pr.merged === true || Boolean(pr.merged_at))
+  if (closed) return skip(closed)
+  if (isForkPullRequest(run.payload)) {
+    return skip(
+      `PR #${number} comes from a fork: on pull_request_review_comment, GitHub gives fork PRs no ID token and a read-only token, so nothing can be answered; ask with /ask in the pull request's conversation instead`,
+      true
+    )
+  }
+  const origin: CommandOrigin = {
+    ...originOf(comment, commentId, login),
+    thread: {
+      topId: topId ?? commentId,
+      path,
+      line: positiveInteger(comment.line),
+      side: comment.side === 'LEFT' ? 'LEFT' : 'RIGHT',
+      diffHunk: stringOf(comment.diff_hunk),
+      replyOnly
+    }
+  }
+  if (command?.name === 'help') {
+    return { kind: 'help', prNumber: number, command: origin, needsPermissionCheck: true }
+  }
+  return askOrExplain(number, command ? command.text : body.trim(), origin)
+}
+
+function originOf(comment: CommentPayload, commentId: number, user: string): CommandOrigin {
+  const url = stringOf(comment.html_url)
+  return url.startsWith('https://') ? { commentId, user, url } : { commentId, user }
+}
+
+function askOrExplain(prNumber: number, text: string, command: CommandOrigin): Decision {
+  if (text === '') {
+    return skip('/ask needs a question after it, e.g. "/ask why is the retry loop bounded?"', true)
+  }
   return {
-    kind: 'run',
-    prNumber: number,
-    tasks: command.tasks,
-    guidance: command.guidance,
-    source: 'command',
-    command: { commentId, user: login },
+    kind: 'ask',
+    prNumber,
+    question: text.slice(0, MAX_QUESTION_CHARS).trimEnd(),
+    command,
     needsPermissionCheck: true
   }
 }
 
 /**
- * The command on the comment's first non-empty line: `/review` or `/summarize` as a whole
- * word, any case. The rest of that line and every line after it are extra guidance.
+ * The command on the comment's first non-empty line, as a whole word in any case, and the
+ * text after it: the rest of that line and every line after it, trimmed.
  */
-export function parseCommand(body: string): { tasks: Task[]; guidance: string } | undefined {
+export function parseCommand(body: string): { name: CommandName; text: string } | undefined {
   const lines = body.split(/\r?\n/)
   const first = lines.findIndex((line) => line.trim() !== '')
   if (first < 0) return undefined
   const line = (lines[first] ?? '').trimStart()
   const match = COMMAND.exec(line)
   if (!match) return undefined
-  const tasks: Task[] = match[1]?.toLowerCase() === 'review' ? ['review'] : ['summary']
-  const guidance = [line.slice(match[0].length), ...lines.slice(first + 1)]
-    .join('\n')
-    .trim()
-    .slice(0, MAX_GUIDANCE_CHARS)
-    .trimEnd()
-  return { tasks, guidance }
+  const name = (match[1] ?? '').toLowerCase() as CommandName
+  const text = [line.slice(match[0].length), ...lines.slice(first + 1)].join('\n').trim()
+  return { name, text }
 }
 
 /** One log line: what the event asks for, or why nothing is done. */
@@ -201,7 +348,15 @@ export function describeDecision(run: RunContext, decision: Decision): string {
   if (decision.kind === 'skip') return `Nothing to do: ${decision.reason}`
   const action = stringOf(run.payload['action'])
   const by = decision.command ? `, asked by @${decision.command.user}` : ''
-  return `${run.eventName}${action ? ` (${action})` : ''} on pull request #${decision.prNumber}: ${decision.tasks.join(' and ')}${by}.`
+  const what =
+    decision.kind === 'run'
+      ? decision.tasks.join(' and ')
+      : decision.kind === 'help'
+        ? 'help'
+        : decision.command.thread?.replyOnly
+          ? 'a reply in a review thread'
+          : 'a question'
+  return `${run.eventName}${action ? ` (${action})` : ''} on pull request #${decision.prNumber}: ${what}${by}.`
 }
 
 function closedReason(number: number, state: unknown, merged: boolean): string | undefined {
