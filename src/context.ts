@@ -37,7 +37,7 @@ export function readRunContext(): RunContext {
  * `uses: owner/name@ref`; a local `uses: ./` leaves them empty, and the home repository's main
  * branch is the best guess.
  */
-function troubleshootingUrl(): string {
+export function troubleshootingUrl(): string {
   const repository = process.env['GITHUB_ACTION_REPOSITORY'] || HOME_REPOSITORY
   const ref = process.env['GITHUB_ACTION_REF'] || 'main'
   return `https://github.com/${repository}/blob/${ref}/docs/troubleshooting.md`

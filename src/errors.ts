@@ -34,7 +34,7 @@ export type Stage = 'github-oidc' | 'entra' | 'openai' | 'github'
 export interface StageDetails {
   /** Entra's own words about its authority, probed after MSAL could not resolve it. */
   readonly authorityProbe?: string
-  /** How many times AADSTS70021 (propagation) was retried before giving up. */
+  /** How many times AADSTS70021 or AADSTS700213 (propagation) was retried before giving up. */
   readonly entraRetries?: number
 }
 

@@ -20,15 +20,18 @@ import {
   type Config
 } from './settings.js'
 
-/** Reads every input, then throws one ConfigError listing every problem, or returns the Config. */
-export function readConfig(): Config {
+/**
+ * Reads every input, then throws one ConfigError listing every problem, or returns the Config.
+ * `githubToken: false`: a run that never talks to GitHub (the CLI on a local diff) needs none.
+ */
+export function readConfig(needs: { githubToken: boolean } = { githubToken: true }): Config {
   const inputs = new Inputs()
 
   // Masked before anything else runs, so no later log line can show it.
   const githubToken = core.getInput('github-token')
   if (githubToken) {
     core.setSecret(githubToken)
-  } else {
+  } else if (needs.githubToken) {
     inputs.fail(
       'github-token: is empty; expected a token for the GitHub API (its default, ${{ github.token }}, is empty only when the workflow sets it so).',
       ['github-token: ${{ github.token }}']

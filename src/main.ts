@@ -36,9 +36,8 @@ export async function run(early?: EarlyIdToken): Promise<void> {
     if (config.mode === 'check') {
       const result = await runCheck({
         config,
-        repo,
         chain,
-        github,
+        github: { client: github, repo },
         facts,
         troubleshootingUrl: context.troubleshootingUrl
       })

@@ -83,6 +83,14 @@ export interface PrFile {
   readonly context?: readonly HunkContext[]
 }
 
+/** The files at the pull request's head commit, read on demand (github/head-files.ts). */
+export interface HeadFiles {
+  /** The file's lines at head; undefined when it cannot be read (gone, binary, refused). */
+  lines(path: string): Promise<readonly string[] | undefined>
+  /** Files read so far (each once). */
+  readonly reads: number
+}
+
 export type Task = 'summary' | 'review'
 
 /** A file (or part of one) the model did not see, and why, in words for the summary. */

@@ -2,7 +2,6 @@
  * The dispatcher: every error of a run becomes a cause, the facts and the exact fix, with a
  * link to its entry in docs/troubleshooting.md; input errors pass through with theirs.
  */
-import { readdirSync, readFileSync } from 'node:fs'
 import { RequestError } from '@octokit/request-error'
 import { diagnose, explain, type RunFacts } from '../../src/diagnosis/diagnose.js'
 import { AuthError, ConfigError, StageError } from '../../src/errors.js'
@@ -99,24 +98,5 @@ describe('explain', () => {
   it('explains an error before the inputs were read as unexpected, with debug advice', () => {
     const error = explain(new TypeError('boom'), undefined, DOCS)
     expect(error.describe()).toMatch(/^Unexpected error: boom\nFix: .*ACTIONS_STEP_DEBUG/)
-  })
-})
-
-describe('the troubleshooting page', () => {
-  const page = readFileSync(new URL('../../docs/troubleshooting.md', import.meta.url), 'utf8')
-  const dir = new URL('../../src/diagnosis/', import.meta.url)
-  const entries = readdirSync(dir)
-    .flatMap((f) => [...readFileSync(new URL(f, dir), 'utf8').matchAll(/entry: '([a-z0-9-]+)'/g)])
-    .map((m) => m[1] ?? '')
-    .concat('inputs', 'unexpected-errors')
-  const ternary = readdirSync(dir).flatMap((f) => [
-    ...readFileSync(new URL(f, dir), 'utf8').matchAll(/\? '([a-z0-9-]+)' : '([a-z0-9-]+)'/g)
-  ])
-
-  it('has an entry for every diagnosis the action can print', () => {
-    const all = [...entries, ...ternary.flatMap((m) => [m[1] ?? '', m[2] ?? ''])]
-    expect(all.length).toBeGreaterThan(30)
-    const missing = [...new Set(all)].filter((id) => !page.includes(`<a id="${id}"></a>`))
-    expect(missing).toEqual([])
   })
 })

@@ -3,15 +3,20 @@
  * actual claims and the `az` commands that add the exact credential.
  */
 import type { AuthenticationRequiredError } from '@azure/identity'
+import { decodeClaims } from '../../src/chain/claims.js'
 import {
   CLIENT_ID,
   ISSUER,
+  NOW,
   SUBJECT,
+  azure,
   contextFor,
   entraError,
-  explain,
-  fact
+  fact,
+  jwt,
+  tracedRun
 } from '../helpers/diagnosis.js'
+import { explainFilled as explain } from './filled.js'
 
 describe('diagnosing federated credential mismatches', () => {
   const subjectError = (): AuthenticationRequiredError =>
@@ -65,17 +70,66 @@ describe('diagnosing federated credential mismatches', () => {
     expectAddCommands(d.fix)
   })
 
-  it('explains an audience mismatch by pointing at the `audience` input', () => {
-    const { d } = explain(
-      entraError(
-        700212,
-        'No matching federated identity record found for presented assertion audience.'
-      ),
-      contextFor('entra')
+  const audienceError = (audience: string): AuthenticationRequiredError =>
+    entraError(
+      700212,
+      `No matching federated identity record found for presented assertion audience '${audience}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation`
     )
-    expect(d.title).toMatch(/audience \(AADSTS700212\)/)
-    expect(d.fix).toContain('audience: api://AzureADTokenExchange')
+  const readCommands = [
+    `az ad app federated-credential list --id ${CLIENT_ID} --query "[].{name:name,subject:subject,audiences:audiences}"`,
+    'az identity federated-credential list --identity-name IDENTITY_NAME --resource-group RESOURCE_GROUP --query "[].{name:name,subject:subject,audiences:audiences}"'
+  ]
+
+  it('explains a credential made with a custom audience by how to read it, not by the default it refused', () => {
+    const { d } = explain(audienceError('api://AzureADTokenExchange'), contextFor('entra'))
+    expect(d.title).toBe("No federated credential accepts this token's audience (AADSTS700212)")
+    expect(d.cause).toBe(
+      "The GitHub ID token's audience, 'api://AzureADTokenExchange', is AzureCloud's default, but the federated credential for this subject was created with another audience. The token's audience is the `audience` input."
+    )
+    expect(d.fix).toBe(
+      [
+        'Read the audiences of the credential for this subject:',
+        `  ${readCommands[0]}`,
+        'or, on a user-assigned managed identity:',
+        `  ${readCommands[1]}`,
+        "then set the `audience` input to the credential's audience:",
+        '  with:',
+        '    audience: CREDENTIAL_AUDIENCE',
+        'or create the credential again with the default audience (the one portal and `az` credentials get).'
+      ].join('\n')
+    )
+    // The refused value is never offered as the value to set.
+    expect(d.fix).not.toContain('api://AzureADTokenExchange')
     expect(fact(d, 'audience input')).toBe('api://AzureADTokenExchange')
+  })
+
+  it('explains a custom `audience` input the credential does not list, pointing back to the default', () => {
+    const trace = tracedRun()
+    trace.idToken = decodeClaims(
+      jwt({ iss: ISSUER, sub: SUBJECT, aud: 'api://keyless-review', exp: NOW / 1000 + 200 })
+    )
+    const context = contextFor('entra', {
+      trace,
+      azure: { ...azure, audience: 'api://keyless-review' }
+    })
+    const { d } = explain(audienceError('api://keyless-review'), context)
+    expect(d.cause).toBe(
+      "The GitHub ID token was requested for audience 'api://keyless-review' by the `audience` input, and the federated credential for this subject does not list it. Credentials made by the portal or `az` use AzureCloud's default, api://AzureADTokenExchange."
+    )
+    expect(d.fix).toContain(readCommands[0])
+    expect(d.fix).toContain(readCommands[1])
+    expect(d.fix).toContain(
+      "then set the `audience` input to the credential's audience, or remove the input to use the default (api://AzureADTokenExchange):\n  with:\n    audience: CREDENTIAL_AUDIENCE"
+    )
+    expect(d.fix).not.toContain('api://keyless-review')
+  })
+
+  it('explains AADSTS700213 with the propagation of a credential created minutes ago', () => {
+    const { d } = explain(subjectError(), contextFor('entra', { entraRetries: 2 }))
+    expect(d.cause.split('\n')[1]).toBe(
+      'A federated credential created in the last few minutes can take a few minutes to be honoured, and Entra ID refuses the token meanwhile: this run retried before giving up, so if you added the credential just now, wait a few minutes and re-run.'
+    )
+    expect(fact(d, 'retries')).toBe('2')
   })
 
   it('explains AADSTS70021 with propagation delay and the retries already made', () => {
@@ -83,8 +137,8 @@ describe('diagnosing federated credential mismatches', () => {
       entraError(70021, 'No matching federated identity record found for presented assertion.'),
       contextFor('entra', { entraRetries: 3 })
     )
-    expect(text).toContain('already retried 3 times')
-    expect(text).toMatch(/few minutes/)
+    expect(fact(d, 'retries')).toBe('3')
+    expect(text).toMatch(/can take a few minutes to be honoured/)
     expect(fact(d, 'token subject (sub)')).toBe(SUBJECT)
     expectAddCommands(d.fix)
   })

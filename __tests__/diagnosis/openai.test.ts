@@ -3,7 +3,8 @@
  * throttling or failures, an over-long or filtered request.
  */
 import type { APIError } from 'openai/core/error'
-import { contextFor, explain, fact, model, openaiError } from '../helpers/diagnosis.js'
+import { contextFor, fact, model, openaiError } from '../helpers/diagnosis.js'
+import { explainFilled as explain } from './filled.js'
 
 describe('diagnosing Azure OpenAI answers', () => {
   it('reads Azure’s two 401 body shapes the way the openai client does', async () => {
@@ -52,6 +53,26 @@ describe('diagnosing Azure OpenAI answers', () => {
     expect(d.title).toContain('2023-01-01-nope')
     expect(d.fix).toContain('api-version: 2024-10-21')
     expect(d.fix).toContain('endpoint: https://contoso-ai.openai.azure.com')
+  })
+
+  it('explains 400 “API version not supported” with the same advice as the 404', async () => {
+    const notSupported = await openaiError(400, {
+      error: { code: 'BadRequest', message: 'API version not supported' }
+    })
+    const notFound = await openaiError(404, {
+      error: { code: '404', message: 'Resource not found' }
+    })
+    const context = contextFor('openai', { model: { ...model, apiVersion: '2025-04-14' } })
+    const { d } = explain(notSupported, context)
+    expect(d.entry).toBe('api-version-not-found')
+    expect(d.title).toBe('Azure OpenAI does not support api-version 2025-04-14 (400)')
+    expect(d.cause).toBe(
+      'Azure OpenAI answered “API version not supported”: the resource (or the API behind this endpoint) serves no such api-version. A model version such as 2024-11-20 is not an API version, and the v1 API takes none.'
+    )
+    expect(d.fix).toBe(
+      'Use the GA version, or leave `api-version` empty for the v1 API, and give the resource root as endpoint:\n  with:\n    api-version: 2024-10-21\n    endpoint: https://contoso-ai.openai.azure.com'
+    )
+    expect(d.fix).toBe(explain(notFound, context).d.fix)
   })
 
   it('explains a 404 on the v1 API as an endpoint without v1 support', async () => {

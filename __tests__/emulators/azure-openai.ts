@@ -83,6 +83,16 @@ export interface AzureOpenAIConfig {
   tenantId: string
   /** Classic-path api-versions the resource knows. */
   apiVersions: string[]
+  /**
+   * How an unknown classic api-version is answered: 404 "Resource not found" (the route is not
+   * found), or 400 "API version not supported" as some resources and gateways answer.
+   */
+  unknownApiVersion: 'not-found' | 'not-supported'
+  /**
+   * The resource has a custom subdomain: without one (a regional endpoint, or a gateway whose
+   * backend is one) an Entra token is refused with 400 "Please provide a custom subdomain…".
+   */
+  customSubdomain: boolean
   /** Local (key) auth disabled, as recommended; with it enabled these keys work. */
   localAuthDisabled: boolean
   apiKeys: string[]
@@ -161,6 +171,8 @@ export function defaultAzureOpenAIConfig(): AzureOpenAIConfig {
     audiences: [COGNITIVE_RESOURCE, AI_RESOURCE],
     tenantId: TENANT_ID,
     apiVersions: [...KNOWN_API_VERSIONS],
+    unknownApiVersion: 'not-found',
+    customSubdomain: true,
     localAuthDisabled: true,
     apiKeys: [],
     publicNetworkAccess: true,
@@ -286,6 +298,9 @@ export class AzureOpenAIEmulator {
 
     const apiKey = header(req, 'api-key')
     let claims: JWTPayload = {}
+    if (apiKey === undefined && !config.customSubdomain) {
+      throw new Answer(400, shapes.CUSTOM_SUBDOMAIN_REQUIRED)
+    }
     if (apiKey !== undefined) {
       if (config.localAuthDisabled) throw new Answer(401, shapes.KEY_AUTH_DISABLED)
       if (!config.apiKeys.includes(apiKey)) throw new Answer(401, shapes.INVALID_KEY)
@@ -402,18 +417,20 @@ export class AzureOpenAIEmulator {
     req: IncomingMessage,
     url: URL
   ): { api: 'v1' | 'classic'; deployment: string | undefined; apiVersion: string | undefined } {
+    const apiVersion = url.searchParams.get('api-version') ?? undefined
     if (req.method === 'POST' && url.pathname === '/openai/v1/chat/completions') {
+      // The v1 API takes no dated version.
+      if (apiVersion !== undefined) throw new Answer(400, shapes.API_VERSION_NOT_SUPPORTED)
       return { api: 'v1', deployment: undefined, apiVersion: undefined }
     }
     const classic = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(url.pathname)
-    const apiVersion = url.searchParams.get('api-version') ?? undefined
-    if (
-      req.method === 'POST' &&
-      classic?.[1] &&
-      apiVersion &&
-      this.config.apiVersions.includes(apiVersion)
-    ) {
-      return { api: 'classic', deployment: decodeURIComponent(classic[1]), apiVersion }
+    if (req.method === 'POST' && classic?.[1] && apiVersion) {
+      if (this.config.apiVersions.includes(apiVersion)) {
+        return { api: 'classic', deployment: decodeURIComponent(classic[1]), apiVersion }
+      }
+      if (this.config.unknownApiVersion === 'not-supported') {
+        throw new Answer(400, shapes.API_VERSION_NOT_SUPPORTED)
+      }
     }
     throw new Answer(404, shapes.NOT_FOUND)
   }

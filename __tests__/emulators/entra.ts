@@ -37,8 +37,23 @@ export interface EntraApp {
   principalId: string
   displayName: string
   federatedCredentials: FederatedCredential[]
-  /** Token requests that still fail with AADSTS70021 although a credential matches (new credential). */
+  /** Token requests that still fail although a credential matches (a credential created moments ago). */
   propagationFailures: number
+  /**
+   * What a credential still propagating is refused with: AADSTS70021, or AADSTS700213 as if its
+   * subject did not match (both seen right after a credential is created). Default 70021.
+   */
+  propagationCode?: 70021 | 700213
+}
+
+/** An app role of a resource app held by a principal: app-only tokens for it carry `roles`. */
+export interface AppRoleAssignment {
+  /** The resource's application ID URI, as the scope names it (`api://…`). */
+  resource: string
+  /** Object id of the service principal holding the role. */
+  principalId: string
+  /** The role's value, as the `roles` claim lists it. */
+  role: string
 }
 
 export interface EntraTenant {
@@ -53,6 +68,8 @@ export interface EntraConfig {
   tenants: EntraTenant[]
   /** Resources (application ID URIs) a `/.default` scope may name. */
   knownResources: string[]
+  /** App roles held by principals, put in the `roles` claim of their tokens for that resource. */
+  appRoleAssignments: AppRoleAssignment[]
   accessTokenLifetimeSeconds: number
   /** Leeway on the assertion's nbf/exp. */
   clockSkewSeconds: number
@@ -108,7 +125,9 @@ export function defaultEntraConfig(): EntraConfig {
         ]
       }
     ],
-    knownResources: [COGNITIVE_RESOURCE, AI_RESOURCE],
+    // Azure Resource Manager exists in every tenant: a wrong `scope` gets a token, for ARM.
+    knownResources: [COGNITIVE_RESOURCE, AI_RESOURCE, 'https://management.azure.com'],
+    appRoleAssignments: [],
     accessTokenLifetimeSeconds: 3599,
     clockSkewSeconds: 5,
     issuerKeys: () => undefined,
@@ -160,6 +179,38 @@ export class EntraEmulator {
     const app = this.tenant(tenantId)?.apps.find((a) => a.clientId === clientId)
     if (!app) throw new Error(`No app ${clientId} in tenant ${tenantId}`)
     return app
+  }
+
+  /**
+   * A delegated (user) access token as `az account get-access-token` hands one out after
+   * `az login`: signed by this tenant, for `resource`, carrying the user's object id.
+   */
+  async userToken(
+    oid: string,
+    resource: string,
+    lifetimeSeconds = 3600
+  ): Promise<{ jwt: string; expiresOn: number }> {
+    const now = Math.floor(Date.now() / 1000)
+    const sts = `https://sts.windows.net/${TENANT_ID}/`
+    const claims = {
+      aud: resource,
+      iss: sts,
+      iat: now,
+      nbf: now,
+      exp: now + lifetimeSeconds,
+      amr: ['pwd', 'mfa'],
+      appid: '04b07795-8ddb-461a-bbee-02f9e1bf7b46', // the Azure CLI's public client
+      idtyp: 'user',
+      oid,
+      scp: 'user_impersonation',
+      sub: oid,
+      tid: TENANT_ID,
+      upn: 'alice@contoso.com',
+      ver: '1.0'
+    }
+    const jwt = await signJwt(this.key, claims)
+    this.issued.push({ at: Date.now(), jwt, claims, assertionClaims: {} })
+    return { jwt, expiresOn: claims.exp }
   }
 
   jwks(): { keys: unknown[] } {
@@ -304,6 +355,9 @@ export class EntraEmulator {
     const now = Math.floor(Date.now() / 1000)
     const lifetime = this.config.accessTokenLifetimeSeconds
     const sts = `https://sts.windows.net/${tenant.tenantId}/`
+    const roles = this.config.appRoleAssignments
+      .filter((a) => a.resource === resource && a.principalId === app.principalId)
+      .map((a) => a.role)
     const accessClaims = {
       aud: resource,
       iss: sts,
@@ -317,6 +371,7 @@ export class EntraEmulator {
       idtyp: 'app',
       oid: app.principalId,
       rh: `0.${randomBytes(18).toString('base64url')}.`,
+      ...(roles.length > 0 ? { roles } : {}),
       sub: app.principalId,
       tid: tenant.tenantId,
       uti: randomBytes(16).toString('base64url'),
@@ -425,11 +480,7 @@ export class EntraEmulator {
             7002138,
             `No matching federated identity record found for presented assertion subject '${subject}'. The subject matches with case-insensitive comparison, but not with case-sensitive comparison. Check your federated identity credential Subject, Audience and Issuer against the presented assertion. See documentation at: ${FIC_DOCS}.`
           )
-        : refuse(
-            'invalid_client',
-            700213,
-            `No matching federated identity record found for presented assertion subject '${subject}'. Check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${FIC_DOCS}`
-          )
+        : subjectNotFound(subject)
     }
     const audiences = Array.isArray(claims.aud)
       ? claims.aud.filter((a): a is string => typeof a === 'string')
@@ -446,11 +497,13 @@ export class EntraEmulator {
     }
     if (app.propagationFailures > 0) {
       app.propagationFailures -= 1
-      return refuse(
-        'invalid_request',
-        70021,
-        `No matching federated identity record found for presented assertion. Assertion Issuer: '${issuer}'. Assertion Subject: '${subject}'. Assertion Audience: '${audiences.join(',')}'. ${FIC_DOCS}`
-      )
+      return app.propagationCode === 700213
+        ? subjectNotFound(subject)
+        : refuse(
+            'invalid_request',
+            70021,
+            `No matching federated identity record found for presented assertion. Assertion Issuer: '${issuer}'. Assertion Subject: '${subject}'. Assertion Audience: '${audiences.join(',')}'. ${FIC_DOCS}`
+          )
     }
 
     const resource = scope.slice(0, -'/.default'.length)
@@ -467,6 +520,14 @@ export class EntraEmulator {
 
 function tenantNotFound(tenant: string): string {
   return `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`
+}
+
+function subjectNotFound(subject: string): Refusal {
+  return refuse(
+    'invalid_client',
+    700213,
+    `No matching federated identity record found for presented assertion subject '${subject}'. Check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${FIC_DOCS}`
+  )
 }
 
 function noIssuer(issuer: string): Refusal {

@@ -1,7 +1,8 @@
 /**
  * GitHub's REST API over an in-memory repository: pull requests and their files, compare,
  * contents (JSON and raw), issue comments and reactions, reviews, review comments with their
- * threads, replies and reactions, on a router later
+ * threads, replies and reactions, the Actions OIDC subject settings of the repository and its
+ * organization, on a router later
  * capabilities extend (`api.router.add(...)`). Every request and every mutation is recorded
  * in order. Reviews are validated as GitHub does: one comment off the diff fails the whole
  * review with 422 and nothing is stored.
@@ -17,6 +18,7 @@ import {
   issueCommentJson,
   MAX_PULL_FILES,
   nextId,
+  oidcSubjectJson,
   patchHunks,
   pullJson,
   REACTIONS,
@@ -190,6 +192,23 @@ export class GithubApiEmulator {
       .add('POST', '/repos/:owner/:repo/pulls/:number/reviews', (ctx) => {
         this.repo(ctx)
         this.createReview(ctx)
+      })
+      .add('GET', '/repos/:owner/:repo/actions/oidc/customization/sub', (ctx) => {
+        sendJson(ctx.res, 200, oidcSubjectJson(this.repo(ctx)))
+      })
+      .add('GET', '/orgs/:org/actions/oidc/customization/sub', (ctx) => {
+        // A user account is no organization; GitHub answers 404 for it.
+        const org = ctx.params.org ?? ''
+        if (
+          this.state.ownerType !== 'Organization' ||
+          org.toLowerCase() !== this.state.owner.toLowerCase()
+        ) {
+          throw new NotFound('Not Found', `${DOCS}/actions/oidc`)
+        }
+        // Without a customization GitHub's default template is reported (repo, context).
+        sendJson(ctx.res, 200, {
+          include_claim_keys: this.state.orgClaimKeys ?? ['repo', 'context']
+        })
       })
     // Paths may carry their slashes raw or as %2F: one route per depth.
     for (let depth = 1; depth <= 12; depth++) {

@@ -49,6 +49,24 @@ export interface PullState {
 
 export type RepoPermission = 'admin' | 'write' | 'read' | 'none'
 
+/**
+ * The repository's Actions OIDC subject settings, as
+ * `GET /repos/{o}/{r}/actions/oidc/customization/sub` reports them. `useImmutableSubject` is the
+ * opt-in flag; `immutable` is what tokens actually carry: a repository created after 2026-07-15
+ * presents `repo:OWNER@ID/REPO@ID` with the flag still false (observed: Azure/azure-dev#9382),
+ * and `sub_claim_prefix` is the authoritative spelling.
+ */
+export interface OidcSubjectState {
+  useDefault: boolean
+  /** The repository's own template; undefined defers to the organization's (useDefault false). */
+  includeClaimKeys: string[] | undefined
+  useImmutableSubject: boolean
+  immutable: boolean
+  /** Test knobs: leave `use_immutable_subject` / `sub_claim_prefix` out, as older servers do. */
+  reportFlag: boolean
+  reportPrefix: boolean
+}
+
 export interface Collaborator {
   permission: RepoPermission
   /** `maintain`, `triage` and custom roles show only here. */
@@ -79,6 +97,12 @@ export interface RepoState {
   nextId: number
   /** Test knob: the next N review POSTs answer 422 "Line could not be resolved", storing nothing. */
   refuseReviews: number
+  /** The owner's account type; a User has no organization OIDC template. */
+  ownerType: 'Organization' | 'User'
+  createdAt: string
+  oidcSubject: OidcSubjectState
+  /** The organization's subject template (`include_claim_keys`); undefined: GitHub's default. */
+  orgClaimKeys: string[] | undefined
 }
 
 export interface CommitState {
@@ -231,7 +255,18 @@ export function defaultRepoState(): RepoState {
     reviews: [],
     reviewComments: [],
     nextId: 2_000_000_001,
-    refuseReviews: 0
+    refuseReviews: 0,
+    ownerType: 'Organization',
+    createdAt: '2026-08-01T09:00:00Z',
+    oidcSubject: {
+      useDefault: true,
+      includeClaimKeys: undefined,
+      useImmutableSubject: false,
+      immutable: false,
+      reportFlag: true,
+      reportPrefix: true
+    },
+    orgClaimKeys: undefined
   }
 }
 
@@ -475,7 +510,7 @@ export function repoJson(
     private: repo.private,
     owner: isFork
       ? userJson(api, owner, userId(owner))
-      : userJson(api, repo.owner, repo.ownerId, 'Organization'),
+      : userJson(api, repo.owner, repo.ownerId, repo.ownerType),
     html_url: `https://github.com/${fullName}`,
     description: 'Example repository for keyless PR review tests',
     fork: isFork,
@@ -485,7 +520,7 @@ export function repoJson(
     git_url: `git://github.com/${fullName}.git`,
     ssh_url: `git@github.com:${fullName}.git`,
     clone_url: `https://github.com/${fullName}.git`,
-    created_at: '2026-08-01T09:00:00Z',
+    created_at: repo.createdAt,
     updated_at: '2026-11-20T09:00:00Z',
     pushed_at: '2026-11-22T09:00:00Z',
     homepage: null,
@@ -510,6 +545,20 @@ export function repoJson(
     open_issues: repo.pulls.size,
     watchers: 3,
     default_branch: repo.defaultBranch
+  }
+}
+
+/** The repository's OIDC subject customization, as the repository endpoint renders it. */
+export function oidcSubjectJson(repo: RepoState): Record<string, unknown> {
+  const oidc = repo.oidcSubject
+  const prefix = oidc.immutable
+    ? `repo:${repo.owner}@${repo.ownerId}/${repo.name}@${repo.id}`
+    : `repo:${repo.owner}/${repo.name}`
+  return {
+    use_default: oidc.useDefault,
+    ...(oidc.includeClaimKeys ? { include_claim_keys: oidc.includeClaimKeys } : {}),
+    ...(oidc.reportFlag ? { use_immutable_subject: oidc.useImmutableSubject } : {}),
+    ...(oidc.reportPrefix ? { sub_claim_prefix: prefix } : {})
   }
 }
 
@@ -561,7 +610,7 @@ export function pullJson(api: string, repo: RepoState, pull: PullState): Record<
       label: `${repo.owner}:${pull.baseRef}`,
       ref: pull.baseRef,
       sha: pull.baseSha,
-      user: userJson(api, repo.owner, repo.ownerId, 'Organization'),
+      user: userJson(api, repo.owner, repo.ownerId, repo.ownerType),
       repo: repoJson(api, repo)
     },
     _links: {

@@ -28,6 +28,15 @@ export function modelError(
 
 export const NOT_FOUND = gatewayError('404', 'Resource not found')
 
+/** An api-version the route does not serve (openai/codex#3725, the v1 path with a dated version). */
+export const API_VERSION_NOT_SUPPORTED = gatewayError('BadRequest', 'API version not supported')
+
+/** An Entra token sent to a resource through a host other than its custom subdomain. */
+export const CUSTOM_SUBDOMAIN_REQUIRED = gatewayError(
+  'BadRequest',
+  'Please provide a custom subdomain for token authentication, otherwise API key is required.'
+)
+
 export const KEY_AUTH_DISABLED = gatewayError(
   'AuthenticationTypeDisabled',
   'Key based authentication is disabled for this resource.'

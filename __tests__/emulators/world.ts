@@ -10,6 +10,7 @@ import { GithubOidcEmulator, type GithubOidcConfig } from './github-oidc.js'
 import { EntraEmulator, type EntraConfig, type FederatedCredential } from './entra.js'
 import { AzureOpenAIEmulator, type AzureOpenAIConfig } from './azure-openai.js'
 import { GithubApiEmulator } from './github-api.js'
+import { ApimGatewayEmulator } from './apim-gateway.js'
 import type { RepoState } from './github-state.js'
 
 export interface WorldOptions {
@@ -35,6 +36,8 @@ export interface WorldUrls {
   readonly openaiEndpoint: string
   /** GITHUB_API_URL. */
   readonly githubApiUrl: string
+  /** An API Management gateway in front of the Azure OpenAI resource (`endpoint` behind a gateway). */
+  readonly gatewayEndpoint: string
 }
 
 export interface World {
@@ -50,6 +53,8 @@ export interface World {
   readonly entra: EntraEmulator
   readonly openai: AzureOpenAIEmulator
   readonly github: GithubApiEmulator
+  /** Forwards to `openai`; inert until a test points `endpoint` at it (see setUpGateway). */
+  readonly gateway: ApimGatewayEmulator
   /** Every credential the world issued or holds, for leak scans. */
   secrets(): string[]
   close(): Promise<void>
@@ -90,6 +95,16 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     RunningServer
   ]
   github.apiUrl = githubServer.url
+  const gateway = new ApimGatewayEmulator(entraKey, tls.caPem)
+  gateway.config.backend = openaiServer.url
+  let gatewayServer: RunningServer
+  try {
+    gatewayServer = await startHttpsServer((req, res) => gateway.handle(req, res))
+  } catch (error) {
+    await Promise.all(servers.map((s) => s.close()))
+    throw error
+  }
+  servers.push(gatewayServer)
 
   return {
     urls: {
@@ -97,7 +112,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       oidcOrigin: oidcServer.url,
       authorityHost: entraServer.url,
       openaiEndpoint: openaiServer.url,
-      githubApiUrl: githubServer.url
+      githubApiUrl: githubServer.url,
+      gatewayEndpoint: gatewayServer.url
     },
     requestToken: oidc.requestToken,
     githubToken: github.token,
@@ -107,13 +123,15 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     entra,
     openai,
     github,
+    gateway,
     secrets: () => [
       ...new Set([
         oidc.requestToken,
         github.token,
         ...oidc.issued.map((t) => t.jwt),
         ...entra.issued.map((t) => t.jwt),
-        ...entra.requests.flatMap((r) => (r.assertion ? [r.assertion] : []))
+        ...entra.requests.flatMap((r) => (r.assertion ? [r.assertion] : [])),
+        ...gateway.issued
       ])
     ],
     close: async () => {

@@ -6,7 +6,7 @@ import type { EarlyIdToken } from '../early.js'
 import type { Model } from '../model.js'
 import type { Config } from '../settings.js'
 import { newIdentityTrace, type IdentityTrace } from './claims.js'
-import { createCredential, entraErrorCode, GitHubAssertions } from './credential.js'
+import { createCredential, GitHubAssertions } from './credential.js'
 import { ModelClient } from './openai.js'
 import { accessTokenProvider } from './token.js'
 
@@ -23,11 +23,7 @@ export interface KeylessChain {
 export function openKeylessChain(config: Config, early?: EarlyIdToken): KeylessChain {
   const trace = newIdentityTrace()
   const assertions = new GitHubAssertions(config.azure.audience, trace, early)
-  const credential = createCredential(config.azure, {
-    trace,
-    assertions,
-    isPropagationError: (error) => entraErrorCode(error) === 70021
-  })
+  const credential = createCredential(config.azure, { trace, assertions })
   const getToken = accessTokenProvider(credential, config.azure.scope)
   return { trace, assertions, getToken, model: new ModelClient(config.model, getToken) }
 }

@@ -22,8 +22,22 @@ import { decodeClaims, type IdentityTrace } from './claims.js'
 /** A cached ID token is reused only while it has at least this long to live. */
 const ID_TOKEN_MIN_REMAINING_SECONDS = 60
 
-/** AADSTS70021 right after a federated credential is created: it needs minutes to propagate. */
-export const PROPAGATION_RETRY_DELAYS_MS = [2000, 4000, 8000] as const
+/**
+ * The one retry policy for a federated credential created moments ago: until it propagates,
+ * Entra refuses it with AADSTS70021, and sometimes with AADSTS700213 as if its subject did not
+ * match. Each code's waits before each retry; a 700213 is more often a real mismatch, so it gets
+ * fewer and shorter ones (its diagnosis then says both).
+ */
+export const PROPAGATION_RETRY_DELAYS_MS: Readonly<Partial<Record<number, readonly number[]>>> = {
+  70021: [2000, 4000, 8000],
+  700213: [2000, 3000]
+}
+
+/** The waits before each retry of this refusal: none unless propagation can explain it. */
+export function propagationDelays(error: unknown): readonly number[] {
+  const code = entraErrorCode(error)
+  return (code === undefined ? undefined : PROPAGATION_RETRY_DELAYS_MS[code]) ?? []
+}
 
 /** Fetches GitHub ID tokens for the client assertion, reusing one only while it is fresh. */
 export class GitHubAssertions {
@@ -60,9 +74,9 @@ export class GitHubAssertions {
 }
 
 /**
- * Wraps a credential: masks and traces every access token, retries AADSTS70021 (propagation),
- * and marks any failure with its stage for the diagnosis (github-oidc when the ID token could
- * not be had, entra otherwise).
+ * Wraps a credential: masks and traces every access token, retries what propagation can explain
+ * (PROPAGATION_RETRY_DELAYS_MS), and marks any failure with its stage for the diagnosis
+ * (github-oidc when the ID token could not be had, entra otherwise).
  */
 class TracedCredential implements TokenCredential {
   private lastToken: string | undefined
@@ -71,7 +85,6 @@ class TracedCredential implements TokenCredential {
     private readonly inner: TokenCredential,
     private readonly azure: AzureConfig,
     private readonly trace: IdentityTrace,
-    private readonly isPropagationError: (error: unknown) => boolean,
     private readonly sleep: (ms: number) => Promise<void>
   ) {}
 
@@ -83,12 +96,11 @@ class TracedCredential implements TokenCredential {
         this.record(token.token)
         return token
       } catch (error) {
-        const delay = PROPAGATION_RETRY_DELAYS_MS[attempt]
-        if (delay === undefined || !this.isPropagationError(error)) {
-          throw await this.failure(error, attempt)
-        }
+        const delays = propagationDelays(error)
+        const delay = delays[attempt]
+        if (delay === undefined) throw await this.failure(error, attempt)
         core.info(
-          `Entra found no matching federated credential (AADSTS70021); a new one can take minutes to apply. Retrying in ${delay / 1000} s (${attempt + 1}/${PROPAGATION_RETRY_DELAYS_MS.length}).`
+          `Entra found no matching federated credential (AADSTS${String(entraErrorCode(error))}); a new one can take minutes to apply. Retrying in ${delay / 1000} s (${attempt + 1}/${delays.length}).`
         )
         await this.sleep(delay)
       }
@@ -123,7 +135,7 @@ export interface CredentialOptions {
   readonly trace: IdentityTrace
   /** The ID token source for `github-oidc` (shared so check mode can show the token's claims). */
   readonly assertions: GitHubAssertions
-  readonly isPropagationError: (error: unknown) => boolean
+  /** Waits between retries; tests pass one that records instead of waiting. */
   readonly sleep?: (ms: number) => Promise<void>
 }
 
@@ -133,7 +145,6 @@ export function createCredential(azure: AzureConfig, options: CredentialOptions)
     innerCredential(azure, options.assertions),
     azure,
     options.trace,
-    options.isPropagationError,
     sleep
   )
 }

@@ -2,7 +2,8 @@
  * The one dispatcher: every error of a run (check, review, summary, commands) becomes a short
  * cause, the facts that matter and the exact fix, explained with the run's actual token claims
  * and settings (never a token), and a link to its entry in docs/troubleshooting.md. Each reader
- * below recognises its own errors anywhere on the `cause` chain, in this order.
+ * below recognises its own errors anywhere on the `cause` chain, in this order, and words its
+ * diagnosis from catalogue.ts, which the page is generated from.
  */
 import type { IdentityTrace } from '../chain/claims.js'
 import { isForkPullRequest, type RunContext } from '../context.js'
@@ -15,18 +16,13 @@ import {
   type Stage
 } from '../errors.js'
 import type { Config } from '../settings.js'
+import type { EntryId } from './catalogue.js'
 import { diagnoseEntra } from './entra.js'
-import {
-  DEBUG_FIX,
-  links,
-  stringField,
-  unexpected,
-  type Diagnosis,
-  type DiagnosisContext
-} from './facts.js'
+import { links, stringField, unexpected, type Diagnosis, type DiagnosisContext } from './facts.js'
 import { diagnoseGitHubApi, diagnoseIdToken } from './github.js'
 import { diagnoseNetwork } from './network.js'
 import { diagnoseOpenAI } from './openai.js'
+import { DEBUG_FIX } from './wording/common.js'
 
 export type { Diagnosis, DiagnosisContext, Fact } from './facts.js'
 
@@ -106,7 +102,7 @@ function stageOf(error: unknown): Stage | undefined {
   return undefined
 }
 
-function withLink(fix: string, troubleshooting: string, entry: string): string {
+function withLink(fix: string, troubleshooting: string, entry: EntryId): string {
   return `${fix}\nMore: ${troubleshooting}#${entry}`
 }
 

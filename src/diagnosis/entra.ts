@@ -10,9 +10,11 @@
  */
 import { entraErrorCode } from '../chain/credential.js'
 import { CLOUDS } from '../settings.js'
+import { say } from './catalogue.js'
 import {
   audienceMismatch,
   caseMismatch,
+  clientArg,
   configFacts,
   invalidAssertion,
   issuerMismatch,
@@ -26,7 +28,6 @@ import {
 import { diagnoseNetwork } from './network.js'
 import {
   allMessages,
-  block,
   claimTime,
   facts,
   isoTime,
@@ -43,10 +44,7 @@ export function diagnoseEntra(error: unknown, context: DiagnosisContext): Diagno
   if (/endpoints_resolution_error|network_error/.test(text)) return unreachable(text, context)
   if (/ClientAssertionCredential: \w+ is a required parameter/.test(text)) {
     return {
-      entry: 'inputs',
-      title: 'client-id and tenant-id are required for github-oidc',
-      cause: untrusted(text),
-      fix: block('with:', '  client-id: CLIENT_ID', '  tenant-id: TENANT_ID'),
+      ...say('inputs', 'client-assertion', { 'library-says': untrusted(text) }),
       facts: configFacts(context)
     }
   }
@@ -77,14 +75,10 @@ function byCode(failure: EntraFailure, context: DiagnosisContext, error: unknown
   }
 }
 
-const expiredAssertion: Explanation = ({ code }, context) => {
+const expiredAssertion: Explanation = (_failure, context) => {
   const id = context.trace.idToken
   return {
-    entry: 'aadsts700024',
-    title: `The GitHub ID token was outside its valid time (AADSTS${code})`,
-    cause:
-      'GitHub ID tokens live five minutes. This action fetches a fresh one for every exchange, so a token Entra ID calls expired or not yet valid almost always means the runner’s clock is off (a self-hosted runner), or the job stalled between fetching and presenting it.',
-    fix: 'Synchronise the runner’s clock (e.g. `sudo timedatectl set-ntp true`, or `chronyc makestep`), then re-run the job.',
+    ...say('aadsts700024', 'default'),
     facts: [
       ...facts(
         ['token issued (iat)', claimTime(id, 'iat')],
@@ -97,54 +91,31 @@ const expiredAssertion: Explanation = ({ code }, context) => {
   }
 }
 
-const appNotInTenant: Explanation = ({ code }, context) => {
-  const client = shellArg(context.azure.clientId ?? 'CLIENT_ID')
-  return {
-    entry: 'aadsts700016',
-    title: `Client ${context.azure.clientId ?? '(unset)'} is not in tenant ${context.azure.tenantId ?? '(unset)'} (AADSTS${code})`,
-    cause:
-      'Entra ID knows no application with this client id in this tenant. The `client-id` / `tenant-id` pair is wrong (a copied object id instead of the client id, or another tenant’s app), or the app has no service principal there. The app or identity must live in the tenant you sign in to.',
-    fix: [
-      'Signed in to the tenant, check the pair:',
-      block(
-        `az ad sp show --id ${client} --query "{appId:appId, tenant:appOwnerOrganizationId, name:displayName}"`,
-        'az account show --query tenantId -o tsv'
-      ),
-      'For a user-assigned managed identity, use its client id:',
-      block(
-        'az identity show --name IDENTITY_NAME --resource-group RESOURCE_GROUP --query "{clientId:clientId, tenantId:tenantId}"'
-      )
-    ].join('\n'),
-    facts: configFacts(context)
-  }
-}
-
-const tenantNotFound: Explanation = ({ code }, context) => ({
-  entry: 'aadsts90002',
-  title: `Tenant ${context.azure.tenantId ?? '(unset)'} was not found in ${context.azure.cloud} (AADSTS${code})`,
-  cause: `No tenant has this id at ${context.azure.authorityHost}. The \`tenant-id\` is mistyped, or the tenant lives in another cloud: an Azure Government or Azure China tenant exists only there (\`cloud: AzureUSGovernment\` / \`cloud: AzureChinaCloud\`).`,
-  fix: [
-    'Get the tenant id where the app or identity lives, and set `tenant-id` (and `cloud`, if it is not AzureCloud):',
-    block('az account show --query "{tenantId:tenantId, cloud:environmentName}"'),
-    block(
-      'with:',
-      '  tenant-id: TENANT_ID',
-      '  cloud: AzureUSGovernment  # only for a US Government tenant'
-    )
-  ].join('\n'),
+const appNotInTenant: Explanation = (_failure, context) => ({
+  ...say('aadsts700016', 'default', {
+    'client-id': clientArg(context),
+    'tenant-id': context.azure.tenantId ?? 'TENANT_ID'
+  }),
   facts: configFacts(context)
 })
 
-const resourceNotFound: Explanation = ({ code }, context) => {
+const tenantNotFound: Explanation = (_failure, context) => ({
+  ...say('aadsts90002', 'default', {
+    'tenant-id': context.azure.tenantId ?? 'TENANT_ID',
+    cloud: context.azure.cloud,
+    'authority-host': context.azure.authorityHost
+  }),
+  facts: configFacts(context)
+})
+
+const resourceNotFound: Explanation = (_failure, context) => {
   const expected = CLOUDS[context.azure.cloud].scope
   return {
-    entry: 'aadsts500011',
-    title: `Entra ID does not know the resource of scope ${context.azure.scope} (AADSTS${code})`,
-    cause: `The token was requested for a resource that does not exist in this tenant's cloud. Azure OpenAI's scope in ${context.azure.cloud} is ${expected}; the \`scope\` input and the \`cloud\` input must agree with the resource's cloud.`,
-    fix: [
-      'Remove the `scope` input (it follows `cloud`), or set it to:',
-      block('with:', `  scope: ${expected}`)
-    ].join('\n'),
+    ...say('aadsts500011', 'default', {
+      scope: context.azure.scope,
+      cloud: context.azure.cloud,
+      'cloud-scope': expected
+    }),
     facts: [
       ...facts(['scope', context.azure.scope], ['expected scope', expected]),
       ...configFacts(context)
@@ -153,10 +124,7 @@ const resourceNotFound: Explanation = ({ code }, context) => {
 }
 
 const unknownCode: Explanation = ({ code }, context) => ({
-  entry: 'other-aadsts-codes',
-  title: `Entra ID refused the token request (AADSTS${code})`,
-  cause: `Entra ID answered with AADSTS${code}, which this action has no specific advice for.`,
-  fix: `Read Microsoft's explanation at https://login.microsoftonline.com/error?code=${code} and compare it with the facts above.`,
+  ...say('other-aadsts-codes', 'default', { code }),
   facts: [...tokenFacts(context), ...configFacts(context)]
 })
 
@@ -187,19 +155,15 @@ function unreachable(text: string, context: DiagnosisContext): Diagnosis {
   if (network) return network
   const { azure } = context
   const metadata = `${azure.authorityHost}/${azure.tenantId ?? 'TENANT_ID'}/v2.0/.well-known/openid-configuration`
-  const resolving = text.includes('endpoints_resolution_error')
   return {
-    entry: 'entra-unreachable',
-    title: resolving
-      ? `Entra ID's authority ${azure.authorityHost} could not be resolved`
-      : `The token request to ${azure.authorityHost} failed on the network`,
-    cause: resolving
-      ? "MSAL could not read the tenant's OpenID metadata: the host is unreachable or untrusted from the runner, or it served no valid openid-configuration for this tenant."
-      : 'The request to Entra ID’s token endpoint got no HTTP answer: a firewall, proxy or DNS problem on the runner.',
-    fix: [
-      'Check from the runner, and check the `authority-host`, `cloud` and `tenant-id` inputs (leave `authority-host` empty for the public clouds):',
-      block(`curl -sS ${shellArg(metadata)}`)
-    ].join('\n'),
+    ...say(
+      'entra-unreachable',
+      text.includes('endpoints_resolution_error') ? 'resolving' : 'network',
+      {
+        'authority-host': azure.authorityHost,
+        'metadata-url': shellArg(metadata)
+      }
+    ),
     facts: [...configFacts(context), ...facts(['probe', probe ? untrusted(probe) : undefined])]
   }
 }

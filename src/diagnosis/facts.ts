@@ -6,6 +6,7 @@
 import type { IdentityTrace, JwtClaims } from '../chain/claims.js'
 import { causeChain, type Stage } from '../errors.js'
 import type { AzureConfig, ModelConfig } from '../settings.js'
+import { say, type EntryId } from './catalogue.js'
 
 export interface DiagnosisContext {
   /** The service the run was talking to; undefined when nothing says which. */
@@ -32,8 +33,8 @@ export interface DiagnosisContext {
 export type Fact = readonly [string, string]
 
 export interface Diagnosis {
-  /** Its entry in docs/troubleshooting.md (the anchor), for the link printed under the fix. */
-  readonly entry: string
+  /** Its entry in the catalogue and docs/troubleshooting.md (the anchor), for the link printed under the fix. */
+  readonly entry: EntryId
   readonly title: string
   readonly cause: string
   /** What to change; commands and YAML sit on their own lines, indented by two spaces. */
@@ -142,11 +143,6 @@ export function shellArg(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`
 }
 
-/** Lines of a command or YAML block, indented for the log. */
-export function block(...lines: string[]): string {
-  return lines.map((line) => `  ${line}`).join('\n')
-}
-
 /** The hostname of a URL, or undefined when it is not one. */
 export function hostOf(url: string | undefined): string | undefined {
   if (!url) return undefined
@@ -157,9 +153,6 @@ export function hostOf(url: string | undefined): string | undefined {
   }
 }
 
-export const DEBUG_FIX =
-  'Re-run the job with debug logging (the repository secret or variable ACTIONS_STEP_DEBUG=true) and read the step log around this error.'
-
 export function unexpected(error: unknown, context: DiagnosisContext): Diagnosis {
   const name = stringField(error, 'name') ?? typeof error
   const text =
@@ -167,16 +160,14 @@ export function unexpected(error: unknown, context: DiagnosisContext): Diagnosis
     (typeof error === 'number' || typeof error === 'boolean' ? String(error) : '')
   const code = field(error, 'code')
   const status = field(error, 'status')
-  const where = context.doing
-    ? ` while trying to ${context.doing}`
+  const message = untrusted(text || '(no message)', 500)
+  const wording = context.doing
+    ? say('unexpected-errors', 'doing', { doing: context.doing, message })
     : context.stage
-      ? ` at ${context.stage}`
-      : ''
+      ? say('unexpected-errors', 'stage', { stage: context.stage, message })
+      : say('unexpected-errors', 'plain', { message })
   return {
-    entry: 'unexpected-errors',
-    title: `Unexpected error${where}`,
-    cause: untrusted(text || '(no message)', 500),
-    fix: DEBUG_FIX,
+    ...wording,
     facts: facts(
       ['error', untrusted(name, 80)],
       [

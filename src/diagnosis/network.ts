@@ -3,10 +3,10 @@
  * a proxy re-signed. Node's fetch hides the reason in `cause.code` under "TypeError: fetch
  * failed"; @actions/core keeps only the text, so codes are also read from messages.
  */
+import { fragment, say, type CaseOf } from './catalogue.js'
 import {
   allMessages,
   field,
-  block,
   facts,
   hostOf,
   links,
@@ -144,7 +144,6 @@ function networkDiagnosis(
   const { stage } = context
   const aim = target(stage, context, error)
   const host = untrusted(failure.host ?? aim.host ?? failure.address ?? SERVICE[stage], 200)
-  const doing = DOING[stage]
   const known = facts(
     ['stage', stage],
     ['host', host],
@@ -152,81 +151,45 @@ function networkDiagnosis(
     [aim.input ?? 'input', aim.value],
     ['error', untrusted(failure.message)]
   )
-  const probe = aim.host
-    ? `Test from the runner itself:\n${block(`curl -sS -o /dev/null -w '%{http_code}\\n' https://${aim.host}/`)}`
-    : ''
+  const values = {
+    host,
+    code: failure.code,
+    doing: DOING[stage],
+    probe: aim.host ? fragment('probe', { host: aim.host }) : ''
+  }
   switch (failure.kind) {
     case 'dns':
-      return {
-        entry: 'network-dns',
-        title: `Cannot resolve ${host} (${failure.code})`,
-        cause: `The DNS lookup of ${host} failed while ${doing}. ${dnsHint(stage)}`,
-        fix: [
-          `Check the name from the runner, and fix the ${aim.input ? `\`${aim.input}\` input or the ` : ''}runner's DNS:`,
-          block(`nslookup ${host}`)
-        ].join('\n'),
-        facts: known
-      }
+      return { ...say('network-dns', dnsCase(stage), values), facts: known }
     case 'refused':
-      return {
-        entry: 'network-refused',
-        title: `Connection to ${host} failed (${failure.code})`,
-        cause: `The connection was refused or cut while ${doing}: a firewall, a proxy, or the runner's network stands in the way.`,
-        fix: [
-          `Allow outbound HTTPS (port 443) from the runner to ${host}, or route it through the proxy your network requires.`,
-          probe
-        ]
-          .filter(Boolean)
-          .join('\n'),
-        facts: known
-      }
+      return { ...say('network-refused', 'default', values), facts: known }
     case 'timeout':
       return {
-        entry: 'network-timeout',
-        title: `No answer from ${host} in time (${failure.code})`,
-        cause: `The connection timed out while ${doing}. Packets are likely dropped by a firewall${stage === 'openai' ? ', or the resource is reachable only through a private endpoint that this runner is outside of' : ''}.`,
-        fix: [
-          `Allow outbound HTTPS (port 443) from the runner to ${host}${stage === 'openai' ? ', or use a self-hosted runner inside the resource’s virtual network' : ''}.`,
-          probe
-        ]
-          .filter(Boolean)
-          .join('\n'),
+        ...say('network-timeout', stage === 'openai' ? 'openai' : 'other', values),
         facts: known
       }
     case 'tls':
-      return {
-        entry: 'network-tls',
-        title: `The TLS certificate of ${host} is not trusted (${failure.code})`,
-        cause: `${tlsHint(failure.code, host)} This happened while ${doing}.`,
-        fix: [
-          "Give Node.js your proxy's root CA. Node reads it only at start, so set it in the job's or step's env:",
-          block('env:', '  NODE_EXTRA_CA_CERTS: /path/to/proxy-root-ca.pem'),
-          'Never turn verification off (NODE_TLS_REJECT_UNAUTHORIZED=0): the tokens would travel to whoever intercepts them.'
-        ].join('\n'),
-        facts: known
-      }
+      return { ...say('network-tls', tlsCase(failure.code), values), facts: known }
   }
 }
 
-function dnsHint(stage: Stage): string {
+function dnsCase(stage: Stage): CaseOf<'network-dns'> {
   switch (stage) {
     case 'openai':
-      return 'Check the `endpoint` input for a typo: it is the resource’s own host, e.g. https://NAME.openai.azure.com. A resource behind a private endpoint resolves only inside its virtual network (private DNS zone privatelink.openai.azure.com), which a GitHub-hosted runner is not in.'
     case 'entra':
-      return 'Check the `authority-host` and `cloud` inputs (leave `authority-host` empty for the public clouds).'
+      return stage
     default:
-      return 'GitHub’s hosts resolve from any connected runner, so the runner’s DNS or network is at fault.'
+      return 'github'
   }
 }
 
-function tlsHint(code: string, host: string): string {
+function tlsCase(code: string): CaseOf<'network-tls'> {
   switch (code) {
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `The certificate presented does not name ${host}: a TLS-intercepting proxy answered, or the host points at another server.`
+      return 'altname'
     case 'CERT_HAS_EXPIRED':
     case 'CERT_NOT_YET_VALID':
-      return 'The certificate presented is outside its validity period: a TLS-intercepting proxy with a stale certificate, or a runner clock that is far off.'
+      return 'validity'
     default:
-      return `The certificate chain presented for ${host} ends in a CA that Node.js does not trust: typically a TLS-intercepting proxy or firewall on a self-hosted runner’s network re-signs HTTPS traffic.`
+      return 'untrusted'
   }
 }

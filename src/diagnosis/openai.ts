@@ -1,7 +1,8 @@
 /**
  * Azure OpenAI's answers, explained: the missing data-plane role, a token for the wrong
- * audience, an api-key where none belongs, an unknown deployment or API path, network rules,
- * throttling, and requests the model refuses.
+ * audience, an api-key where none belongs, a missing custom subdomain, a gateway's refusal, an
+ * unknown deployment, API path or api-version, network rules, throttling, and requests the
+ * model refuses.
  *
  * The `openai` client wraps a body without an `error` member as `{ error: body }`, so:
  * `{"error":{"code":"PermissionDenied",…}}` → `.error` is the inner object, `.code` its code;
@@ -13,19 +14,21 @@ import {
   APIError,
   ContentFilterFinishReasonError
 } from 'openai/core/error'
+import { say } from './catalogue.js'
 import {
+  CUSTOM_SUBDOMAIN_ANSWER,
   isRegional,
   apiKeySent,
   badToken,
+  customSubdomain,
   missingRole,
   networkRules,
   regional,
   resourceName
 } from './openai-access.js'
+import { gatewayRefusal } from './openai-gateway.js'
 import { diagnoseNetwork } from './network.js'
 import {
-  DEBUG_FIX,
-  block,
   facts,
   field,
   hostOf,
@@ -79,6 +82,10 @@ export function diagnoseOpenAI(error: unknown, context: DiagnosisContext): Diagn
   if (isRegional(context.model.endpoint) && [401, 403, 404].includes(status)) {
     return regional(context, known)
   }
+  // Whatever host passed it on, a gateway included, and before any answer about keys.
+  if (CUSTOM_SUBDOMAIN_ANSWER.test(said)) return customSubdomain(context, known)
+  const gateway = gatewayRefusal(api, context, known)
+  if (gateway) return gateway
   if (
     (status === 401 || status === 403) &&
     (code === 'PermissionDenied' || /does not have access/i.test(said))
@@ -105,13 +112,21 @@ export function diagnoseOpenAI(error: unknown, context: DiagnosisContext): Diagn
     return deploymentNotFound(context, known)
   }
   if (status === 404)
-    return context.model.apiVersion ? classicNotFound(context, known) : v1NotFound(context, known)
+    return context.model.apiVersion
+      ? apiVersionUnknown(status, context, known)
+      : v1NotFound(context, known)
+  if (status === 400 && API_VERSION_NOT_SUPPORTED.test(said)) {
+    return apiVersionUnknown(status, context, known)
+  }
   if (status === 429) return throttled(api, context, known)
   if (status >= 500) return serverFailure(status, known)
   if (code === 'context_length_exceeded') return tooLong(known)
   if (code === 'content_filter') return contentFiltered([...filteredCategories(api), ...known])
   return undefined
 }
+
+/** Azure OpenAI's 400 for an api-version the resource (or the API behind a gateway) does not serve. */
+const API_VERSION_NOT_SUPPORTED = /API version not supported/i
 
 function connectionFailure(
   api: APIConnectionError,
@@ -120,67 +135,41 @@ function connectionFailure(
 ): Diagnosis {
   const network = diagnoseNetwork(error, context)
   if (network) return network
-  const timedOut = api instanceof APIConnectionTimeoutError
-  return {
-    entry: timedOut ? 'openai-timeout' : 'openai-unreachable',
-    title: timedOut ? 'Azure OpenAI did not answer in time' : 'Could not connect to Azure OpenAI',
-    cause: timedOut
-      ? 'A request outlived the client’s timeout, retries included: the model was slow on a very large request, or the service was overloaded.'
-      : `The request to ${hostOf(context.model.endpoint) ?? context.model.endpoint} got no HTTP answer.`,
-    fix: timedOut
-      ? `Re-run; if it recurs, send smaller requests:\n${block('with:', '  token-budget: 100000', '  concurrency: 2')}`
-      : DEBUG_FIX,
-    facts: [
-      ...facts(['error', untrusted(messageOf(api.cause) || api.message)]),
-      ...modelFacts(context)
-    ]
+  const known = [
+    ...facts(['error', untrusted(messageOf(api.cause) || api.message)]),
+    ...modelFacts(context)
+  ]
+  if (api instanceof APIConnectionTimeoutError) {
+    return { ...say('openai-timeout', 'default'), facts: known }
   }
+  const host = hostOf(context.model.endpoint) ?? context.model.endpoint
+  return { ...say('openai-unreachable', 'default', { host }), facts: known }
 }
 
 function deploymentNotFound(context: DiagnosisContext, known: Fact[]): Diagnosis {
-  const name = resourceName(context.model.endpoint)
   return {
-    entry: 'deploymentnotfound',
-    title: `Deployment '${untrusted(context.model.deployment, 100)}' was not found on ${name}`,
-    cause:
-      'The resource has no deployment by this name. A deployment name is the one you chose when deploying, not necessarily the model’s name; a deployment created in the last 5 minutes may not be served yet.',
-    fix: [
-      'List the deployments and set the `deployment` input (and `summary-deployment`, if used) to one of them:',
-      block(
-        `az cognitiveservices account deployment list --name ${name} --resource-group RESOURCE_GROUP --query "[].name" -o tsv`
-      )
-    ].join('\n'),
+    ...say('deploymentnotfound', 'default', {
+      deployment: untrusted(context.model.deployment, 100),
+      'account-name': resourceName(context.model.endpoint)
+    }),
     facts: known
   }
 }
 
-function classicNotFound(context: DiagnosisContext, known: Fact[]): Diagnosis {
+/** The same advice whether Azure OpenAI answers 404 or 400 "API version not supported". */
+function apiVersionUnknown(status: number, context: DiagnosisContext, known: Fact[]): Diagnosis {
   return {
-    entry: 'api-version-not-found',
-    title: `Azure OpenAI found no API at api-version ${untrusted(context.model.apiVersion ?? '', 60)} (404)`,
-    cause:
-      'The classic path {endpoint}/openai/deployments/{deployment}/chat/completions?api-version=… was not found: this api-version is unknown to the resource, or `endpoint` is not the resource root (no path, no /openai).',
-    fix: [
-      'Use the GA version, or leave `api-version` empty for the v1 API, and give the resource root as endpoint:',
-      block(
-        'with:',
-        '  api-version: 2024-10-21',
-        `  endpoint: https://${resourceName(context.model.endpoint)}.openai.azure.com`
-      )
-    ].join('\n'),
+    ...say('api-version-not-found', status === 400 ? 'not-supported' : 'not-found', {
+      'api-version': untrusted(context.model.apiVersion ?? '(none: the v1 API)', 60),
+      'account-name': resourceName(context.model.endpoint)
+    }),
     facts: known
   }
 }
 
 function v1NotFound(context: DiagnosisContext, known: Fact[]): Diagnosis {
   return {
-    entry: 'v1-api-not-found',
-    title: 'The endpoint does not serve the v1 API (404)',
-    cause: `${context.model.endpoint}/openai/v1/chat/completions was not found. Gateways (an API Management path) and some resources expose only the classic API; or \`endpoint\` is not the resource root.`,
-    fix: [
-      'Use the classic API by setting an api-version:',
-      block('with:', '  api-version: 2024-10-21')
-    ].join('\n'),
+    ...say('v1-api-not-found', 'default', { endpoint: context.model.endpoint }),
     facts: known
   }
 }
@@ -188,14 +177,7 @@ function v1NotFound(context: DiagnosisContext, known: Fact[]): Diagnosis {
 function throttled(api: APIError, context: DiagnosisContext, known: Fact[]): Diagnosis {
   const header = (name: string): string | undefined => api.headers?.get(name) ?? undefined
   return {
-    entry: 'throttled-429',
-    title: `Azure OpenAI kept throttling deployment '${untrusted(context.model.deployment, 100)}' (429)`,
-    cause:
-      'The deployment’s tokens-per-minute or requests-per-minute quota stayed exhausted through the client’s retries.',
-    fix: [
-      'Raise the deployment’s TPM quota (Azure AI Foundry → Deployments → Edit), or lower this action’s load:',
-      block('with:', '  concurrency: 1', '  token-budget: 100000')
-    ].join('\n'),
+    ...say('throttled-429', 'default', { deployment: untrusted(context.model.deployment, 100) }),
     facts: [
       ...known,
       ...facts(
@@ -208,41 +190,15 @@ function throttled(api: APIError, context: DiagnosisContext, known: Fact[]): Dia
 }
 
 function serverFailure(status: number, known: Fact[]): Diagnosis {
-  return {
-    entry: 'openai-5xx',
-    title: `Azure OpenAI failed with HTTP ${status}, retries included`,
-    cause:
-      'The service, or a gateway in front of it, kept failing: an outage or overload in the deployment’s region.',
-    fix: 'Re-run later and check https://azure.status.microsoft/status; if it persists, deploy the model in another region and point `endpoint` / `deployment` at it.',
-    facts: known
-  }
+  return { ...say('openai-5xx', 'default', { status }), facts: known }
 }
 
 function tooLong(known: Fact[]): Diagnosis {
-  return {
-    entry: 'context-length-exceeded',
-    title: 'A request exceeded the model’s context window',
-    cause: 'The prompt plus the requested output is longer than the deployment’s model accepts.',
-    fix: [
-      'Spend less per run, or leave large files out:',
-      block('with:', '  token-budget: 100000', '  exclude: |', '    **/*.snap')
-    ].join('\n'),
-    facts: known
-  }
+  return { ...say('context-length-exceeded', 'default'), facts: known }
 }
 
 function contentFiltered(known: Fact[]): Diagnosis {
-  return {
-    entry: 'content-filter',
-    title: 'Azure OpenAI’s content filter blocked the request',
-    cause:
-      'The prompt (the pull request’s diff) or the completion tripped the deployment’s content filtering policy.',
-    fix: [
-      'Leave the triggering files out, or give the deployment a content filter configuration suited to code review (Azure AI Foundry → Guardrails + controls):',
-      block('with:', '  exclude: |', '    path/to/file')
-    ].join('\n'),
-    facts: known
-  }
+  return { ...say('content-filter', 'default'), facts: known }
 }
 
 /** The categories Azure flagged, from `innererror.content_filter_result`. */

@@ -6,15 +6,8 @@
 import * as core from '@actions/core'
 import pLimit from 'p-limit'
 import { errorText, httpStatus } from '../errors.js'
-import type { RepoRef } from '../pull-request.js'
+import type { HeadFiles, RepoRef } from '../pull-request.js'
 import type { GitHubClient } from './client.js'
-
-export interface HeadFiles {
-  /** The file's lines at head; undefined when it cannot be read (gone, binary, refused). */
-  lines(path: string): Promise<readonly string[] | undefined>
-  /** Files read from GitHub so far (each once). */
-  readonly reads: number
-}
 
 /** A NUL in the first kilobytes: a binary file, whose "lines" are of no use to a reader. */
 const BINARY_PROBE = 8192

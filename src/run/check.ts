@@ -39,9 +39,9 @@ export interface CheckResult {
 
 export interface CheckInput {
   readonly config: Config
-  readonly repo: RepoRef
   readonly chain: KeylessChain
-  readonly github: GitHubClient
+  /** The repository to read with the GitHub token; the CLI may check without one. */
+  readonly github?: { readonly client: GitHubClient; readonly repo: RepoRef }
   /** What diagnoses a broken link. */
   readonly facts: RunFacts
   readonly troubleshootingUrl: string
@@ -80,7 +80,7 @@ export async function runCheck(input: CheckInput): Promise<CheckResult> {
 }
 
 function chainLinks(
-  { config, repo, chain, github }: CheckInput,
+  { config, chain, github }: CheckInput,
   usage: { promptTokens: number; completionTokens: number }
 ): Link[] {
   const deployments = [...new Set([config.model.deployment, config.model.summaryDeployment])]
@@ -120,9 +120,12 @@ function chainLinks(
     })),
     {
       name: 'GitHub API',
+      ...(github ? {} : { notApplicable: 'no repository or GitHub token given' }),
       verify: async () => {
+        if (!github) throw new Error('no repository to read')
+        const { client, repo } = github
         const { data } = await calling(`read the repository ${repo.owner}/${repo.repo}`, () =>
-          github.rest.repos.get({ ...repo })
+          client.rest.repos.get({ ...repo })
         )
         return `${data.full_name} is readable with github-token; reviews need \`pull-requests: write\` (checked only when posting: this check posts nothing)`
       }

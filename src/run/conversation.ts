@@ -19,7 +19,7 @@ import {
 } from '../github/threads.js'
 import { ModelRefusal, type ChatResult, type Model } from '../model.js'
 import { renderAnswer, renderHelp } from '../post/answer.js'
-import type { PullRequest, RepoRef } from '../pull-request.js'
+import type { PrFile, PullRequest, RepoRef } from '../pull-request.js'
 import { contextWindowFor } from '../review/pack.js'
 import { planQuestion, type ThreadContext } from '../review/question.js'
 import { selectFiles } from '../review/select.js'
@@ -69,22 +69,75 @@ export async function answerQuestion(input: QuestionInput): Promise<AnswerOutcom
       command.thread ? threadContext(input, pr, command.thread) : Promise.resolve(undefined),
       loadTokenizer()
     ])
-    return { pr, files, repoGuidance, thread }
+    return {
+      title: pr.title,
+      description: pr.body,
+      files,
+      ...(repoGuidance ? { repoGuidance } : {}),
+      ...(thread ? { thread } : {})
+    }
   })
+  const answered = await composeAnswer({
+    config,
+    model: input.model,
+    asker: command.user,
+    question: input.question,
+    ...(command.url ? { questionUrl: command.url } : {}),
+    read
+  })
+  const posted = await postAnswer(input, answered.body)
+  return {
+    kind: 'answer',
+    prNumber: input.prNumber,
+    asker: command.user,
+    body: answered.body,
+    ...(posted ? { posted } : {}),
+    dryRun: config.dryRun,
+    promptTokens: answered.result?.promptTokens ?? 0,
+    completionTokens: answered.result?.completionTokens ?? 0,
+    requests: answered.result ? 1 : 0
+  }
+}
 
+/** What a question is asked about: the pull request's words, its files, and the thread if any. */
+export interface QuestionSubject {
+  readonly title: string
+  readonly description: string
+  readonly files: readonly PrFile[]
+  readonly repoGuidance?: string
+  readonly thread?: ThreadContext
+}
+
+export interface ComposeInput {
+  readonly config: Config
+  readonly model: Model
+  readonly asker: string
+  readonly question: string
+  readonly questionUrl?: string
+  readonly read: QuestionSubject
+}
+
+/**
+ * The answer to one question, rendered as it is posted: planned within `ask-budget`, asked in
+ * one request (none when the question cannot fit, or the model refuses it: a notice instead).
+ */
+export async function composeAnswer(
+  input: ComposeInput
+): Promise<{ body: string; result?: ChatResult }> {
+  const { config, read } = input
   const budget = questionBudget(config)
   const planned = await core.group('Planning', () => {
     const { selected: all } = selectFiles(read.files, config)
     // A thread is about its line: its file's diff is enough, and keeps a reply cheap.
-    const selected = command.thread ? all.filter((f) => f.path === command.thread?.path) : all
+    const selected = read.thread ? all.filter((f) => f.path === read.thread?.path) : all
     const plan = planQuestion(
       {
         language: config.language,
-        title: read.pr.title,
-        description: read.pr.body,
+        title: read.title,
+        description: read.description,
         instructions: config.instructions,
         ...(read.repoGuidance ? { repoGuidance: read.repoGuidance } : {}),
-        asker: command.user,
+        asker: input.asker,
         question: input.question,
         ...(read.thread ? { thread: read.thread } : {}),
         files: selected
@@ -97,7 +150,7 @@ export async function answerQuestion(input: QuestionInput): Promise<AnswerOutcom
       )
     } else {
       core.info(
-        `Question from @${command.user}: the diff of ${count(plan.shown.length, 'file')} of ${selected.length}, ${thousands(plan.tokens)} prompt tokens (budget ${thousands(budget)}).`
+        `Question from ${input.asker}: the diff of ${count(plan.shown.length, 'file')} of ${selected.length}, ${thousands(plan.tokens)} prompt tokens (budget ${thousands(budget)}).`
       )
     }
     return Promise.resolve({ plan, selected: selected.length })
@@ -125,10 +178,10 @@ export async function answerQuestion(input: QuestionInput): Promise<AnswerOutcom
   }
 
   const body = renderAnswer({
-    asker: command.user,
+    asker: input.asker,
     question: input.question,
-    ...(command.url ? { questionUrl: command.url } : {}),
-    inThread: command.thread !== undefined,
+    ...(input.questionUrl ? { questionUrl: input.questionUrl } : {}),
+    inThread: read.thread !== undefined,
     ...(result && result.finishReason !== 'content_filter' ? { answer: result.content } : {}),
     ...(notice ? { notice } : {}),
     notes,
@@ -136,18 +189,7 @@ export async function answerQuestion(input: QuestionInput): Promise<AnswerOutcom
       ? { usage: { promptTokens: result.promptTokens, completionTokens: result.completionTokens } }
       : {})
   })
-  const posted = await postAnswer(input, body)
-  return {
-    kind: 'answer',
-    prNumber: input.prNumber,
-    asker: command.user,
-    body,
-    ...(posted ? { posted } : {}),
-    dryRun: config.dryRun,
-    promptTokens: result?.promptTokens ?? 0,
-    completionTokens: result?.completionTokens ?? 0,
-    requests: result ? 1 : 0
-  }
+  return { body, ...(result ? { result } : {}) }
 }
 
 /** `ask-budget`, within what the deployment's context window leaves after the answer. */

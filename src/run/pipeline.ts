@@ -14,7 +14,7 @@ import { postReview } from '../github/reviews.js'
 import type { Model } from '../model.js'
 import { buildReview, type ReviewDraft } from '../post/review.js'
 import { renderSummaryComment } from '../post/summary.js'
-import type { NotReviewed, PullRequest, RepoRef, Task } from '../pull-request.js'
+import type { HeadFiles, NotReviewed, PullRequest, RepoRef, Task } from '../pull-request.js'
 import type { PartResult } from '../review/parts.js'
 import type { PromptInputs } from '../review/prompts.js'
 import { runTasks, type Usage } from '../review/tasks.js'
@@ -30,14 +30,19 @@ import {
 } from './plan.js'
 import { readSnapshot, type Snapshot } from './snapshot.js'
 
-export interface PipelineInput {
+export interface ReviewInput {
   readonly config: Config
-  readonly repo: RepoRef
-  readonly prNumber: number
   readonly tasks: readonly Task[]
   /** Extra guidance from a `/review` or `/summarize` comment; '' otherwise. */
   readonly guidance: string
   readonly model: Model
+  /** Where to post; a dry run (the CLI on a local diff) needs none. */
+  readonly github?: GitHubClient
+  readonly repo: RepoRef
+}
+
+export interface PipelineInput extends ReviewInput {
+  readonly prNumber: number
   readonly github: GitHubClient
 }
 
@@ -81,9 +86,23 @@ export async function reviewPullRequest(input: PipelineInput): Promise<PipelineR
     await loadTokenizer()
     return reading
   })
+  const heads = headFiles(input.github, input.repo, snapshot.pr.headSha, config.concurrency)
+  return reviewSnapshot(input, snapshot, heads)
+}
+
+/**
+ * A pull request read once (from GitHub, or a local diff) planned, asked of the model,
+ * rendered, and posted or shown. `heads` gives the files at head for the code around hunks.
+ */
+export async function reviewSnapshot(
+  input: ReviewInput,
+  snapshot: Snapshot,
+  heads: HeadFiles
+): Promise<PipelineResult> {
+  const { config, tasks } = input
   const prompt = promptInputs(config, snapshot, input.guidance)
   const plan = await core.group('Planning', () =>
-    aroundTheHunks(input, snapshot, planRun(config, snapshot, tasks, prompt))
+    aroundTheHunks(heads, snapshot, planRun(config, snapshot, tasks, prompt))
   )
   const deployments = [...new Set(plan.passes.map((p) => p.deployment))].join(' and ')
   const outcome = await core.group(`Asking ${deployments}`, () =>
@@ -123,7 +142,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<PipelineR
     ? await core.group('Dry run: what would be posted', () =>
         Promise.resolve(show(summaryBody, draft))
       )
-    : await core.group('Posting', () => publish(input, snapshot, summaryBody, draft))
+    : await core.group('Posting', () => publish(postingTo(input), snapshot, summaryBody, draft))
 
   return {
     pr: snapshot.pr,
@@ -145,21 +164,19 @@ export async function reviewPullRequest(input: PipelineInput): Promise<PipelineR
  * The plan with the code around its hunks, from the files at head (read `concurrency` at a
  * time); the plan as it is when there is no room for context or nothing to read.
  */
-async function aroundTheHunks(input: PipelineInput, snapshot: Snapshot, plan: Plan): Promise<Plan> {
+async function aroundTheHunks(heads: HeadFiles, snapshot: Snapshot, plan: Plan): Promise<Plan> {
   const candidates = contextCandidates(plan)
   if (candidates.length === 0 || contextBudget(plan) === 0) return withContext(plan, new Map())
-  const head = snapshot.pr.headSha
-  const files = headFiles(input.github, input.repo, head, input.config.concurrency)
   const started = Date.now()
   const read = await Promise.all(
-    candidates.map(async (f) => [f.path, await files.lines(f.path)] as const)
+    candidates.map(async (f) => [f.path, await heads.lines(f.path)] as const)
   )
-  const heads = new Map<string, readonly string[]>()
-  for (const [path, lines] of read) if (lines) heads.set(path, lines)
+  const found = new Map<string, readonly string[]>()
+  for (const [path, lines] of read) if (lines) found.set(path, lines)
   core.info(
-    `Read ${count(heads.size, 'file')} at ${shortSha(head)} for the code around the hunks in ${((Date.now() - started) / 1000).toFixed(1)} s.`
+    `Read ${count(found.size, 'file')} at ${shortSha(snapshot.pr.headSha)} for the code around the hunks in ${((Date.now() - started) / 1000).toFixed(1)} s.`
   )
-  return withContext(plan, heads)
+  return withContext(plan, found)
 }
 
 function promptInputs(config: Config, snapshot: Snapshot, guidance: string): PromptInputs {
@@ -173,8 +190,13 @@ function promptInputs(config: Config, snapshot: Snapshot, guidance: string): Pro
   }
 }
 
+function postingTo(input: ReviewInput): { github: GitHubClient; repo: RepoRef } {
+  if (!input.github) throw new Error('Posting needs a GitHub client; run it as a dry run')
+  return { github: input.github, repo: input.repo }
+}
+
 async function publish(
-  input: PipelineInput,
+  input: { github: GitHubClient; repo: RepoRef },
   snapshot: Snapshot,
   summaryBody: string | undefined,
   draft: ReviewDraft | undefined

@@ -1,8 +1,8 @@
-export const id = 790;
-export const ids = [790];
+export const id = 774;
+export const ids = [774];
 export const modules = {
 
-/***/ 9790:
+/***/ 7774:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -112,8 +112,21 @@ function errorText(error) {
 
 /** A cached ID token is reused only while it has at least this long to live. */
 const ID_TOKEN_MIN_REMAINING_SECONDS = 60;
-/** AADSTS70021 right after a federated credential is created: it needs minutes to propagate. */
-const PROPAGATION_RETRY_DELAYS_MS = [2000, 4000, 8000];
+/**
+ * The one retry policy for a federated credential created moments ago: until it propagates,
+ * Entra refuses it with AADSTS70021, and sometimes with AADSTS700213 as if its subject did not
+ * match. Each code's waits before each retry; a 700213 is more often a real mismatch, so it gets
+ * fewer and shorter ones (its diagnosis then says both).
+ */
+const PROPAGATION_RETRY_DELAYS_MS = {
+    70021: [2000, 4000, 8000],
+    700213: [2000, 3000]
+};
+/** The waits before each retry of this refusal: none unless propagation can explain it. */
+function propagationDelays(error) {
+    const code = entraErrorCode(error);
+    return (code === undefined ? undefined : PROPAGATION_RETRY_DELAYS_MS[code]) ?? [];
+}
 /** Fetches GitHub ID tokens for the client assertion, reusing one only while it is fresh. */
 class GitHubAssertions {
     audience;
@@ -151,22 +164,20 @@ class GitHubAssertions {
     }
 }
 /**
- * Wraps a credential: masks and traces every access token, retries AADSTS70021 (propagation),
- * and marks any failure with its stage for the diagnosis (github-oidc when the ID token could
- * not be had, entra otherwise).
+ * Wraps a credential: masks and traces every access token, retries what propagation can explain
+ * (PROPAGATION_RETRY_DELAYS_MS), and marks any failure with its stage for the diagnosis
+ * (github-oidc when the ID token could not be had, entra otherwise).
  */
 class TracedCredential {
     inner;
     azure;
     trace;
-    isPropagationError;
     sleep;
     lastToken;
-    constructor(inner, azure, trace, isPropagationError, sleep) {
+    constructor(inner, azure, trace, sleep) {
         this.inner = inner;
         this.azure = azure;
         this.trace = trace;
-        this.isPropagationError = isPropagationError;
         this.sleep = sleep;
     }
     async getToken(scopes, options) {
@@ -179,11 +190,11 @@ class TracedCredential {
                 return token;
             }
             catch (error) {
-                const delay = PROPAGATION_RETRY_DELAYS_MS[attempt];
-                if (delay === undefined || !this.isPropagationError(error)) {
+                const delays = propagationDelays(error);
+                const delay = delays[attempt];
+                if (delay === undefined)
                     throw await this.failure(error, attempt);
-                }
-                core/* info */.pq(`Entra found no matching federated credential (AADSTS70021); a new one can take minutes to apply. Retrying in ${delay / 1000} s (${attempt + 1}/${PROPAGATION_RETRY_DELAYS_MS.length}).`);
+                core/* info */.pq(`Entra found no matching federated credential (AADSTS${String(entraErrorCode(error))}); a new one can take minutes to apply. Retrying in ${delay / 1000} s (${attempt + 1}/${delays.length}).`);
                 await this.sleep(delay);
             }
         }
@@ -210,7 +221,7 @@ class TracedCredential {
 }
 function createCredential(azure, options) {
     const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    return new TracedCredential(innerCredential(azure, options.assertions), azure, options.trace, options.isPropagationError, sleep);
+    return new TracedCredential(innerCredential(azure, options.assertions), azure, options.trace, sleep);
 }
 function innerCredential(azure, assertions) {
     const authority = {
@@ -486,11 +497,7 @@ function accessTokenProvider(credential, scope) {
 function openKeylessChain(config, early) {
     const trace = newIdentityTrace();
     const assertions = new GitHubAssertions(config.azure.audience, trace, early);
-    const credential = createCredential(config.azure, {
-        trace,
-        assertions,
-        isPropagationError: (error) => entraErrorCode(error) === 70021
-    });
+    const credential = createCredential(config.azure, { trace, assertions });
     const getToken = accessTokenProvider(credential, config.azure.scope);
     return { trace, assertions, getToken, model: new ModelClient(config.model, getToken) };
 }
@@ -537,7 +544,905 @@ function isForkPullRequest(payload) {
 
 // EXTERNAL MODULE: ./src/settings.ts
 var settings = __webpack_require__(8750);
+;// CONCATENATED MODULE: ./src/diagnosis/wording/common.ts
+/** Wording shared by several entries of the catalogue, and the fragments run facts fill. */
+/** Lines of a command or YAML block, indented for the log. */
+function block(...lines) {
+    return lines.map((line) => `  ${line}`).join('\n');
+}
+const DEBUG_FIX = 'Re-run the job with debug logging (the repository secret or variable ACTIONS_STEP_DEBUG=true) and read the step log around this error.';
+const PERMISSIONS_YAML = block('permissions:', '  id-token: write', '  contents: read', '  pull-requests: write');
+const SUBJECT_RULES = 'Subjects are compared exactly and case-sensitively: a job with `environment:` presents `repo:OWNER/REPO:environment:NAME`, a `pull_request` run `…:pull_request`, a branch `…:ref:refs/heads/BRANCH`, and newer repositories use the immutable form `repo:OWNER@ID/REPO@ID:…`, so copy the subject printed here. An app or identity holds at most 20 federated credentials.';
+/** Where the review identity's federated credentials are read, for an app and for an identity. */
+const LIST_CREDENTIALS_QUERY = '"[].{name:name,subject:subject,audiences:audiences}"';
+const ADD_CREDENTIAL = [
+    'On an app registration:',
+    block('az ad app federated-credential create --id {{client-id}} --parameters {{parameters}}'),
+    'or on a user-assigned managed identity:',
+    block('az identity federated-credential create --name {{credential-name}} --identity-name IDENTITY_NAME --resource-group RESOURCE_GROUP --issuer {{issuer}} --subject {{subject}} --audiences {{audience}}')
+].join('\n');
+/** How the page shows run facts whose NAME alone would say too little. */
+const common_PAGE_VALUES = {
+    parameters: `'{"name":"CREDENTIAL_NAME","issuer":"ISSUER","subject":"SUBJECT","audiences":["AUDIENCE"]}'`,
+    assignee: 'PRINCIPAL_ID',
+    'principal-type': 'ServicePrincipal',
+    'metadata-url': 'AUTHORITY_HOST/TENANT_ID/v2.0/.well-known/openid-configuration',
+    'issuer-metadata': 'ISSUER/.well-known/openid-configuration'
+};
+/**
+ * Blocks built from several facts. A template names one as {{name}}; the reader fills it with
+ * `fragment()` and passes it as that value, and the page shows the fragment itself.
+ */
+const common_FRAGMENTS = {
+    /** Both ways to add the token's exact issuer, subject and audience as a federated credential. */
+    'add-credential': ADD_CREDENTIAL,
+    /** The same when no subject is known yet. */
+    'add-credential-unknown-subject': `The token’s subject is unknown: run the action with \`mode: check\` to print it.\n${ADD_CREDENTIAL}`,
+    /** A probe of the host from the runner, when the host is known. */
+    probe: `\nTest from the runner itself:\n${block("curl -sS -o /dev/null -w '%{http_code}\\n' https://{{host}}/")}`
+};
+
+;// CONCATENATED MODULE: ./src/diagnosis/wording/entra.ts
+
+/** A credential made moments ago is refused until it propagates; the retries come first. */
+const PROPAGATION = 'A federated credential created in the last few minutes can take a few minutes to be honoured, and Entra ID refuses the token meanwhile: this run retried before giving up, so if you added the credential just now, wait a few minutes and re-run.';
+const READ_AUDIENCES = [
+    'Read the audiences of the credential for this subject:',
+    block(`az ad app federated-credential list --id {{client-id}} --query ${LIST_CREDENTIALS_QUERY}`),
+    'or, on a user-assigned managed identity:',
+    block(`az identity federated-credential list --identity-name IDENTITY_NAME --resource-group RESOURCE_GROUP --query ${LIST_CREDENTIALS_QUERY}`)
+].join('\n');
+const ENTRA = {
+    aadsts700213: {
+        section: 'Entra ID (AADSTS codes)',
+        heading: 'AADSTS700213: no federated credential matches the subject',
+        cases: {
+            default: {
+                title: "No federated credential matches this workflow's subject (AADSTS700213)",
+                cause: `Entra ID found no federated identity credential on client {{client-id}} for the subject of the GitHub ID token. ${SUBJECT_RULES}\n${PROPAGATION}`,
+                fix: 'Add a federated credential for this exact subject:\n{{add-credential}}'
+            }
+        }
+    },
+    aadsts7002138: {
+        section: 'Entra ID (AADSTS codes)',
+        heading: 'AADSTS7002138: a credential matches only when case is ignored',
+        cases: {
+            default: {
+                title: 'A federated credential matches this subject only when case is ignored (AADSTS7002138)',
+                cause: `A credential's subject differs from the token's only in letter case (a renamed owner or repository, or a hand-typed branch). ${SUBJECT_RULES}`,
+                fix: [
+                    'Find the credential that differs only in case and delete it:',
+                    block('az ad app federated-credential list --id {{client-id}} --query "[].{name:name, subject:subject}" -o table', 'az ad app federated-credential delete --id {{client-id}} --federated-credential-id NAME'),
+                    'then add the exact subject:\n{{add-credential}}'
+                ].join('\n')
+            }
+        }
+    },
+    aadsts700211: {
+        section: 'Entra ID (AADSTS codes)',
+        heading: 'AADSTS700211: no credential has this issuer',
+        cases: {
+            default: {
+                title: "No federated credential has this token's issuer (AADSTS700211)",
+                cause: 'The credential’s issuer must equal the token’s `iss` exactly: https://token.actions.githubusercontent.com (no trailing slash), or with your enterprise’s slug appended when the enterprise customised it.',
+                fix: 'Add (or correct) the credential with the issuer printed here:\n{{add-credential}}'
+            }
+        }
+    },
+    aadsts700212: {
+        section: 'Entra ID (AADSTS codes)',
+        heading: 'AADSTS700212: no credential accepts this audience',
+        about: 'Entra ID answers “No matching federated identity record found for presented assertion audience …” when a credential matches the subject but lists other audiences. The credential cannot be read from the workflow, so the fix prints how to read it.',
+        cases: {
+            'custom-credential': {
+                when: 'The token has the default audience: the credential was made with another one',
+                title: "No federated credential accepts this token's audience (AADSTS700212)",
+                cause: "The GitHub ID token's audience, '{{audience}}', is {{cloud}}'s default, but the federated credential for this subject was created with another audience. The token's audience is the `audience` input.",
+                fix: `${READ_AUDIENCES}\nthen set the \`audience\` input to the credential's audience:\n${block('with:', '  audience: CREDENTIAL_AUDIENCE')}\nor create the credential again with the default audience (the one portal and \`az\` credentials get).`
+            },
+            'custom-input': {
+                when: 'The `audience` input asks for an audience the credential does not list',
+                title: "No federated credential accepts this token's audience (AADSTS700212)",
+                cause: "The GitHub ID token was requested for audience '{{audience}}' by the `audience` input, and the federated credential for this subject does not list it. Credentials made by the portal or `az` use {{cloud}}'s default, {{default-audience}}.",
+                fix: `${READ_AUDIENCES}\nthen set the \`audience\` input to the credential's audience, or remove the input to use the default ({{default-audience}}):\n${block('with:', '  audience: CREDENTIAL_AUDIENCE')}`
+            }
+        }
+    },
+    aadsts70021: {
+        section: 'Entra ID (AADSTS codes)',
+        heading: 'AADSTS70021: no credential matches issuer, subject and audience',
+        about: 'Entra ID also answers this while a credential created minutes ago propagates, as it sometimes answers AADSTS700213; the action retries both for a few seconds before it reports them.',
+        cases: {
+            default: {
+                title: 'No federated credential matches the GitHub ID token (AADSTS70021)',
+                cause: `Entra ID found no credential whose issuer, subject and audience all equal the token's. ${PROPAGATION} ${SUBJECT_RULES}`,
+                fix: [
+                    'Compare the existing credentials with the claims printed here:',
+                    block('az ad app federated-credential list --id {{client-id}} -o table'),
+                    'If none matches, add one (then wait a few minutes before re-running):\n{{add-credential}}'
+                ].join('\n')
+            }
+        }
+    },
+    aadsts700024: {
+        section: 'Entra ID (AADSTS codes)',
+        heading: 'AADSTS700024: the assertion is outside its valid time',
+        cases: {
+            default: {
+                title: 'The GitHub ID token was outside its valid time (AADSTS700024)',
+                cause: 'GitHub ID tokens live five minutes. This action fetches a fresh one for every exchange, so a token Entra ID calls expired or not yet valid almost always means the runner’s clock is off (a self-hosted runner), or the job stalled between fetching and presenting it.',
+                fix: 'Synchronise the runner’s clock (e.g. `sudo timedatectl set-ntp true`, or `chronyc makestep`), then re-run the job.'
+            }
+        }
+    },
+    aadsts700016: {
+        section: 'Entra ID (AADSTS codes)',
+        heading: 'AADSTS700016: the application is not in the tenant',
+        cases: {
+            default: {
+                title: 'Client {{client-id}} is not in tenant {{tenant-id}} (AADSTS700016)',
+                cause: 'Entra ID knows no application with this client id in this tenant. The `client-id` / `tenant-id` pair is wrong (a copied object id instead of the client id, or another tenant’s app), or the app has no service principal there. The app or identity must live in the tenant you sign in to.',
+                fix: [
+                    'Signed in to the tenant, check the pair:',
+                    block('az ad sp show --id {{client-id}} --query "{appId:appId, tenant:appOwnerOrganizationId, name:displayName}"', 'az account show --query tenantId -o tsv'),
+                    'For a user-assigned managed identity, use its client id:',
+                    block('az identity show --name IDENTITY_NAME --resource-group RESOURCE_GROUP --query "{clientId:clientId, tenantId:tenantId}"')
+                ].join('\n')
+            }
+        }
+    },
+    aadsts90002: {
+        section: 'Entra ID (AADSTS codes)',
+        heading: 'AADSTS90002: the tenant was not found',
+        cases: {
+            default: {
+                title: 'Tenant {{tenant-id}} was not found in {{cloud}} (AADSTS90002)',
+                cause: 'No tenant has this id at {{authority-host}}. The `tenant-id` is mistyped, or the tenant lives in another cloud: an Azure Government or Azure China tenant exists only there (`cloud: AzureUSGovernment` / `cloud: AzureChinaCloud`).',
+                fix: [
+                    'Get the tenant id where the app or identity lives, and set `tenant-id` (and `cloud`, if it is not AzureCloud):',
+                    block('az account show --query "{tenantId:tenantId, cloud:environmentName}"'),
+                    block('with:', '  tenant-id: TENANT_ID', '  cloud: AzureUSGovernment  # only for a US Government tenant')
+                ].join('\n')
+            }
+        }
+    },
+    aadsts500011: {
+        section: 'Entra ID (AADSTS codes)',
+        heading: 'AADSTS500011: the resource of the scope is unknown',
+        cases: {
+            default: {
+                title: 'Entra ID does not know the resource of scope {{scope}} (AADSTS500011)',
+                cause: "The token was requested for a resource that does not exist in this tenant's cloud. Azure OpenAI's scope in {{cloud}} is {{cloud-scope}}; the `scope` input and the `cloud` input must agree with the resource's cloud. Behind a gateway, the scope names the gateway's app: its application ID URI must exist in this tenant.",
+                fix: [
+                    'Remove the `scope` input (it follows `cloud`), or set it to:',
+                    block('with:', '  scope: {{cloud-scope}}')
+                ].join('\n')
+            }
+        }
+    },
+    aadsts7000215: {
+        section: 'Entra ID (AADSTS codes)',
+        heading: 'AADSTS7000215 / AADSTS7000218: no client assertion arrived',
+        page: { code: '7000215' },
+        cases: {
+            default: {
+                title: 'Entra ID received no client assertion (AADSTS{{code}})',
+                cause: 'This action never uses a client secret: it presents the GitHub ID token as a client assertion. Entra ID saw none, so the token handed over was most likely empty.',
+                fix: `Check that the job grants \`id-token: write\` and re-run with ACTIONS_STEP_DEBUG=true to see the ID token request.\n${PERMISSIONS_YAML}`
+            }
+        }
+    },
+    aadsts50013: {
+        section: 'Entra ID (AADSTS codes)',
+        heading: 'AADSTS50013: the assertion did not validate',
+        cases: {
+            default: {
+                title: 'Entra ID could not validate the GitHub ID token (AADSTS50013)',
+                cause: "The assertion's signature or issuer did not validate: Entra ID fetches the signing keys from the issuer's `/.well-known/openid-configuration`, which must be publicly reachable (a GitHub Enterprise Server issuer often is not), and the credential's issuer must be the token's `iss`.",
+                fix: [
+                    'Check that the issuer serves its keys publicly, and that the credential uses exactly this issuer:',
+                    block('curl -sS {{issuer-metadata}}'),
+                    '{{add-credential}}'
+                ].join('\n')
+            }
+        }
+    },
+    'other-aadsts-codes': {
+        section: 'Entra ID (AADSTS codes)',
+        heading: 'Another AADSTS code',
+        page: { code: 'NNNN' },
+        cases: {
+            default: {
+                title: 'Entra ID refused the token request (AADSTS{{code}})',
+                cause: 'Entra ID answered with AADSTS{{code}}, which this action has no specific advice for.',
+                fix: "Read Microsoft's explanation at https://login.microsoftonline.com/error?code={{code}} and compare it with the facts above."
+            }
+        }
+    },
+    'entra-unreachable': {
+        section: 'Entra ID (AADSTS codes)',
+        heading: "Entra ID's authority could not be resolved or reached",
+        about: 'MSAL says only `endpoints_resolution_error`, so the action then asks the metadata document itself: an AADSTS answer or a network error found that way is diagnosed as such, and printed as `probe` otherwise.',
+        cases: {
+            resolving: {
+                when: 'MSAL could not read the tenant’s OpenID metadata',
+                title: "Entra ID's authority {{authority-host}} could not be resolved",
+                cause: "MSAL could not read the tenant's OpenID metadata: the host is unreachable or untrusted from the runner, or it served no valid openid-configuration for this tenant.",
+                fix: `Check from the runner, and check the \`authority-host\`, \`cloud\` and \`tenant-id\` inputs (leave \`authority-host\` empty for the public clouds):\n${block('curl -sS {{metadata-url}}')}`
+            },
+            network: {
+                when: 'The token request got no HTTP answer',
+                title: 'The token request to {{authority-host}} failed on the network',
+                cause: 'The request to Entra ID’s token endpoint got no HTTP answer: a firewall, proxy or DNS problem on the runner.',
+                fix: `Check from the runner, and check the \`authority-host\`, \`cloud\` and \`tenant-id\` inputs (leave \`authority-host\` empty for the public clouds):\n${block('curl -sS {{metadata-url}}')}`
+            }
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/diagnosis/wording/gateway.ts
+
+const GATEWAY = {
+    'gateway-401': {
+        section: 'Gateways in front of Azure OpenAI',
+        heading: '401 from a gateway: `Invalid JWT.`, `JWT not present.`, or a subscription key',
+        about: 'An Azure API Management gateway in front of Azure OpenAI answers `{"statusCode": 401, "message": "…"}` when its own token validation (`validate-azure-ad-token` or `validate-jwt`) refuses a request: `Invalid JWT.` or `JWT not present.` unless the policy sets `failed-validation-error-message`. Azure OpenAI never answers so, which is how the action tells that the gateway refused. [gateway.md](gateway.md) sets such a gateway up end to end.',
+        page: { 'gateway-says': 'Invalid JWT.' },
+        cases: {
+            'openai-token': {
+                when: 'The token was issued for Azure OpenAI, not for the gateway',
+                title: 'A gateway in front of Azure OpenAI refused the token (401 “{{gateway-says}}”)',
+                cause: 'The gateway at {{endpoint}}, not Azure OpenAI, refused the access token: it accepts tokens for its own app registration only, and this one was issued for Azure OpenAI ({{audience}}), as the `scope` input {{scope}} asked.',
+                fix: [
+                    "Ask Entra ID for a token for the gateway's app: set `scope` to the gateway app's application ID URI, and give the review identity the gateway app's role (docs/gateway.md):",
+                    block('with:', '  scope: api://GATEWAY_APP_ID/.default'),
+                    "Find the gateway app's application ID URI:",
+                    block('az ad app list --display-name GATEWAY_APP_NAME --query "[].{appId:appId, identifierUris:identifierUris}"')
+                ].join('\n')
+            },
+            'no-role': {
+                when: "The token was issued for the gateway's app but holds none of its roles",
+                title: 'A gateway in front of Azure OpenAI refused the token (401 “{{gateway-says}}”)',
+                cause: "The gateway at {{endpoint}}, not Azure OpenAI, refused a token issued for {{audience}} that carries no `roles` claim: the review identity holds no app role of the gateway's app, and the gateway's policy requires one.",
+                fix: [
+                    "Assign the gateway app's role to the review identity, then re-run:",
+                    block(`az rest --method POST --uri https://graph.microsoft.com/v1.0/servicePrincipals/{{principal-id}}/appRoleAssignments --body '{"principalId":"{{principal-id}}","resourceId":"GATEWAY_SP_OBJECT_ID","appRoleId":"APP_ROLE_ID"}'`),
+                    "Find the gateway app's service principal and role ids:",
+                    block('az ad sp show --id GATEWAY_APP_ID --query "{id:id, appRoles:appRoles[].{id:id, value:value}}"')
+                ].join('\n')
+            },
+            policy: {
+                when: "The token was issued for the gateway's app and holds a role",
+                title: 'A gateway in front of Azure OpenAI refused the token (401 “{{gateway-says}}”)',
+                cause: 'The gateway at {{endpoint}}, not Azure OpenAI, refused a token issued for {{audience}} with roles {{roles}}: its policy checks more than the audience (the tenant, the caller’s app id, required claims).',
+                fix: "Compare the gateway's policy with the token's claims printed here: `<audiences>` must list {{audience}}, `<client-application-ids>` the review identity's app id {{app-id}}, `tenant-id` the token's tenant {{token-tenant}}, and `<required-claims>` a role it holds. The `scope` input is right: the token is the gateway's."
+            },
+            'no-token': {
+                when: 'The gateway found no token in the request',
+                title: 'A gateway in front of Azure OpenAI found no token (401 “JWT not present.”)',
+                cause: 'The gateway at {{endpoint}}, not Azure OpenAI, did not find the token this action sends as `Authorization: Bearer …`: its policy reads the token from another header or a query parameter, or a policy before it removes the header.',
+                fix: [
+                    "Make the gateway's token validation read the Authorization header (validate-azure-ad-token's default), before any policy rewrites it:",
+                    block('<validate-azure-ad-token tenant-id="TENANT_ID" header-name="Authorization">')
+                ].join('\n')
+            },
+            'subscription-key': {
+                when: 'The gateway requires an API Management subscription key',
+                title: 'A gateway in front of Azure OpenAI wants an API Management subscription key (401)',
+                cause: 'The gateway at {{endpoint}}, not Azure OpenAI, requires a subscription key for this API. This action is keyless: it sends only the Entra token.',
+                fix: [
+                    "Turn off the API's subscription requirement and let the gateway validate the Entra token instead (docs/gateway.md):",
+                    block('az apim api update --resource-group RESOURCE_GROUP --service-name APIM_NAME --api-id API_ID --subscription-required false')
+                ].join('\n')
+            }
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/diagnosis/wording/github.ts
+
+const GITHUB_ID_TOKEN = {
+    'id-token-write': {
+        section: 'GitHub ID token',
+        page: { variable: 'ACTIONS_ID_TOKEN_REQUEST_URL' },
+        heading: '`Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable`, or the token service answers 401/403',
+        cases: {
+            missing: {
+                when: 'The runner gave the job no ID token request variables',
+                title: 'The job may not request a GitHub ID token (id-token: write is missing)',
+                cause: "core.getIDToken found no {{variable}}: GitHub sets it only for jobs granted `id-token: write`. A job-level `permissions:` block replaces the workflow's, and a reusable workflow gets only what its caller grants.",
+                fix: `Grant it on the job that runs this action (or on the calling workflow):\n${PERMISSIONS_YAML}`
+            },
+            refused: {
+                when: "The runner's token service refused the request",
+                title: 'GitHub refused to mint an ID token (HTTP {{status}})',
+                cause: "The runner's token service refused the ID token request. The job is not granted `id-token: write` (a job-level `permissions:` block replaces the workflow's; a reusable workflow's caller must grant it), or an organization or enterprise policy forbids it.",
+                fix: `Grant it on the job that runs this action, and check the organization's Actions policy:\n${PERMISSIONS_YAML}`
+            }
+        }
+    },
+    forks: {
+        section: 'GitHub ID token',
+        heading: 'A pull request from a fork gets no ID token',
+        cases: {
+            default: {
+                title: 'A pull request from a fork gets no GitHub ID token on pull_request',
+                cause: 'On the `pull_request` event GitHub runs fork pull requests with a read-only token and never grants `id-token: write`, so keyless sign-in is impossible for them.',
+                fix: [
+                    'Let a maintainer comment `/review` on the pull request (runs on issue_comment), or review forks automatically on `pull_request_target` with `allow-forks: true` (this action never checks out or runs the PR’s code, but anyone opening a PR then spends your quota):',
+                    block('on:', '  pull_request_target:', '  issue_comment:', '    types: [created]', 'permissions:', '  id-token: write', '  contents: read', '  pull-requests: write', '# and on the step:', 'with:', '  allow-forks: true')
+                ].join('\n')
+            }
+        }
+    },
+    dependabot: {
+        section: 'GitHub ID token',
+        heading: 'Dependabot runs get no ID token',
+        cases: {
+            default: {
+                title: 'Dependabot runs get no GitHub ID token',
+                cause: 'GitHub gives workflows triggered by Dependabot a read-only GITHUB_TOKEN and never an ID token, whatever `permissions:` says, so there is nothing to present to Entra ID.',
+                fix: [
+                    "Skip Dependabot's runs on the job, and have a maintainer comment `/review` on the pull request when a review is wanted (that run is the maintainer's, on issue_comment, and gets the permissions):",
+                    block("if: github.actor != 'dependabot[bot]'")
+                ].join('\n')
+            }
+        }
+    },
+    'id-token-service': {
+        section: 'GitHub ID token',
+        heading: 'The ID token request failed',
+        page: { what: 'HTTP STATUS, no HTTP answer, or an answer without a token' },
+        cases: {
+            default: {
+                title: 'The GitHub ID token request failed ({{what}})',
+                cause: "The runner's token service did not return an ID token. This is usually a transient GitHub problem.",
+                fix: `Re-run the job; if it persists, check https://www.githubstatus.com. ${DEBUG_FIX}`
+            }
+        }
+    }
+};
+const GITHUB_API = {
+    'github-401': {
+        section: 'GitHub API',
+        heading: '401 Bad credentials',
+        cases: {
+            default: {
+                when: 'In a workflow',
+                title: 'GitHub rejected the github-token (401 Bad credentials)',
+                cause: 'The token in the `github-token` input is not accepted by GitHub: expired, revoked, or not a token at all.',
+                fix: [
+                    'Remove the `github-token` input to use the job’s own token, or pass a valid one from a secret:',
+                    block('with:', '  github-token: ${{ secrets.YOUR_TOKEN }}')
+                ].join('\n')
+            },
+            cli: {
+                when: 'From the command line (`npx keyless-pr-review`)',
+                title: 'GitHub rejected the token (401 Bad credentials)',
+                cause: 'The token in GITHUB_TOKEN (or GH_TOKEN, else from `gh auth token`) is not accepted by GitHub: expired, revoked, or not a token at all.',
+                fix: [
+                    'Sign in with the GitHub CLI and let the command take its token:',
+                    block('unset GITHUB_TOKEN GH_TOKEN', 'gh auth login')
+                ].join('\n')
+            }
+        }
+    },
+    'github-403': {
+        section: 'GitHub API',
+        heading: '403: the token may not do this',
+        cases: {
+            permission: {
+                when: 'The job’s token lacks a permission',
+                title: 'github-token may not do this (403)',
+                cause: 'GitHub answered “Resource not accessible by integration”: the job’s token lacks a permission. Commenting and reviewing need `pull-requests: write`; a job-level `permissions:` block replaces the workflow’s, so every permission the job needs must be listed there.',
+                fix: `Grant the permission on the job (if github-token is a personal access token, give it the same access):\n${PERMISSIONS_YAML}`
+            },
+            'read-only': {
+                when: 'A fork pull request on `pull_request`, or a Dependabot run',
+                title: 'github-token may not do this (403)',
+                cause: 'This run has a read-only GITHUB_TOKEN: GitHub never grants write permissions to fork pull requests on `pull_request` or to Dependabot runs.',
+                fix: 'Have a maintainer comment `/review` on the pull request, or run on `pull_request_target` with `allow-forks: true`.'
+            }
+        }
+    },
+    'github-404': {
+        section: 'GitHub API',
+        heading: '404 Not Found',
+        cases: {
+            default: {
+                title: 'GitHub answered 404 Not Found',
+                cause: 'The repository or pull request does not exist or is not visible to the token: `pr-number` may name no pull request of this repository, or the `github-token` (a fine-grained token must list this repository) cannot see it.',
+                fix: 'Check the `pr-number` input, and that the `github-token` has access to the repository; without the input the job’s own token is used.'
+            }
+        }
+    },
+    'github-rate-limit': {
+        section: 'GitHub API',
+        heading: 'Rate limited',
+        about: 'The GitHub client waits and retries twice before this is reported; the reset time is printed with the facts.',
+        cases: {
+            default: {
+                title: "GitHub's API rate limit was hit ({{status}})",
+                cause: 'The token used up its GitHub API rate limit, or tripped a secondary rate limit.',
+                fix: 'Re-run after the reset time; avoid running the action on many pull requests at once.'
+            }
+        }
+    },
+    'github-other': {
+        section: 'GitHub API',
+        heading: 'Another GitHub answer',
+        page: { 'github-says': "_GitHub's own message_" },
+        cases: {
+            default: {
+                title: 'GitHub API answered {{status}}',
+                cause: '{{github-says}}',
+                fix: DEBUG_FIX
+            }
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/diagnosis/wording/network.ts
+
+const TLS_FIX = [
+    "Give Node.js your proxy's root CA. Node reads it only at start, so set it in the job's or step's env:",
+    block('env:', '  NODE_EXTRA_CA_CERTS: /path/to/proxy-root-ca.pem'),
+    'Never turn verification off (NODE_TLS_REJECT_UNAUTHORIZED=0): the tokens would travel to whoever intercepts them.'
+].join('\n');
+const NETWORK = {
+    'network-dns': {
+        section: 'Network',
+        heading: 'A host cannot be resolved',
+        cases: {
+            openai: {
+                when: 'Azure OpenAI’s host',
+                title: 'Cannot resolve {{host}} ({{code}})',
+                cause: 'The DNS lookup of {{host}} failed while {{doing}}. Check the `endpoint` input for a typo: it is the resource’s own host, e.g. https://NAME.openai.azure.com. A resource behind a private endpoint resolves only inside its virtual network (private DNS zone privatelink.openai.azure.com), which a GitHub-hosted runner is not in.',
+                fix: `Check the name from the runner, and fix the \`endpoint\` input or the runner's DNS:\n${block('nslookup {{host}}')}`
+            },
+            entra: {
+                when: 'Entra ID’s host',
+                title: 'Cannot resolve {{host}} ({{code}})',
+                cause: 'The DNS lookup of {{host}} failed while {{doing}}. Check the `authority-host` and `cloud` inputs (leave `authority-host` empty for the public clouds).',
+                fix: `Check the name from the runner, and fix the \`authority-host\` input or the runner's DNS:\n${block('nslookup {{host}}')}`
+            },
+            github: {
+                when: 'A GitHub host',
+                title: 'Cannot resolve {{host}} ({{code}})',
+                cause: 'The DNS lookup of {{host}} failed while {{doing}}. GitHub’s hosts resolve from any connected runner, so the runner’s DNS or network is at fault.',
+                fix: `Check the name from the runner, and fix the runner's DNS:\n${block('nslookup {{host}}')}`
+            }
+        }
+    },
+    'network-refused': {
+        section: 'Network',
+        heading: 'A connection was refused or reset',
+        cases: {
+            default: {
+                title: 'Connection to {{host}} failed ({{code}})',
+                cause: "The connection was refused or cut while {{doing}}: a firewall, a proxy, or the runner's network stands in the way.",
+                fix: 'Allow outbound HTTPS (port 443) from the runner to {{host}}, or route it through the proxy your network requires.{{probe}}'
+            }
+        }
+    },
+    'network-timeout': {
+        section: 'Network',
+        heading: 'A connection timed out',
+        cases: {
+            openai: {
+                when: 'Azure OpenAI’s host',
+                title: 'No answer from {{host}} in time ({{code}})',
+                cause: 'The connection timed out while {{doing}}. Packets are likely dropped by a firewall, or the resource is reachable only through a private endpoint that this runner is outside of.',
+                fix: 'Allow outbound HTTPS (port 443) from the runner to {{host}}, or use a self-hosted runner inside the resource’s virtual network.{{probe}}'
+            },
+            other: {
+                when: 'Another host',
+                title: 'No answer from {{host}} in time ({{code}})',
+                cause: 'The connection timed out while {{doing}}. Packets are likely dropped by a firewall.',
+                fix: 'Allow outbound HTTPS (port 443) from the runner to {{host}}.{{probe}}'
+            }
+        }
+    },
+    'network-tls': {
+        section: 'Network',
+        heading: 'A TLS certificate is not trusted',
+        cases: {
+            untrusted: {
+                when: 'The chain ends in an unknown CA',
+                title: 'The TLS certificate of {{host}} is not trusted ({{code}})',
+                cause: 'The certificate chain presented for {{host}} ends in a CA that Node.js does not trust: typically a TLS-intercepting proxy or firewall on a self-hosted runner’s network re-signs HTTPS traffic. This happened while {{doing}}.',
+                fix: TLS_FIX
+            },
+            altname: {
+                when: 'The certificate names another host',
+                title: 'The TLS certificate of {{host}} is not trusted ({{code}})',
+                cause: 'The certificate presented does not name {{host}}: a TLS-intercepting proxy answered, or the host points at another server. This happened while {{doing}}.',
+                fix: TLS_FIX
+            },
+            validity: {
+                when: 'The certificate is expired or not yet valid',
+                title: 'The TLS certificate of {{host}} is not trusted ({{code}})',
+                cause: 'The certificate presented is outside its validity period: a TLS-intercepting proxy with a stale certificate, or a runner clock that is far off. This happened while {{doing}}.',
+                fix: TLS_FIX
+            }
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/diagnosis/wording/openai.ts
+
+const CUSTOM_DOMAIN = block('az cognitiveservices account update --name ACCOUNT_NAME --resource-group RESOURCE_GROUP --custom-domain ACCOUNT_NAME');
+const API_VERSION_FIX = [
+    'Use the GA version, or leave `api-version` empty for the v1 API, and give the resource root as endpoint:',
+    block('with:', '  api-version: 2024-10-21', '  endpoint: https://{{account-name}}.openai.azure.com')
+].join('\n');
+const OPENAI = {
+    permissiondenied: {
+        section: 'Azure OpenAI',
+        heading: '401 `PermissionDenied`: the identity lacks the role',
+        cases: {
+            default: {
+                title: 'The identity lacks the Cognitive Services OpenAI User role on {{account-name}}',
+                cause: 'Azure OpenAI accepted the token, but its principal has no data-plane role on the resource. Owner or Contributor are not enough: calling a deployment needs Cognitive Services OpenAI User. A new role assignment takes about 5 minutes, sometimes longer, to apply.',
+                fix: [
+                    'Assign the role on the resource, wait a few minutes, and re-run:',
+                    block('az role assignment create --assignee-object-id {{assignee}} --assignee-principal-type {{principal-type}} --role "Cognitive Services OpenAI User" --scope $(az cognitiveservices account show --name {{account-name}} --resource-group RESOURCE_GROUP --query id -o tsv)')
+                ].join('\n')
+            }
+        }
+    },
+    'openai-401-unauthorized': {
+        section: 'Azure OpenAI',
+        heading: '401 `Unauthorized. Access token is missing, invalid, audience is incorrect…`',
+        about: 'Azure OpenAI gives the same answer for every token it refuses; the action tells the cases apart by the claims of the token it sent (decoded, never printed).',
+        cases: {
+            'wrong-audience': {
+                when: 'The token was issued for another resource (a wrong `scope` input)',
+                title: 'Azure OpenAI rejected a token issued for {{audience}} (401)',
+                cause: "The access token's audience is {{audience}}, not Azure OpenAI's: the `scope` input asked Entra ID for {{scope}}. Azure OpenAI in {{cloud}} accepts tokens requested with scope {{cloud-scope}}.",
+                fix: [
+                    'Remove the `scope` input (it follows `cloud`), or set it to Azure OpenAI’s scope:',
+                    block('with:', '  scope: {{cloud-scope}}')
+                ].join('\n')
+            },
+            expired: {
+                when: 'The token had expired',
+                title: 'Azure OpenAI rejected an expired access token (401)',
+                cause: 'The token had expired when it reached Azure OpenAI. The action fetches a token with minutes to spare before each request, so the runner’s clock is likely off, or a request waited very long.',
+                fix: 'Re-run the job; on a self-hosted runner, synchronise its clock (e.g. `sudo timedatectl set-ntp true`).'
+            },
+            other: {
+                when: 'The token was issued for Azure OpenAI and had not expired',
+                title: 'Azure OpenAI rejected the access token (401)',
+                cause: "Azure OpenAI refused a token issued for its own audience ({{audience}}): most likely the resource belongs to another tenant than the token's ({{token-tenant}}), or to another cloud than `cloud: {{cloud}}`.",
+                fix: [
+                    'Set `tenant-id` to the tenant of the resource’s subscription, and `cloud` to its cloud:',
+                    block('az account show --subscription SUBSCRIPTION_ID --query "{tenantId:tenantId, cloud:environmentName}"')
+                ].join('\n')
+            }
+        }
+    },
+    'api-key': {
+        section: 'Azure OpenAI',
+        heading: 'An API key got involved',
+        cases: {
+            default: {
+                title: 'An API key got involved; this action is keyless',
+                cause: 'Azure OpenAI answered about an `api-key` (sent, or refused because key authentication is disabled), or the client refused to mix a key with the Entra token. This action authenticates with Entra ID tokens only; a key comes from the environment (AZURE_OPENAI_API_KEY, OPENAI_API_KEY, OPENAI_BASE_URL) or from a gateway that adds one. The answer “invalid subscription key or wrong API endpoint” also means the endpoint is not the resource’s own custom subdomain.',
+                fix: "Remove AZURE_OPENAI_API_KEY, OPENAI_API_KEY and OPENAI_BASE_URL from the workflow's and job's `env:`; a gateway must forward the Authorization header unchanged and add no key; the `endpoint` must be https://NAME.openai.azure.com (or .cognitiveservices.azure.com)."
+            }
+        }
+    },
+    'regional-endpoint': {
+        section: 'Azure OpenAI',
+        heading: 'A regional endpoint does not accept Entra tokens',
+        cases: {
+            default: {
+                title: 'Regional endpoints do not accept Entra ID tokens',
+                cause: '{{endpoint}} is a shared regional endpoint. Microsoft Entra ID authentication needs the resource’s own custom subdomain (https://NAME.openai.azure.com).',
+                fix: [
+                    'Give the resource a custom subdomain (a one-time, irreversible change), then use it as `endpoint`:',
+                    CUSTOM_DOMAIN,
+                    block('with:', '  endpoint: https://ACCOUNT_NAME.openai.azure.com')
+                ].join('\n')
+            }
+        }
+    },
+    'custom-subdomain': {
+        section: 'Azure OpenAI',
+        heading: '400 `Please provide a custom subdomain for token authentication`',
+        about: 'Azure OpenAI answers this to an Entra token that reached the resource through a host other than its custom subdomain, whatever host the action called: a gateway whose backend is a regional endpoint gets it too.',
+        cases: {
+            default: {
+                title: 'Azure OpenAI accepts Entra ID tokens only on the resource’s custom subdomain (400)',
+                cause: 'Azure OpenAI answered “Please provide a custom subdomain for token authentication, otherwise API key is required.” to a request sent to {{endpoint}}: the request reached the resource through a host that is not its own custom subdomain (a regional endpoint such as https://REGION.api.cognitive.microsoft.com, or a gateway whose backend is one).',
+                fix: [
+                    'Give the resource a custom subdomain (a one-time, irreversible change), then use it as the `endpoint` input (behind a gateway: as the gateway’s backend URL):',
+                    CUSTOM_DOMAIN,
+                    block('with:', '  endpoint: https://ACCOUNT_NAME.openai.azure.com')
+                ].join('\n')
+            }
+        }
+    },
+    'openai-403-network-rules': {
+        section: 'Azure OpenAI',
+        heading: '403: the resource’s network rules refuse the runner',
+        cases: {
+            default: {
+                title: "{{account-name}} does not accept traffic from this runner's network (403)",
+                cause: 'The resource has public network access disabled or restricted to selected networks / private endpoints. GitHub-hosted runners come from changing public addresses.',
+                fix: [
+                    'Run on a self-hosted runner inside the resource’s virtual network (private endpoint), or allow the runner’s static public IP:',
+                    block('az cognitiveservices account network-rule add --name {{account-name}} --resource-group RESOURCE_GROUP --ip-address RUNNER_PUBLIC_IP')
+                ].join('\n')
+            }
+        }
+    },
+    deploymentnotfound: {
+        section: 'Azure OpenAI',
+        heading: '404 `DeploymentNotFound`',
+        cases: {
+            default: {
+                title: "Deployment '{{deployment}}' was not found on {{account-name}}",
+                cause: 'The resource has no deployment by this name. A deployment name is the one you chose when deploying, not necessarily the model’s name; a deployment created in the last 5 minutes may not be served yet.',
+                fix: [
+                    'List the deployments and set the `deployment` input (and `summary-deployment`, if used) to one of them:',
+                    block('az cognitiveservices account deployment list --name {{account-name}} --resource-group RESOURCE_GROUP --query "[].name" -o tsv')
+                ].join('\n')
+            }
+        }
+    },
+    'api-version-not-found': {
+        section: 'Azure OpenAI',
+        heading: 'The `api-version` is unknown (404 on the classic API, or 400 `API version not supported`)',
+        cases: {
+            'not-found': {
+                when: 'Azure OpenAI answered 404',
+                title: 'Azure OpenAI found no API at api-version {{api-version}} (404)',
+                cause: 'The classic path {endpoint}/openai/deployments/{deployment}/chat/completions?api-version=… was not found: this api-version is unknown to the resource, or `endpoint` is not the resource root (no path, no /openai).',
+                fix: API_VERSION_FIX
+            },
+            'not-supported': {
+                when: 'Azure OpenAI answered 400 “API version not supported”',
+                title: 'Azure OpenAI does not support api-version {{api-version}} (400)',
+                cause: 'Azure OpenAI answered “API version not supported”: the resource (or the API behind this endpoint) serves no such api-version. A model version such as 2024-11-20 is not an API version, and the v1 API takes none.',
+                fix: API_VERSION_FIX
+            }
+        }
+    },
+    'v1-api-not-found': {
+        section: 'Azure OpenAI',
+        heading: '404 on the v1 API',
+        cases: {
+            default: {
+                title: 'The endpoint does not serve the v1 API (404)',
+                cause: '{{endpoint}}/openai/v1/chat/completions was not found. Gateways (an API Management path) and some resources expose only the classic API; or `endpoint` is not the resource root.',
+                fix: [
+                    'Use the classic API by setting an api-version:',
+                    block('with:', '  api-version: 2024-10-21')
+                ].join('\n')
+            }
+        }
+    },
+    'throttled-429': {
+        section: 'Azure OpenAI',
+        heading: '429: throttled through every retry',
+        about: 'The action honours `retry-after-ms` / `retry-after` and retries before it reports this.',
+        cases: {
+            default: {
+                title: "Azure OpenAI kept throttling deployment '{{deployment}}' (429)",
+                cause: 'The deployment’s tokens-per-minute or requests-per-minute quota stayed exhausted through the client’s retries.',
+                fix: [
+                    'Raise the deployment’s TPM quota (Azure AI Foundry → Deployments → Edit), or lower this action’s load:',
+                    block('with:', '  concurrency: 1', '  token-budget: 100000')
+                ].join('\n')
+            }
+        }
+    },
+    'openai-5xx': {
+        section: 'Azure OpenAI',
+        heading: '5xx through every retry',
+        cases: {
+            default: {
+                title: 'Azure OpenAI failed with HTTP {{status}}, retries included',
+                cause: 'The service, or a gateway in front of it, kept failing: an outage or overload in the deployment’s region.',
+                fix: 'Re-run later and check https://azure.status.microsoft/status; if it persists, deploy the model in another region and point `endpoint` / `deployment` at it.'
+            }
+        }
+    },
+    'context-length-exceeded': {
+        section: 'Azure OpenAI',
+        heading: 'A request exceeded the model’s context window',
+        about: 'The action keeps each request far below the window and re-packs a refused one into smaller ones; this is reported only if that failed too.',
+        cases: {
+            default: {
+                title: 'A request exceeded the model’s context window',
+                cause: 'The prompt plus the requested output is longer than the deployment’s model accepts.',
+                fix: [
+                    'Spend less per run, or leave large files out:',
+                    block('with:', '  token-budget: 100000', '  exclude: |', '    **/*.snap')
+                ].join('\n')
+            }
+        }
+    },
+    'content-filter': {
+        section: 'Azure OpenAI',
+        heading: 'The content filter blocked a request',
+        about: 'In a review, the part is listed as not reviewed and the rest goes on.',
+        cases: {
+            default: {
+                title: 'Azure OpenAI’s content filter blocked the request',
+                cause: 'The prompt (the pull request’s diff) or the completion tripped the deployment’s content filtering policy.',
+                fix: [
+                    'Leave the triggering files out, or give the deployment a content filter configuration suited to code review (Azure AI Foundry → Guardrails + controls):',
+                    block('with:', '  exclude: |', '    path/to/file')
+                ].join('\n')
+            }
+        }
+    },
+    'openai-timeout': {
+        section: 'Azure OpenAI',
+        heading: 'Azure OpenAI did not answer in time',
+        cases: {
+            default: {
+                title: 'Azure OpenAI did not answer in time',
+                cause: 'A request outlived the client’s timeout, retries included: the model was slow on a very large request, or the service was overloaded.',
+                fix: `Re-run; if it recurs, send smaller requests:\n${block('with:', '  token-budget: 100000', '  concurrency: 2')}`
+            }
+        }
+    },
+    'openai-unreachable': {
+        section: 'Azure OpenAI',
+        heading: 'Could not connect to Azure OpenAI',
+        about: 'A DNS, connection or TLS failure is diagnosed by the network entries below.',
+        cases: {
+            default: {
+                title: 'Could not connect to Azure OpenAI',
+                cause: 'The request to {{host}} got no HTTP answer.',
+                fix: DEBUG_FIX
+            }
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/diagnosis/wording/other.ts
+
+const INPUTS = {
+    inputs: {
+        section: 'Inputs',
+        heading: 'An input is missing or malformed',
+        about: 'The action checks every input before it touches the network and lists every problem at once, each with the input, what it got and the YAML line that fixes it. Common ones: `client-id` or `tenant-id` that are not GUIDs (an object id pasted instead of the client id), an `endpoint` that is a regional endpoint or plain `http`, a `deployment` that is empty. The inputs table in the README says what each input expects.',
+        page: { 'library-says': "_@azure/identity's own message_" },
+        cases: {
+            'client-assertion': {
+                when: '@azure/identity found no client id or tenant id',
+                title: 'client-id and tenant-id are required for github-oidc',
+                cause: '{{library-says}}',
+                fix: block('with:', '  client-id: CLIENT_ID', '  tenant-id: TENANT_ID')
+            }
+        }
+    }
+};
+const UNEXPECTED = {
+    'unexpected-errors': {
+        section: 'Anything else',
+        heading: 'Unexpected error',
+        about: 'Something the action has no diagnosis for: it prints the error’s own message, its name, code and status. Report it if it persists.',
+        page: { message: "_The error's own message._" },
+        cases: {
+            doing: {
+                when: 'The action knew what it was doing',
+                title: 'Unexpected error while trying to {{doing}}',
+                cause: '{{message}}',
+                fix: DEBUG_FIX
+            },
+            stage: {
+                when: 'The action knew which service it was talking to',
+                title: 'Unexpected error at {{stage}}',
+                cause: '{{message}}',
+                fix: DEBUG_FIX
+            },
+            plain: {
+                when: 'Nothing says where',
+                title: 'Unexpected error',
+                cause: '{{message}}',
+                fix: DEBUG_FIX
+            }
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/diagnosis/catalogue.ts
+/**
+ * Every diagnosis the action can print, worded once. The readers fill these templates with the
+ * run's facts (say), and scripts/troubleshooting.ts renders the same templates into
+ * docs/troubleshooting.md (pageCase), so the log and the page cannot drift apart.
+ *
+ * In a template, {{name}} stands for a run fact: a client id, a subject, a deployment. The page
+ * shows it as NAME, or as the fragment of that name when FRAGMENTS holds one (a block of
+ * commands built from more facts).
+ */
+
+
+
+
+
+
+
+/** The page's sections, in order. */
+const SECTIONS = (/* unused pure expression or super */ null && ([
+    'Inputs',
+    'GitHub ID token',
+    'Entra ID (AADSTS codes)',
+    'Azure OpenAI',
+    'Gateways in front of Azure OpenAI',
+    'GitHub API',
+    'Network',
+    'Anything else'
+]));
+/** The entries, in page order within each section; each key is its anchor on the page. */
+const CATALOGUE = {
+    ...INPUTS,
+    ...GITHUB_ID_TOKEN,
+    ...ENTRA,
+    ...OPENAI,
+    ...GATEWAY,
+    ...GITHUB_API,
+    ...NETWORK,
+    ...UNEXPECTED
+};
+const PLACEHOLDER = /\{\{([a-z][a-z0-9-]*)\}\}/g;
+/**
+ * Fills a template's placeholders in one pass (a value is never read as a template). A value
+ * left out keeps its placeholder, which the tests catch.
+ */
+function fill(template, values) {
+    return template.replace(PLACEHOLDER, (whole, name) => {
+        const value = values[name];
+        return value === undefined ? whole : String(value);
+    });
+}
+/** The placeholders a template uses. */
+function placeholders(template) {
+    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '');
+}
+/** One case of an entry, filled with the run's facts: what the action prints. */
+function say(entry, kase, values = {}) {
+    const spec = CATALOGUE[entry];
+    const wording = spec.cases[kase];
+    if (!wording)
+        throw new Error(`No case '${kase}' in entry '${entry}'`);
+    return {
+        entry,
+        title: fill(wording.title, values),
+        cause: fill(wording.cause, values),
+        fix: fill(wording.fix, values)
+    };
+}
+/** A fragment filled with the run's facts (the commands that add a federated credential). */
+function fragment(name, values) {
+    return fill(common_FRAGMENTS[name], values);
+}
+/** How the page shows a placeholder: its fragment, or its name in capitals. */
+function pageValue(name, entry, depth = 0) {
+    const given = entry.page?.[name] ?? PAGE_VALUES[name];
+    if (given !== undefined)
+        return String(given);
+    const shared = FRAGMENTS[name];
+    if (shared !== undefined && depth < 3) {
+        return shared.replace(PLACEHOLDER, (_whole, inner) => pageValue(inner, entry, depth + 1));
+    }
+    return name.toUpperCase().replace(/-/g, '_');
+}
+/** One case of an entry as the page shows it: every run fact as its NAME. */
+function pageCase(entry, wording) {
+    const show = (template) => template.replace(PLACEHOLDER, (_whole, name) => pageValue(name, entry));
+    return { title: show(wording.title), cause: show(wording.cause), fix: show(wording.fix) };
+}
+
 ;// CONCATENATED MODULE: ./src/diagnosis/facts.ts
+
 
 /** The error, its causes, and the members of any AggregateError among them (undici's ECONNREFUSED). */
 function links(error) {
@@ -629,10 +1534,6 @@ function facts(...pairs) {
 function shellArg(value) {
     return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
-/** Lines of a command or YAML block, indented for the log. */
-function block(...lines) {
-    return lines.map((line) => `  ${line}`).join('\n');
-}
 /** The hostname of a URL, or undefined when it is not one. */
 function hostOf(url) {
     if (!url)
@@ -644,23 +1545,20 @@ function hostOf(url) {
         return undefined;
     }
 }
-const DEBUG_FIX = 'Re-run the job with debug logging (the repository secret or variable ACTIONS_STEP_DEBUG=true) and read the step log around this error.';
 function unexpected(error, context) {
     const name = stringField(error, 'name') ?? typeof error;
     const text = messageOf(error) ||
         (typeof error === 'number' || typeof error === 'boolean' ? String(error) : '');
     const code = field(error, 'code');
     const status = field(error, 'status');
-    const where = context.doing
-        ? ` while trying to ${context.doing}`
+    const message = untrusted(text || '(no message)', 500);
+    const wording = context.doing
+        ? say('unexpected-errors', 'doing', { doing: context.doing, message })
         : context.stage
-            ? ` at ${context.stage}`
-            : '';
+            ? say('unexpected-errors', 'stage', { stage: context.stage, message })
+            : say('unexpected-errors', 'plain', { message });
     return {
-        entry: 'unexpected-errors',
-        title: `Unexpected error${where}`,
-        cause: untrusted(text || '(no message)', 500),
-        fix: DEBUG_FIX,
+        ...wording,
         facts: facts(['error', untrusted(name, 80)], [
             'code',
             typeof code === 'string' || typeof code === 'number' ? untrusted(String(code)) : undefined
@@ -672,8 +1570,9 @@ function unexpected(error, context) {
 /**
  * Explanations of a federated credential that does not match the GitHub ID token (subject,
  * issuer, audience, signature, missing assertion), each with the token's actual claims and the
- * `az` commands that add the exact credential. Used by diagnose-entra.ts.
+ * `az` commands that add the exact credential. Used by entra.ts.
  */
+
 
 
 function tokenFacts(context) {
@@ -686,6 +1585,10 @@ function configFacts(context) {
     const { azure } = context;
     return facts(['client-id', azure.clientId], ['tenant-id', azure.tenantId], ['cloud', azure.cloud], ['authority-host', azure.authorityHost]);
 }
+/** How many times the chain retried a refusal that propagation could explain. */
+function retryFacts(context) {
+    return facts(['retries', context.entraRetries]);
+}
 /** A credential name Entra accepts (3–120 of letters, digits, '-', '_') derived from the subject. */
 function credentialName(subject) {
     const slug = subject
@@ -694,6 +1597,10 @@ function credentialName(subject) {
         .replace(/^-+|-+$/g, '');
     return `github-${slug}`.slice(0, 120).replace(/-+$/, '');
 }
+/** The client id as the `az` commands take it. */
+function clientArg(context) {
+    return shellArg(context.azure.clientId ?? 'CLIENT_ID');
+}
 /** Both ways to add the token's exact issuer/subject/audience as a federated credential. */
 function addCredential(context) {
     const id = context.trace.idToken;
@@ -701,95 +1608,71 @@ function addCredential(context) {
     const subject = claim(id, 'sub') ?? 'SUBJECT_FROM_MODE_CHECK';
     const audience = firstAudience(id) ?? context.azure.audience;
     const name = credentialName(subject);
-    const client = context.azure.clientId ?? 'CLIENT_ID';
     const parameters = JSON.stringify({ name, issuer, subject, audiences: [audience] });
-    return [
-        id?.sub ? '' : 'The token’s subject is unknown: run the action with `mode: check` to print it.',
-        'On an app registration:',
-        block(`az ad app federated-credential create --id ${shellArg(client)} --parameters ${shellArg(parameters)}`),
-        'or on a user-assigned managed identity:',
-        block(`az identity federated-credential create --name ${name} --identity-name IDENTITY_NAME --resource-group RESOURCE_GROUP --issuer ${shellArg(issuer)} --subject ${shellArg(subject)} --audiences ${shellArg(audience)}`)
-    ]
-        .filter(Boolean)
-        .join('\n');
+    return fragment(id?.sub ? 'add-credential' : 'add-credential-unknown-subject', {
+        'client-id': clientArg(context),
+        parameters: shellArg(parameters),
+        'credential-name': name,
+        issuer: shellArg(issuer),
+        subject: shellArg(subject),
+        audience: shellArg(audience)
+    });
 }
-const SUBJECT_RULES = 'Subjects are compared exactly and case-sensitively: a job with `environment:` presents `repo:OWNER/REPO:environment:NAME`, a `pull_request` run `…:pull_request`, a branch `…:ref:refs/heads/BRANCH`, and newer repositories use the immutable form `repo:OWNER@ID/REPO@ID:…`, so copy the subject printed here. An app or identity holds at most 20 federated credentials.';
-const subjectMismatch = ({ code }, context) => ({
-    entry: 'aadsts700213',
-    title: `No federated credential matches this workflow's subject (AADSTS${code})`,
-    cause: `Entra ID found no federated identity credential on client ${context.azure.clientId ?? '(unset)'} for the subject of the GitHub ID token. ${SUBJECT_RULES}`,
-    fix: `Add a federated credential for this exact subject:\n${addCredential(context)}`,
-    facts: [...tokenFacts(context), ...configFacts(context)]
-});
-const caseMismatch = ({ code }, context) => {
-    const client = context.azure.clientId ?? 'CLIENT_ID';
+/** The facts every credential template may name. */
+function credentialValues(context) {
     return {
-        entry: 'aadsts7002138',
-        title: `A federated credential matches this subject only when case is ignored (AADSTS${code})`,
-        cause: `A credential's subject differs from the token's only in letter case (a renamed owner or repository, or a hand-typed branch). ${SUBJECT_RULES}`,
-        fix: [
-            'Find the credential that differs only in case and delete it:',
-            block(`az ad app federated-credential list --id ${shellArg(client)} --query "[].{name:name, subject:subject}" -o table`, `az ad app federated-credential delete --id ${shellArg(client)} --federated-credential-id NAME`),
-            `then add the exact subject:\n${addCredential(context)}`
-        ].join('\n'),
-        facts: [...tokenFacts(context), ...configFacts(context)]
+        'client-id': clientArg(context),
+        'add-credential': addCredential(context)
     };
-};
-const issuerMismatch = ({ code }, context) => ({
-    entry: 'aadsts700211',
-    title: `No federated credential has this token's issuer (AADSTS${code})`,
-    cause: 'The credential’s issuer must equal the token’s `iss` exactly: https://token.actions.githubusercontent.com (no trailing slash), or with your enterprise’s slug appended when the enterprise customised it.',
-    fix: `Add (or correct) the credential with the issuer printed here:\n${addCredential(context)}`,
+}
+const subjectMismatch = (_failure, context) => ({
+    ...say('aadsts700213', 'default', credentialValues(context)),
+    facts: [...tokenFacts(context), ...configFacts(context), ...retryFacts(context)]
+});
+const caseMismatch = (_failure, context) => ({
+    ...say('aadsts7002138', 'default', credentialValues(context)),
     facts: [...tokenFacts(context), ...configFacts(context)]
 });
-const audienceMismatch = ({ code }, context) => {
+const issuerMismatch = (_failure, context) => ({
+    ...say('aadsts700211', 'default', credentialValues(context)),
+    facts: [...tokenFacts(context), ...configFacts(context)]
+});
+/**
+ * The token's audience is not among the credential's. Which side is custom decides the advice;
+ * the refused audience is never offered as the value to set.
+ */
+const audienceMismatch = (_failure, context) => {
+    const defaultAudience = settings/* CLOUDS */.JJ[context.azure.cloud].audience;
     const audience = firstAudience(context.trace.idToken) ?? context.azure.audience;
+    const kase = audience === defaultAudience ? 'custom-credential' : 'custom-input';
     return {
-        entry: 'aadsts700212',
-        title: `No federated credential accepts this token's audience (AADSTS${code})`,
-        cause: `The GitHub ID token was requested for audience '${audience}' (the \`audience\` input), which is not among the credential’s audiences. The default for ${context.azure.cloud} is ${settings/* CLOUDS */.JJ[context.azure.cloud].audience}.`,
-        fix: [
-            'Set the `audience` input to the credential’s audience:',
-            block('with:', `  audience: ${settings/* CLOUDS */.JJ[context.azure.cloud].audience}`),
-            `or add a credential that accepts '${audience}':`,
-            addCredential(context)
-        ].join('\n'),
+        ...say('aadsts700212', kase, {
+            ...credentialValues(context),
+            audience,
+            cloud: context.azure.cloud,
+            'default-audience': defaultAudience
+        }),
         facts: [...facts(['audience input', context.azure.audience]), ...tokenFacts(context)]
     };
 };
-const noMatch = ({ code }, context) => ({
-    entry: 'aadsts70021',
-    title: `No federated credential matches the GitHub ID token (AADSTS${code})`,
-    cause: `Entra ID found no credential whose issuer, subject and audience all equal the token's. A credential created in the last few minutes may not have propagated yet${context.entraRetries ? `; this run already retried ${context.entraRetries} time${context.entraRetries === 1 ? '' : 's'}` : ''}. ${SUBJECT_RULES}`,
-    fix: [
-        'Compare the existing credentials with the claims printed here:',
-        block(`az ad app federated-credential list --id ${shellArg(context.azure.clientId ?? 'CLIENT_ID')} -o table`),
-        `If none matches, add one (then wait a few minutes before re-running):\n${addCredential(context)}`
-    ].join('\n'),
-    facts: [
-        ...tokenFacts(context),
-        ...configFacts(context),
-        ...facts(['retries', context.entraRetries])
-    ]
+const noMatch = (_failure, context) => ({
+    ...say('aadsts70021', 'default', credentialValues(context)),
+    facts: [...tokenFacts(context), ...configFacts(context), ...retryFacts(context)]
 });
 const noAssertion = ({ code }, context) => ({
-    entry: 'aadsts7000215',
-    title: `Entra ID received no client assertion (AADSTS${code})`,
-    cause: 'This action never uses a client secret: it presents the GitHub ID token as a client assertion. Entra ID saw none, so the token handed over was most likely empty.',
-    fix: `Check that the job grants \`id-token: write\` and re-run with ACTIONS_STEP_DEBUG=true to see the ID token request.\n${block('permissions:', '  id-token: write', '  contents: read', '  pull-requests: write')}`,
+    ...say('aadsts7000215', 'default', { code }),
     facts: [...tokenFacts(context), ...configFacts(context)]
 });
-const invalidAssertion = ({ code }, context) => ({
-    entry: 'aadsts50013',
-    title: `Entra ID could not validate the GitHub ID token (AADSTS${code})`,
-    cause: `The assertion's signature or issuer did not validate: Entra ID fetches the signing keys from the issuer's \`/.well-known/openid-configuration\`, which must be publicly reachable (a GitHub Enterprise Server issuer often is not), and the credential's issuer must be the token's \`iss\`.`,
-    fix: [
-        'Check that the issuer serves its keys publicly, and that the credential uses exactly this issuer:',
-        block(`curl -sS ${shellArg(`${claim(context.trace.idToken, 'iss') ?? 'https://token.actions.githubusercontent.com'}/.well-known/openid-configuration`)}`),
-        addCredential(context)
-    ].join('\n'),
-    facts: [...tokenFacts(context), ...configFacts(context)]
-});
+const invalidAssertion = (_failure, context) => {
+    const issuer = claim(context.trace.idToken, 'iss') ?? 'https://token.actions.githubusercontent.com';
+    return {
+        ...say('aadsts50013', 'default', {
+            ...credentialValues(context),
+            'issuer-metadata': shellArg(`${issuer}/.well-known/openid-configuration`)
+        }),
+        facts: [...tokenFacts(context), ...configFacts(context)]
+    };
+};
 
 ;// CONCATENATED MODULE: ./src/diagnosis/network.ts
 /**
@@ -797,6 +1680,7 @@ const invalidAssertion = ({ code }, context) => ({
  * a proxy re-signed. Node's fetch hides the reason in `cause.code` under "TypeError: fetch
  * failed"; @actions/core keeps only the text, so codes are also read from messages.
  */
+
 
 const CODES = {
     ENOTFOUND: 'dns',
@@ -888,82 +1772,45 @@ function networkDiagnosis(failure, context, error) {
     const { stage } = context;
     const aim = target(stage, context, error);
     const host = untrusted(failure.host ?? aim.host ?? failure.address ?? SERVICE[stage], 200);
-    const doing = DOING[stage];
     const known = facts(['stage', stage], ['host', host], ['code', failure.code], [aim.input ?? 'input', aim.value], ['error', untrusted(failure.message)]);
-    const probe = aim.host
-        ? `Test from the runner itself:\n${block(`curl -sS -o /dev/null -w '%{http_code}\\n' https://${aim.host}/`)}`
-        : '';
+    const values = {
+        host,
+        code: failure.code,
+        doing: DOING[stage],
+        probe: aim.host ? fragment('probe', { host: aim.host }) : ''
+    };
     switch (failure.kind) {
         case 'dns':
-            return {
-                entry: 'network-dns',
-                title: `Cannot resolve ${host} (${failure.code})`,
-                cause: `The DNS lookup of ${host} failed while ${doing}. ${dnsHint(stage)}`,
-                fix: [
-                    `Check the name from the runner, and fix the ${aim.input ? `\`${aim.input}\` input or the ` : ''}runner's DNS:`,
-                    block(`nslookup ${host}`)
-                ].join('\n'),
-                facts: known
-            };
+            return { ...say('network-dns', dnsCase(stage), values), facts: known };
         case 'refused':
-            return {
-                entry: 'network-refused',
-                title: `Connection to ${host} failed (${failure.code})`,
-                cause: `The connection was refused or cut while ${doing}: a firewall, a proxy, or the runner's network stands in the way.`,
-                fix: [
-                    `Allow outbound HTTPS (port 443) from the runner to ${host}, or route it through the proxy your network requires.`,
-                    probe
-                ]
-                    .filter(Boolean)
-                    .join('\n'),
-                facts: known
-            };
+            return { ...say('network-refused', 'default', values), facts: known };
         case 'timeout':
             return {
-                entry: 'network-timeout',
-                title: `No answer from ${host} in time (${failure.code})`,
-                cause: `The connection timed out while ${doing}. Packets are likely dropped by a firewall${stage === 'openai' ? ', or the resource is reachable only through a private endpoint that this runner is outside of' : ''}.`,
-                fix: [
-                    `Allow outbound HTTPS (port 443) from the runner to ${host}${stage === 'openai' ? ', or use a self-hosted runner inside the resource’s virtual network' : ''}.`,
-                    probe
-                ]
-                    .filter(Boolean)
-                    .join('\n'),
+                ...say('network-timeout', stage === 'openai' ? 'openai' : 'other', values),
                 facts: known
             };
         case 'tls':
-            return {
-                entry: 'network-tls',
-                title: `The TLS certificate of ${host} is not trusted (${failure.code})`,
-                cause: `${tlsHint(failure.code, host)} This happened while ${doing}.`,
-                fix: [
-                    "Give Node.js your proxy's root CA. Node reads it only at start, so set it in the job's or step's env:",
-                    block('env:', '  NODE_EXTRA_CA_CERTS: /path/to/proxy-root-ca.pem'),
-                    'Never turn verification off (NODE_TLS_REJECT_UNAUTHORIZED=0): the tokens would travel to whoever intercepts them.'
-                ].join('\n'),
-                facts: known
-            };
+            return { ...say('network-tls', tlsCase(failure.code), values), facts: known };
     }
 }
-function dnsHint(stage) {
+function dnsCase(stage) {
     switch (stage) {
         case 'openai':
-            return 'Check the `endpoint` input for a typo: it is the resource’s own host, e.g. https://NAME.openai.azure.com. A resource behind a private endpoint resolves only inside its virtual network (private DNS zone privatelink.openai.azure.com), which a GitHub-hosted runner is not in.';
         case 'entra':
-            return 'Check the `authority-host` and `cloud` inputs (leave `authority-host` empty for the public clouds).';
+            return stage;
         default:
-            return 'GitHub’s hosts resolve from any connected runner, so the runner’s DNS or network is at fault.';
+            return 'github';
     }
 }
-function tlsHint(code, host) {
+function tlsCase(code) {
     switch (code) {
         case 'ERR_TLS_CERT_ALTNAME_INVALID':
-            return `The certificate presented does not name ${host}: a TLS-intercepting proxy answered, or the host points at another server.`;
+            return 'altname';
         case 'CERT_HAS_EXPIRED':
         case 'CERT_NOT_YET_VALID':
-            return 'The certificate presented is outside its validity period: a TLS-intercepting proxy with a stale certificate, or a runner clock that is far off.';
+            return 'validity';
         default:
-            return `The certificate chain presented for ${host} ends in a CA that Node.js does not trust: typically a TLS-intercepting proxy or firewall on a self-hosted runner’s network re-signs HTTPS traffic.`;
+            return 'untrusted';
     }
 }
 
@@ -983,6 +1830,7 @@ function tlsHint(code, host) {
 
 
 
+
 function diagnoseEntra(error, context) {
     const code = entraErrorCode(error);
     if (code !== undefined)
@@ -992,10 +1840,7 @@ function diagnoseEntra(error, context) {
         return unreachable(text, context);
     if (/ClientAssertionCredential: \w+ is a required parameter/.test(text)) {
         return {
-            entry: 'inputs',
-            title: 'client-id and tenant-id are required for github-oidc',
-            cause: untrusted(text),
-            fix: block('with:', '  client-id: CLIENT_ID', '  tenant-id: TENANT_ID'),
+            ...say('inputs', 'client-assertion', { 'library-says': untrusted(text) }),
             facts: configFacts(context)
         };
     }
@@ -1018,55 +1863,39 @@ function byCode(failure, context, error) {
         ]
     };
 }
-const expiredAssertion = ({ code }, context) => {
+const expiredAssertion = (_failure, context) => {
     const id = context.trace.idToken;
     return {
-        entry: 'aadsts700024',
-        title: `The GitHub ID token was outside its valid time (AADSTS${code})`,
-        cause: 'GitHub ID tokens live five minutes. This action fetches a fresh one for every exchange, so a token Entra ID calls expired or not yet valid almost always means the runner’s clock is off (a self-hosted runner), or the job stalled between fetching and presenting it.',
-        fix: 'Synchronise the runner’s clock (e.g. `sudo timedatectl set-ntp true`, or `chronyc makestep`), then re-run the job.',
+        ...say('aadsts700024', 'default'),
         facts: [
             ...facts(['token issued (iat)', claimTime(id, 'iat')], ['token not before (nbf)', claimTime(id, 'nbf')], ['token expires (exp)', claimTime(id, 'exp')], ['runner clock', isoTime(context.now ?? Date.now())]),
             ...configFacts(context)
         ]
     };
 };
-const appNotInTenant = ({ code }, context) => {
-    const client = shellArg(context.azure.clientId ?? 'CLIENT_ID');
-    return {
-        entry: 'aadsts700016',
-        title: `Client ${context.azure.clientId ?? '(unset)'} is not in tenant ${context.azure.tenantId ?? '(unset)'} (AADSTS${code})`,
-        cause: 'Entra ID knows no application with this client id in this tenant. The `client-id` / `tenant-id` pair is wrong (a copied object id instead of the client id, or another tenant’s app), or the app has no service principal there. The app or identity must live in the tenant you sign in to.',
-        fix: [
-            'Signed in to the tenant, check the pair:',
-            block(`az ad sp show --id ${client} --query "{appId:appId, tenant:appOwnerOrganizationId, name:displayName}"`, 'az account show --query tenantId -o tsv'),
-            'For a user-assigned managed identity, use its client id:',
-            block('az identity show --name IDENTITY_NAME --resource-group RESOURCE_GROUP --query "{clientId:clientId, tenantId:tenantId}"')
-        ].join('\n'),
-        facts: configFacts(context)
-    };
-};
-const tenantNotFound = ({ code }, context) => ({
-    entry: 'aadsts90002',
-    title: `Tenant ${context.azure.tenantId ?? '(unset)'} was not found in ${context.azure.cloud} (AADSTS${code})`,
-    cause: `No tenant has this id at ${context.azure.authorityHost}. The \`tenant-id\` is mistyped, or the tenant lives in another cloud: an Azure Government or Azure China tenant exists only there (\`cloud: AzureUSGovernment\` / \`cloud: AzureChinaCloud\`).`,
-    fix: [
-        'Get the tenant id where the app or identity lives, and set `tenant-id` (and `cloud`, if it is not AzureCloud):',
-        block('az account show --query "{tenantId:tenantId, cloud:environmentName}"'),
-        block('with:', '  tenant-id: TENANT_ID', '  cloud: AzureUSGovernment  # only for a US Government tenant')
-    ].join('\n'),
+const appNotInTenant = (_failure, context) => ({
+    ...say('aadsts700016', 'default', {
+        'client-id': clientArg(context),
+        'tenant-id': context.azure.tenantId ?? 'TENANT_ID'
+    }),
     facts: configFacts(context)
 });
-const resourceNotFound = ({ code }, context) => {
+const tenantNotFound = (_failure, context) => ({
+    ...say('aadsts90002', 'default', {
+        'tenant-id': context.azure.tenantId ?? 'TENANT_ID',
+        cloud: context.azure.cloud,
+        'authority-host': context.azure.authorityHost
+    }),
+    facts: configFacts(context)
+});
+const resourceNotFound = (_failure, context) => {
     const expected = settings/* CLOUDS */.JJ[context.azure.cloud].scope;
     return {
-        entry: 'aadsts500011',
-        title: `Entra ID does not know the resource of scope ${context.azure.scope} (AADSTS${code})`,
-        cause: `The token was requested for a resource that does not exist in this tenant's cloud. Azure OpenAI's scope in ${context.azure.cloud} is ${expected}; the \`scope\` input and the \`cloud\` input must agree with the resource's cloud.`,
-        fix: [
-            'Remove the `scope` input (it follows `cloud`), or set it to:',
-            block('with:', `  scope: ${expected}`)
-        ].join('\n'),
+        ...say('aadsts500011', 'default', {
+            scope: context.azure.scope,
+            cloud: context.azure.cloud,
+            'cloud-scope': expected
+        }),
         facts: [
             ...facts(['scope', context.azure.scope], ['expected scope', expected]),
             ...configFacts(context)
@@ -1074,10 +1903,7 @@ const resourceNotFound = ({ code }, context) => {
     };
 };
 const unknownCode = ({ code }, context) => ({
-    entry: 'other-aadsts-codes',
-    title: `Entra ID refused the token request (AADSTS${code})`,
-    cause: `Entra ID answered with AADSTS${code}, which this action has no specific advice for.`,
-    fix: `Read Microsoft's explanation at https://login.microsoftonline.com/error?code=${code} and compare it with the facts above.`,
+    ...say('other-aadsts-codes', 'default', { code }),
     facts: [...tokenFacts(context), ...configFacts(context)]
 });
 const EXPLANATIONS = {
@@ -1107,19 +1933,11 @@ function unreachable(text, context) {
         return network;
     const { azure } = context;
     const metadata = `${azure.authorityHost}/${azure.tenantId ?? 'TENANT_ID'}/v2.0/.well-known/openid-configuration`;
-    const resolving = text.includes('endpoints_resolution_error');
     return {
-        entry: 'entra-unreachable',
-        title: resolving
-            ? `Entra ID's authority ${azure.authorityHost} could not be resolved`
-            : `The token request to ${azure.authorityHost} failed on the network`,
-        cause: resolving
-            ? "MSAL could not read the tenant's OpenID metadata: the host is unreachable or untrusted from the runner, or it served no valid openid-configuration for this tenant."
-            : 'The request to Entra ID’s token endpoint got no HTTP answer: a firewall, proxy or DNS problem on the runner.',
-        fix: [
-            'Check from the runner, and check the `authority-host`, `cloud` and `tenant-id` inputs (leave `authority-host` empty for the public clouds):',
-            block(`curl -sS ${shellArg(metadata)}`)
-        ].join('\n'),
+        ...say('entra-unreachable', text.includes('endpoints_resolution_error') ? 'resolving' : 'network', {
+            'authority-host': azure.authorityHost,
+            'metadata-url': shellArg(metadata)
+        }),
         facts: [...configFacts(context), ...facts(['probe', probe ? untrusted(probe) : undefined])]
     };
 }
@@ -1131,7 +1949,7 @@ function unreachable(text, context) {
  */
 
 
-const PERMISSIONS_YAML = block('permissions:', '  id-token: write', '  contents: read', '  pull-requests: write');
+
 const MISSING_VARIABLE = /Unable to get (ACTIONS_ID_TOKEN_REQUEST_(?:URL|TOKEN)) env variable/;
 const TOKEN_REQUEST_FAILED = /Failed to get ID Token\.[\s\S]*?Error Code\s*:\s*(\w+)[\s\S]*?Error Message:\s*(.*)/;
 const NO_TOKEN_FIELD = /do not have ID Token field/;
@@ -1165,44 +1983,15 @@ function diagnoseIdToken(error, context) {
 }
 function noIdTokenPermission(context, variable) {
     const known = [...facts(['missing variable', variable]), ...runFacts(context)];
-    if (isDependabot(context)) {
-        return {
-            entry: 'dependabot',
-            title: 'Dependabot runs get no GitHub ID token',
-            cause: 'GitHub gives workflows triggered by Dependabot a read-only GITHUB_TOKEN and never an ID token, whatever `permissions:` says, so there is nothing to present to Entra ID.',
-            fix: [
-                "Skip Dependabot's runs on the job, and have a maintainer comment `/review` on the pull request when a review is wanted (that run is the maintainer's, on issue_comment, and gets the permissions):",
-                block("if: github.actor != 'dependabot[bot]'")
-            ].join('\n'),
-            facts: known
-        };
-    }
-    if (github_isForkPullRequest(context)) {
-        return {
-            entry: 'forks',
-            title: 'A pull request from a fork gets no GitHub ID token on pull_request',
-            cause: 'On the `pull_request` event GitHub runs fork pull requests with a read-only token and never grants `id-token: write`, so keyless sign-in is impossible for them.',
-            fix: [
-                'Let a maintainer comment `/review` on the pull request (runs on issue_comment), or review forks automatically on `pull_request_target` with `allow-forks: true` (this action never checks out or runs the PR’s code, but anyone opening a PR then spends your quota):',
-                block('on:', '  pull_request_target:', '  issue_comment:', '    types: [created]', 'permissions:', '  id-token: write', '  contents: read', '  pull-requests: write', '# and on the step:', 'with:', '  allow-forks: true')
-            ].join('\n'),
-            facts: known
-        };
-    }
-    return {
-        entry: 'id-token-write',
-        title: 'The job may not request a GitHub ID token (id-token: write is missing)',
-        cause: `core.getIDToken found no ${variable}: GitHub sets it only for jobs granted \`id-token: write\`. A job-level \`permissions:\` block replaces the workflow's, and a reusable workflow gets only what its caller grants.`,
-        fix: `Grant it on the job that runs this action (or on the calling workflow):\n${PERMISSIONS_YAML}`,
-        facts: known
-    };
+    if (isDependabot(context))
+        return { ...say('dependabot', 'default'), facts: known };
+    if (github_isForkPullRequest(context))
+        return { ...say('forks', 'default'), facts: known };
+    return { ...say('id-token-write', 'missing', { variable }), facts: known };
 }
 function idTokenRefused(context, status, detail) {
     return {
-        entry: 'id-token-write',
-        title: `GitHub refused to mint an ID token (HTTP ${status})`,
-        cause: "The runner's token service refused the ID token request. The job is not granted `id-token: write` (a job-level `permissions:` block replaces the workflow's; a reusable workflow's caller must grant it), or an organization or enterprise policy forbids it.",
-        fix: `Grant it on the job that runs this action, and check the organization's Actions policy:\n${PERMISSIONS_YAML}`,
+        ...say('id-token-write', 'refused', { status }),
         facts: [
             ...facts(['status', status], ['audience', context.azure.audience], ['error', detail]),
             ...runFacts(context)
@@ -1211,10 +2000,7 @@ function idTokenRefused(context, status, detail) {
 }
 function idTokenServiceFailure(context, what, detail) {
     return {
-        entry: 'id-token-service',
-        title: `The GitHub ID token request failed (${what})`,
-        cause: "The runner's token service did not return an ID token. This is usually a transient GitHub problem.",
-        fix: `Re-run the job; if it persists, check https://www.githubstatus.com. ${DEBUG_FIX}`,
+        ...say('id-token-service', 'default', { what }),
         facts: [...facts(['audience', context.azure.audience], ['error', detail]), ...runFacts(context)]
     };
 }
@@ -1235,26 +2021,15 @@ function diagnoseGitHubApi(error, context) {
     ];
     const headers = field(response, 'headers');
     // "Could not post the summary comment: …" when the run said what it was doing.
-    const title = (what) => context.doing ? `Could not ${context.doing}: ${what}` : what;
+    const framed = (wording) => context.doing ? { ...wording, title: `Could not ${context.doing}: ${wording.title}` } : wording;
     if (status === 401) {
-        return {
-            entry: 'github-401',
-            title: title('GitHub rejected the github-token (401 Bad credentials)'),
-            cause: 'The token in the `github-token` input is not accepted by GitHub: expired, revoked, or not a token at all.',
-            fix: [
-                'Remove the `github-token` input to use the job’s own token, or pass a valid one from a secret:',
-                block('with:', '  github-token: ${{ secrets.YOUR_TOKEN }}')
-            ].join('\n'),
-            facts: known
-        };
+        const where = context.eventName === 'cli' ? 'cli' : 'default';
+        return { ...framed(say('github-401', where)), facts: known };
     }
     if ((status === 403 || status === 429) && isRateLimited(message, headers)) {
         const reset = Number(stringField(headers, 'x-ratelimit-reset'));
         return {
-            entry: 'github-rate-limit',
-            title: title(`GitHub's API rate limit was hit (${status})`),
-            cause: 'The token used up its GitHub API rate limit, or tripped a secondary rate limit.',
-            fix: 'Re-run after the reset time; avoid running the action on many pull requests at once.',
+            ...framed(say('github-rate-limit', 'default', { status })),
             facts: [
                 ...known,
                 ...facts(['resets at', reset > 0 ? new Date(reset * 1000).toISOString() : undefined])
@@ -1263,32 +2038,15 @@ function diagnoseGitHubApi(error, context) {
     }
     if (status === 403) {
         const readOnly = github_isForkPullRequest(context) || isDependabot(context);
-        return {
-            entry: 'github-403',
-            title: title('github-token may not do this (403)'),
-            cause: readOnly
-                ? 'This run has a read-only GITHUB_TOKEN: GitHub never grants write permissions to fork pull requests on `pull_request` or to Dependabot runs.'
-                : 'GitHub answered “Resource not accessible by integration”: the job’s token lacks a permission. Commenting and reviewing need `pull-requests: write`; a job-level `permissions:` block replaces the workflow’s, so every permission the job needs must be listed there.',
-            fix: readOnly
-                ? 'Have a maintainer comment `/review` on the pull request, or run on `pull_request_target` with `allow-forks: true`.'
-                : `Grant the permission on the job (if github-token is a personal access token, give it the same access):\n${PERMISSIONS_YAML}`,
-            facts: known
-        };
+        return { ...framed(say('github-403', readOnly ? 'read-only' : 'permission')), facts: known };
     }
-    if (status === 404) {
-        return {
-            entry: 'github-404',
-            title: title('GitHub answered 404 Not Found'),
-            cause: 'The repository or pull request does not exist or is not visible to the token: `pr-number` may name no pull request of this repository, or the `github-token` (a fine-grained token must list this repository) cannot see it.',
-            fix: 'Check the `pr-number` input, and that the `github-token` has access to the repository; without the input the job’s own token is used.',
-            facts: known
-        };
-    }
+    if (status === 404)
+        return { ...framed(say('github-404', 'default')), facts: known };
     return {
-        entry: 'github-other',
-        title: title(`GitHub API answered ${status}`),
-        cause: message || 'GitHub refused the request.',
-        fix: DEBUG_FIX,
+        ...framed(say('github-other', 'default', {
+            status,
+            'github-says': message || 'GitHub refused the request.'
+        })),
         facts: known
     };
 }
@@ -1299,11 +2057,7 @@ function isRateLimited(message, headers) {
 // EXTERNAL MODULE: ./node_modules/openai/core/error.mjs
 var core_error = __webpack_require__(7922);
 ;// CONCATENATED MODULE: ./src/diagnosis/openai-access.ts
-/**
- * Azure OpenAI refusing the caller rather than the request: a regional endpoint, the missing
- * data-plane role, an api-key, a token for the wrong audience, network rules. Used by
- * openai.ts.
- */
+
 
 
 /** A shared regional endpoint, which serves no Entra tokens (settings.ts). */
@@ -1316,16 +2070,25 @@ function resourceName(endpoint) {
         ? label
         : 'ACCOUNT_NAME';
 }
+const normalize = (audience) => audience.toLowerCase().replace(/\/+$/, '');
+/** The audiences Azure OpenAI accepts in a cloud: its scope's resource (and ai.azure.com for the v1 API). */
+function isOpenAIAudience(audience, cloud) {
+    const own = [settings/* CLOUDS */.JJ[cloud].scope.replace(/\/\.default$/, '')];
+    if (cloud === 'AzureCloud')
+        own.push('https://ai.azure.com');
+    return own.some((a) => normalize(a) === normalize(audience));
+}
 function regional(context, known) {
     return {
-        entry: 'regional-endpoint',
-        title: 'Regional endpoints do not accept Entra ID tokens',
-        cause: `${context.model.endpoint} is a shared regional endpoint. Microsoft Entra ID authentication needs the resource’s own custom subdomain (https://NAME.openai.azure.com).`,
-        fix: [
-            'Give the resource a custom subdomain (a one-time, irreversible change), then use it as `endpoint`:',
-            block('az cognitiveservices account update --name ACCOUNT_NAME --resource-group RESOURCE_GROUP --custom-domain ACCOUNT_NAME'),
-            block('with:', '  endpoint: https://ACCOUNT_NAME.openai.azure.com')
-        ].join('\n'),
+        ...say('regional-endpoint', 'default', { endpoint: context.model.endpoint }),
+        facts: known
+    };
+}
+/** Azure OpenAI's own words for a token that reached it through another host than its subdomain. */
+const CUSTOM_SUBDOMAIN_ANSWER = /provide a custom subdomain for token authentication/i;
+function customSubdomain(context, known) {
+    return {
+        ...say('custom-subdomain', 'default', { endpoint: context.model.endpoint }),
         facts: known
     };
 }
@@ -1334,15 +2097,13 @@ function missingRole(context, known) {
     const oid = claim(token, 'oid');
     const client = context.azure.clientId;
     const assignee = oid ?? `$(az ad sp show --id ${shellArg(client ?? 'CLIENT_ID')} --query id -o tsv)`;
-    const name = resourceName(context.model.endpoint);
     return {
-        entry: 'permissiondenied',
-        title: `The identity lacks the Cognitive Services OpenAI User role on ${name}`,
-        cause: 'Azure OpenAI accepted the token, but its principal has no data-plane role on the resource. Owner or Contributor are not enough: calling a deployment needs Cognitive Services OpenAI User. A new role assignment takes about 5 minutes, sometimes longer, to apply.',
-        fix: [
-            'Assign the role on the resource, wait a few minutes, and re-run:',
-            block(`az role assignment create --assignee-object-id ${assignee} --assignee-principal-type ServicePrincipal --role "Cognitive Services OpenAI User" --scope $(az cognitiveservices account show --name ${name} --resource-group RESOURCE_GROUP --query id -o tsv)`)
-        ].join('\n'),
+        ...say('permissiondenied', 'default', {
+            'account-name': resourceName(context.model.endpoint),
+            assignee,
+            // A developer signed in with `az login` holds a user token; a workflow's identity is an app.
+            'principal-type': claim(token, 'idtyp') === 'user' ? 'User' : 'ServicePrincipal'
+        }),
         facts: [
             ...facts(['principal id (oid)', oid ?? '(unknown: no access token was decoded)'], ['app id', claim(token, 'appid') ?? claim(token, 'azp') ?? client], ['tenant (tid)', claim(token, 'tid')]),
             ...known
@@ -1350,65 +2111,110 @@ function missingRole(context, known) {
     };
 }
 function apiKeySent(known) {
-    return {
-        entry: 'api-key',
-        title: 'An API key got involved; this action is keyless',
-        cause: 'Azure OpenAI answered about an `api-key` (sent, or refused because key authentication is disabled), or the client refused to mix a key with the Entra token. This action authenticates with Entra ID tokens only; a key comes from the environment (AZURE_OPENAI_API_KEY, OPENAI_API_KEY, OPENAI_BASE_URL) or from a gateway that adds one. The answer “invalid subscription key or wrong API endpoint” also means the endpoint is not the resource’s own custom subdomain.',
-        fix: `Remove AZURE_OPENAI_API_KEY, OPENAI_API_KEY and OPENAI_BASE_URL from the workflow's and job's \`env:\`; a gateway must forward the Authorization header unchanged and add no key; the \`endpoint\` must be https://NAME.openai.azure.com (or .cognitiveservices.azure.com).`,
-        facts: known
-    };
+    return { ...say('api-key', 'default'), facts: known };
 }
+function isExpired(token, now) {
+    return typeof token?.exp === 'number' && token.exp * 1000 <= now;
+}
+/**
+ * Azure OpenAI's one answer for every token it refuses, told apart by the token's claims: another
+ * resource's audience (a wrong `scope`), expiry, or else its tenant or cloud.
+ */
 function badToken(context, known) {
+    const { azure } = context;
     const token = context.trace.accessToken;
-    const expected = context.azure.scope.replace(/\/\.default$/, '');
     const audience = firstAudience(token);
-    const normalize = (s) => s.toLowerCase().replace(/\/+$/, '');
-    const wrongAudience = audience !== undefined && normalize(audience) !== normalize(expected);
-    const exp = typeof token?.exp === 'number' ? token.exp * 1000 : undefined;
-    const expired = exp !== undefined && exp <= (context.now ?? Date.now());
-    const cloudScope = settings/* CLOUDS */.JJ[context.azure.cloud].scope;
+    const kase = audience !== undefined && !isOpenAIAudience(audience, azure.cloud)
+        ? 'wrong-audience'
+        : isExpired(token, context.now ?? Date.now())
+            ? 'expired'
+            : 'other';
     return {
-        entry: 'openai-401-unauthorized',
-        title: 'Azure OpenAI rejected the access token (401)',
-        cause: wrongAudience
-            ? `The token was issued for audience '${audience}', but the scope asked for '${context.azure.scope}'; Azure OpenAI accepts tokens for https://cognitiveservices.azure.com (.us / .cn in the other clouds).`
-            : expired
-                ? 'The token had expired when it reached Azure OpenAI.'
-                : 'The token is missing, invalid, for another audience, or expired. If its audience is right, the resource may sit in another cloud or refuse tokens from this tenant.',
-        fix: [
-            'Remove the `scope` input (it follows `cloud`) or set it, and `cloud`, to the resource’s cloud:',
-            block('with:', `  cloud: ${context.azure.cloud}`, `  scope: ${cloudScope}`)
-        ].join('\n'),
+        ...say('openai-401-unauthorized', kase, {
+            audience: audience ?? '(unknown: no access token was decoded)',
+            scope: azure.scope,
+            cloud: azure.cloud,
+            'cloud-scope': settings/* CLOUDS */.JJ[azure.cloud].scope,
+            'token-tenant': claim(token, 'tid') ?? '(unknown)'
+        }),
         facts: [
-            ...facts(['token audience (aud)', audience ?? '(unknown: no access token was decoded)'], ['scope', context.azure.scope], ['cloud', context.azure.cloud], ['token tenant (tid)', claim(token, 'tid')], ['token expires (exp)', claimTime(token, 'exp')]),
+            ...facts(['token audience (aud)', audience ?? '(unknown: no access token was decoded)'], ['scope', azure.scope], ['cloud', azure.cloud], ['token tenant (tid)', claim(token, 'tid')], ['token expires (exp)', claimTime(token, 'exp')]),
             ...known
         ]
     };
 }
 function networkRules(context, known) {
-    const name = resourceName(context.model.endpoint);
     return {
-        entry: 'openai-403-network-rules',
-        title: `${name} does not accept traffic from this runner's network (403)`,
-        cause: 'The resource has public network access disabled or restricted to selected networks / private endpoints. GitHub-hosted runners come from changing public addresses.',
-        fix: [
-            'Run on a self-hosted runner inside the resource’s virtual network (private endpoint), or allow the runner’s static public IP:',
-            block(`az cognitiveservices account network-rule add --name ${name} --resource-group RESOURCE_GROUP --ip-address RUNNER_PUBLIC_IP`)
-        ].join('\n'),
+        ...say('openai-403-network-rules', 'default', {
+            'account-name': resourceName(context.model.endpoint)
+        }),
         facts: known
+    };
+}
+
+;// CONCATENATED MODULE: ./src/diagnosis/openai-gateway.ts
+
+
+
+const OPENAI_OWN_401 = /audience is incorrect/i;
+const NO_TOKEN = /^JWT not present\.?$/i;
+const SUBSCRIPTION_KEY = /missing subscription key/i;
+function gatewayRefusal(api, context, known) {
+    // The openai client keeps a body without an `error` member whole, as `.error`.
+    if (api.status !== 401 || api.code || typeof field(api.error, 'statusCode') !== 'number') {
+        return undefined;
+    }
+    const says = stringField(api.error, 'message') ?? '';
+    if (OPENAI_OWN_401.test(says))
+        return undefined;
+    const { azure } = context;
+    const token = context.trace.accessToken;
+    const audience = firstAudience(token) ?? azure.scope.replace(/\/\.default$/, '');
+    const roles = claim(token, 'roles');
+    const appId = claim(token, 'appid') ?? claim(token, 'azp') ?? azure.clientId;
+    const kase = SUBSCRIPTION_KEY.test(says)
+        ? 'subscription-key'
+        : NO_TOKEN.test(says)
+            ? 'no-token'
+            : isOpenAIAudience(audience, azure.cloud)
+                ? 'openai-token'
+                : roles
+                    ? 'policy'
+                    : 'no-role';
+    return {
+        ...say('gateway-401', kase, {
+            endpoint: context.model.endpoint,
+            'gateway-says': untrusted(says, 100),
+            audience,
+            scope: azure.scope,
+            roles,
+            'principal-id': claim(token, 'oid') ?? 'PRINCIPAL_ID',
+            'app-id': appId ?? 'CLIENT_ID',
+            'token-tenant': claim(token, 'tid') ?? 'TENANT_ID'
+        }),
+        facts: [
+            ...known.map(([name, value]) => [
+                name === 'Azure OpenAI says' ? 'gateway says' : name,
+                value
+            ]),
+            ...facts(['token audience (aud)', audience], ['scope', azure.scope], ['token roles', roles ?? '(none)'], ['app id', appId], ['principal id (oid)', claim(token, 'oid')])
+        ]
     };
 }
 
 ;// CONCATENATED MODULE: ./src/diagnosis/openai.ts
 /**
  * Azure OpenAI's answers, explained: the missing data-plane role, a token for the wrong
- * audience, an api-key where none belongs, an unknown deployment or API path, network rules,
- * throttling, and requests the model refuses.
+ * audience, an api-key where none belongs, a missing custom subdomain, a gateway's refusal, an
+ * unknown deployment, API path or api-version, network rules, throttling, and requests the
+ * model refuses.
  *
  * The `openai` client wraps a body without an `error` member as `{ error: body }`, so:
  * `{"error":{"code":"PermissionDenied",…}}` → `.error` is the inner object, `.code` its code;
  * `{"statusCode":401,"message":"Unauthorized. …"}` → `.error` is that whole body, `.code` undefined.
  */
+
+
 
 
 
@@ -1444,6 +2250,12 @@ function diagnoseOpenAI(error, context) {
     if (isRegional(context.model.endpoint) && [401, 403, 404].includes(status)) {
         return regional(context, known);
     }
+    // Whatever host passed it on, a gateway included, and before any answer about keys.
+    if (CUSTOM_SUBDOMAIN_ANSWER.test(said))
+        return customSubdomain(context, known);
+    const gateway = gatewayRefusal(api, context, known);
+    if (gateway)
+        return gateway;
     if ((status === 401 || status === 403) &&
         (code === 'PermissionDenied' || /does not have access/i.test(said))) {
         return missingRole(context, known);
@@ -1463,7 +2275,12 @@ function diagnoseOpenAI(error, context) {
         return deploymentNotFound(context, known);
     }
     if (status === 404)
-        return context.model.apiVersion ? classicNotFound(context, known) : v1NotFound(context, known);
+        return context.model.apiVersion
+            ? apiVersionUnknown(status, context, known)
+            : v1NotFound(context, known);
+    if (status === 400 && API_VERSION_NOT_SUPPORTED.test(said)) {
+        return apiVersionUnknown(status, context, known);
+    }
     if (status === 429)
         return throttled(api, context, known);
     if (status >= 500)
@@ -1474,73 +2291,51 @@ function diagnoseOpenAI(error, context) {
         return contentFiltered([...filteredCategories(api), ...known]);
     return undefined;
 }
+/** Azure OpenAI's 400 for an api-version the resource (or the API behind a gateway) does not serve. */
+const API_VERSION_NOT_SUPPORTED = /API version not supported/i;
 function connectionFailure(api, error, context) {
     const network = diagnoseNetwork(error, context);
     if (network)
         return network;
-    const timedOut = api instanceof core_error/* APIConnectionTimeoutError */.qA;
-    return {
-        entry: timedOut ? 'openai-timeout' : 'openai-unreachable',
-        title: timedOut ? 'Azure OpenAI did not answer in time' : 'Could not connect to Azure OpenAI',
-        cause: timedOut
-            ? 'A request outlived the client’s timeout, retries included: the model was slow on a very large request, or the service was overloaded.'
-            : `The request to ${hostOf(context.model.endpoint) ?? context.model.endpoint} got no HTTP answer.`,
-        fix: timedOut
-            ? `Re-run; if it recurs, send smaller requests:\n${block('with:', '  token-budget: 100000', '  concurrency: 2')}`
-            : DEBUG_FIX,
-        facts: [
-            ...facts(['error', untrusted(messageOf(api.cause) || api.message)]),
-            ...modelFacts(context)
-        ]
-    };
+    const known = [
+        ...facts(['error', untrusted(messageOf(api.cause) || api.message)]),
+        ...modelFacts(context)
+    ];
+    if (api instanceof core_error/* APIConnectionTimeoutError */.qA) {
+        return { ...say('openai-timeout', 'default'), facts: known };
+    }
+    const host = hostOf(context.model.endpoint) ?? context.model.endpoint;
+    return { ...say('openai-unreachable', 'default', { host }), facts: known };
 }
 function deploymentNotFound(context, known) {
-    const name = resourceName(context.model.endpoint);
     return {
-        entry: 'deploymentnotfound',
-        title: `Deployment '${untrusted(context.model.deployment, 100)}' was not found on ${name}`,
-        cause: 'The resource has no deployment by this name. A deployment name is the one you chose when deploying, not necessarily the model’s name; a deployment created in the last 5 minutes may not be served yet.',
-        fix: [
-            'List the deployments and set the `deployment` input (and `summary-deployment`, if used) to one of them:',
-            block(`az cognitiveservices account deployment list --name ${name} --resource-group RESOURCE_GROUP --query "[].name" -o tsv`)
-        ].join('\n'),
+        ...say('deploymentnotfound', 'default', {
+            deployment: untrusted(context.model.deployment, 100),
+            'account-name': resourceName(context.model.endpoint)
+        }),
         facts: known
     };
 }
-function classicNotFound(context, known) {
+/** The same advice whether Azure OpenAI answers 404 or 400 "API version not supported". */
+function apiVersionUnknown(status, context, known) {
     return {
-        entry: 'api-version-not-found',
-        title: `Azure OpenAI found no API at api-version ${untrusted(context.model.apiVersion ?? '', 60)} (404)`,
-        cause: 'The classic path {endpoint}/openai/deployments/{deployment}/chat/completions?api-version=… was not found: this api-version is unknown to the resource, or `endpoint` is not the resource root (no path, no /openai).',
-        fix: [
-            'Use the GA version, or leave `api-version` empty for the v1 API, and give the resource root as endpoint:',
-            block('with:', '  api-version: 2024-10-21', `  endpoint: https://${resourceName(context.model.endpoint)}.openai.azure.com`)
-        ].join('\n'),
+        ...say('api-version-not-found', status === 400 ? 'not-supported' : 'not-found', {
+            'api-version': untrusted(context.model.apiVersion ?? '(none: the v1 API)', 60),
+            'account-name': resourceName(context.model.endpoint)
+        }),
         facts: known
     };
 }
 function v1NotFound(context, known) {
     return {
-        entry: 'v1-api-not-found',
-        title: 'The endpoint does not serve the v1 API (404)',
-        cause: `${context.model.endpoint}/openai/v1/chat/completions was not found. Gateways (an API Management path) and some resources expose only the classic API; or \`endpoint\` is not the resource root.`,
-        fix: [
-            'Use the classic API by setting an api-version:',
-            block('with:', '  api-version: 2024-10-21')
-        ].join('\n'),
+        ...say('v1-api-not-found', 'default', { endpoint: context.model.endpoint }),
         facts: known
     };
 }
 function throttled(api, context, known) {
     const header = (name) => api.headers?.get(name) ?? undefined;
     return {
-        entry: 'throttled-429',
-        title: `Azure OpenAI kept throttling deployment '${untrusted(context.model.deployment, 100)}' (429)`,
-        cause: 'The deployment’s tokens-per-minute or requests-per-minute quota stayed exhausted through the client’s retries.',
-        fix: [
-            'Raise the deployment’s TPM quota (Azure AI Foundry → Deployments → Edit), or lower this action’s load:',
-            block('with:', '  concurrency: 1', '  token-budget: 100000')
-        ].join('\n'),
+        ...say('throttled-429', 'default', { deployment: untrusted(context.model.deployment, 100) }),
         facts: [
             ...known,
             ...facts(['retry-after', header('retry-after')], ['remaining tokens', header('x-ratelimit-remaining-tokens')], ['remaining requests', header('x-ratelimit-remaining-requests')])
@@ -1548,37 +2343,13 @@ function throttled(api, context, known) {
     };
 }
 function serverFailure(status, known) {
-    return {
-        entry: 'openai-5xx',
-        title: `Azure OpenAI failed with HTTP ${status}, retries included`,
-        cause: 'The service, or a gateway in front of it, kept failing: an outage or overload in the deployment’s region.',
-        fix: 'Re-run later and check https://azure.status.microsoft/status; if it persists, deploy the model in another region and point `endpoint` / `deployment` at it.',
-        facts: known
-    };
+    return { ...say('openai-5xx', 'default', { status }), facts: known };
 }
 function tooLong(known) {
-    return {
-        entry: 'context-length-exceeded',
-        title: 'A request exceeded the model’s context window',
-        cause: 'The prompt plus the requested output is longer than the deployment’s model accepts.',
-        fix: [
-            'Spend less per run, or leave large files out:',
-            block('with:', '  token-budget: 100000', '  exclude: |', '    **/*.snap')
-        ].join('\n'),
-        facts: known
-    };
+    return { ...say('context-length-exceeded', 'default'), facts: known };
 }
 function contentFiltered(known) {
-    return {
-        entry: 'content-filter',
-        title: 'Azure OpenAI’s content filter blocked the request',
-        cause: 'The prompt (the pull request’s diff) or the completion tripped the deployment’s content filtering policy.',
-        fix: [
-            'Leave the triggering files out, or give the deployment a content filter configuration suited to code review (Azure AI Foundry → Guardrails + controls):',
-            block('with:', '  exclude: |', '    path/to/file')
-        ].join('\n'),
-        facts: known
-    };
+    return { ...say('content-filter', 'default'), facts: known };
 }
 /** The categories Azure flagged, from `innererror.content_filter_result`. */
 function filteredCategories(api) {
@@ -1595,6 +2366,7 @@ function filteredCategories(api) {
 }
 
 ;// CONCATENATED MODULE: ./src/diagnosis/diagnose.ts
+
 
 
 
@@ -1746,15 +2518,18 @@ const escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').r
 
 
 
-/** Reads every input, then throws one ConfigError listing every problem, or returns the Config. */
-function readConfig() {
+/**
+ * Reads every input, then throws one ConfigError listing every problem, or returns the Config.
+ * `githubToken: false`: a run that never talks to GitHub (the CLI on a local diff) needs none.
+ */
+function readConfig(needs = { githubToken: true }) {
     const inputs = new Inputs();
     // Masked before anything else runs, so no later log line can show it.
     const githubToken = core/* getInput */.V4('github-token');
     if (githubToken) {
         core/* setSecret */.Pq(githubToken);
     }
-    else {
+    else if (needs.githubToken) {
         inputs.fail('github-token: is empty; expected a token for the GitHub API (its default, ${{ github.token }}, is empty only when the workflow sets it so).', ['github-token: ${{ github.token }}']);
     }
     const auth = inputs.oneOf('auth', settings/* AUTH_KINDS */.nc, 'github-oidc');
@@ -2194,7 +2969,7 @@ async function runCheck(input) {
         throw failure;
     return { steps, ...usage };
 }
-function chainLinks({ config, repo, chain, github }, usage) {
+function chainLinks({ config, chain, github }, usage) {
     const deployments = [...new Set([config.model.deployment, config.model.summaryDeployment])];
     return [
         {
@@ -2232,8 +3007,12 @@ function chainLinks({ config, repo, chain, github }, usage) {
         })),
         {
             name: 'GitHub API',
+            ...(github ? {} : { notApplicable: 'no repository or GitHub token given' }),
             verify: async () => {
-                const { data } = await calling(`read the repository ${repo.owner}/${repo.repo}`, () => github.rest.repos.get({ ...repo }));
+                if (!github)
+                    throw new Error('no repository to read');
+                const { client, repo } = github;
+                const { data } = await calling(`read the repository ${repo.owner}/${repo.repo}`, () => client.rest.repos.get({ ...repo }));
                 return `${data.full_name} is readable with github-token; reviews need \`pull-requests: write\` (checked only when posting: this check posts nothing)`;
             }
         }
@@ -3182,7 +3961,7 @@ function defuseMarkerComments(text) {
 function sanitizeProse(lines) {
     const spans = [];
     const masked = maskCodeSpans(lines, spans).join('\n');
-    const restored = transformProse(masked).replace(PLACEHOLDER, (_, id) => spans[decodeId(id)] ?? '');
+    const restored = transformProse(masked).replace(sanitize_PLACEHOLDER, (_, id) => spans[decodeId(id)] ?? '');
     return restored.split('\n').map(finishProseLine);
 }
 /**
@@ -3197,7 +3976,7 @@ function finishProseLine(line) {
 }
 // Code spans are swapped for placeholders made of private-use characters, which no prose rule
 // matches and which clean() removed from the input.
-const PLACEHOLDER = /\uE000([\uE010-\uE01F]+)\uE001/g;
+const sanitize_PLACEHOLDER = /\uE000([\uE010-\uE01F]+)\uE001/g;
 function placeholder(id) {
     let digits = '';
     for (const d of id.toString(16))
@@ -4785,20 +5564,53 @@ async function answerQuestion(input) {
             command.thread ? threadContext(input, pr, command.thread) : Promise.resolve(undefined),
             loadTokenizer()
         ]);
-        return { pr, files, repoGuidance, thread };
+        return {
+            title: pr.title,
+            description: pr.body,
+            files,
+            ...(repoGuidance ? { repoGuidance } : {}),
+            ...(thread ? { thread } : {})
+        };
     });
+    const answered = await composeAnswer({
+        config,
+        model: input.model,
+        asker: command.user,
+        question: input.question,
+        ...(command.url ? { questionUrl: command.url } : {}),
+        read
+    });
+    const posted = await postAnswer(input, answered.body);
+    return {
+        kind: 'answer',
+        prNumber: input.prNumber,
+        asker: command.user,
+        body: answered.body,
+        ...(posted ? { posted } : {}),
+        dryRun: config.dryRun,
+        promptTokens: answered.result?.promptTokens ?? 0,
+        completionTokens: answered.result?.completionTokens ?? 0,
+        requests: answered.result ? 1 : 0
+    };
+}
+/**
+ * The answer to one question, rendered as it is posted: planned within `ask-budget`, asked in
+ * one request (none when the question cannot fit, or the model refuses it: a notice instead).
+ */
+async function composeAnswer(input) {
+    const { config, read } = input;
     const budget = questionBudget(config);
     const planned = await core/* group */.Os('Planning', () => {
         const { selected: all } = selectFiles(read.files, config);
         // A thread is about its line: its file's diff is enough, and keeps a reply cheap.
-        const selected = command.thread ? all.filter((f) => f.path === command.thread?.path) : all;
+        const selected = read.thread ? all.filter((f) => f.path === read.thread?.path) : all;
         const plan = planQuestion({
             language: config.language,
-            title: read.pr.title,
-            description: read.pr.body,
+            title: read.title,
+            description: read.description,
             instructions: config.instructions,
             ...(read.repoGuidance ? { repoGuidance: read.repoGuidance } : {}),
-            asker: command.user,
+            asker: input.asker,
             question: input.question,
             ...(read.thread ? { thread: read.thread } : {}),
             files: selected
@@ -4807,7 +5619,7 @@ async function answerQuestion(input) {
             core/* info */.pq(`The question needs ${thousands(plan.needed)} prompt tokens before any diff: over the budget of ${thousands(budget)}.`);
         }
         else {
-            core/* info */.pq(`Question from @${command.user}: the diff of ${count(plan.shown.length, 'file')} of ${selected.length}, ${thousands(plan.tokens)} prompt tokens (budget ${thousands(budget)}).`);
+            core/* info */.pq(`Question from ${input.asker}: the diff of ${count(plan.shown.length, 'file')} of ${selected.length}, ${thousands(plan.tokens)} prompt tokens (budget ${thousands(budget)}).`);
         }
         return Promise.resolve({ plan, selected: selected.length });
     });
@@ -4830,10 +5642,10 @@ async function answerQuestion(input) {
             notes.push(`answer cut at ${MAX_ANSWER_TOKENS} tokens`);
     }
     const body = renderAnswer({
-        asker: command.user,
+        asker: input.asker,
         question: input.question,
-        ...(command.url ? { questionUrl: command.url } : {}),
-        inThread: command.thread !== undefined,
+        ...(input.questionUrl ? { questionUrl: input.questionUrl } : {}),
+        inThread: read.thread !== undefined,
         ...(result && result.finishReason !== 'content_filter' ? { answer: result.content } : {}),
         ...(notice ? { notice } : {}),
         notes,
@@ -4841,18 +5653,7 @@ async function answerQuestion(input) {
             ? { usage: { promptTokens: result.promptTokens, completionTokens: result.completionTokens } }
             : {})
     });
-    const posted = await postAnswer(input, body);
-    return {
-        kind: 'answer',
-        prNumber: input.prNumber,
-        asker: command.user,
-        body,
-        ...(posted ? { posted } : {}),
-        dryRun: config.dryRun,
-        promptTokens: result?.promptTokens ?? 0,
-        completionTokens: result?.completionTokens ?? 0,
-        requests: result ? 1 : 0
-    };
+    return { body, ...(result ? { result } : {}) };
 }
 /** `ask-budget`, within what the deployment's context window leaves after the answer. */
 function questionBudget(config) {
@@ -6197,8 +6998,17 @@ async function reviewPullRequest(input) {
         await loadTokenizer();
         return reading;
     });
+    const heads = headFiles(input.github, input.repo, snapshot.pr.headSha, config.concurrency);
+    return reviewSnapshot(input, snapshot, heads);
+}
+/**
+ * A pull request read once (from GitHub, or a local diff) planned, asked of the model,
+ * rendered, and posted or shown. `heads` gives the files at head for the code around hunks.
+ */
+async function reviewSnapshot(input, snapshot, heads) {
+    const { config, tasks } = input;
     const prompt = promptInputs(config, snapshot, input.guidance);
-    const plan = await core/* group */.Os('Planning', () => aroundTheHunks(input, snapshot, planRun(config, snapshot, tasks, prompt)));
+    const plan = await core/* group */.Os('Planning', () => aroundTheHunks(heads, snapshot, planRun(config, snapshot, tasks, prompt)));
     const deployments = [...new Set(plan.passes.map((p) => p.deployment))].join(' and ');
     const outcome = await core/* group */.Os(`Asking ${deployments}`, () => runTasks(input.model, {
         passes: plan.passes,
@@ -6224,7 +7034,7 @@ async function reviewPullRequest(input) {
         : undefined;
     const posts = config.dryRun
         ? await core/* group */.Os('Dry run: what would be posted', () => Promise.resolve(show(summaryBody, draft)))
-        : await core/* group */.Os('Posting', () => publish(input, snapshot, summaryBody, draft));
+        : await core/* group */.Os('Posting', () => publish(postingTo(input), snapshot, summaryBody, draft));
     return {
         pr: snapshot.pr,
         tasks,
@@ -6244,20 +7054,18 @@ async function reviewPullRequest(input) {
  * The plan with the code around its hunks, from the files at head (read `concurrency` at a
  * time); the plan as it is when there is no room for context or nothing to read.
  */
-async function aroundTheHunks(input, snapshot, plan) {
+async function aroundTheHunks(heads, snapshot, plan) {
     const candidates = contextCandidates(plan);
     if (candidates.length === 0 || contextBudget(plan) === 0)
         return withContext(plan, new Map());
-    const head = snapshot.pr.headSha;
-    const files = headFiles(input.github, input.repo, head, input.config.concurrency);
     const started = Date.now();
-    const read = await Promise.all(candidates.map(async (f) => [f.path, await files.lines(f.path)]));
-    const heads = new Map();
+    const read = await Promise.all(candidates.map(async (f) => [f.path, await heads.lines(f.path)]));
+    const found = new Map();
     for (const [path, lines] of read)
         if (lines)
-            heads.set(path, lines);
-    core/* info */.pq(`Read ${count(heads.size, 'file')} at ${shortSha(head)} for the code around the hunks in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-    return withContext(plan, heads);
+            found.set(path, lines);
+    core/* info */.pq(`Read ${count(found.size, 'file')} at ${shortSha(snapshot.pr.headSha)} for the code around the hunks in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    return withContext(plan, found);
 }
 function promptInputs(config, snapshot, guidance) {
     return {
@@ -6268,6 +7076,11 @@ function promptInputs(config, snapshot, guidance) {
         ...(snapshot.repoGuidance ? { repoGuidance: snapshot.repoGuidance } : {}),
         ...(guidance ? { commandGuidance: guidance } : {})
     };
+}
+function postingTo(input) {
+    if (!input.github)
+        throw new Error('Posting needs a GitHub client; run it as a dry run');
+    return { github: input.github, repo: input.repo };
 }
 async function publish(input, snapshot, summaryBody, draft) {
     const { github, repo } = input;
@@ -6712,9 +7525,8 @@ async function run(early) {
         if (config.mode === 'check') {
             const result = await runCheck({
                 config,
-                repo,
                 chain,
-                github,
+                github: { client: github, repo },
                 facts,
                 troubleshootingUrl: context.troubleshootingUrl
             });
@@ -6795,4 +7607,4 @@ module.exports = __webpack_require__.p + "762d8737e810334ded50.json";
 
 };
 
-//# sourceMappingURL=790.index.js.map
+//# sourceMappingURL=774.index.js.map

@@ -1,0 +1,53 @@
+/** Wording shared by several entries of the catalogue, and the fragments run facts fill. */
+
+/** Lines of a command or YAML block, indented for the log. */
+export function block(...lines: string[]): string {
+  return lines.map((line) => `  ${line}`).join('\n')
+}
+
+export const DEBUG_FIX =
+  'Re-run the job with debug logging (the repository secret or variable ACTIONS_STEP_DEBUG=true) and read the step log around this error.'
+
+export const PERMISSIONS_YAML = block(
+  'permissions:',
+  '  id-token: write',
+  '  contents: read',
+  '  pull-requests: write'
+)
+
+export const SUBJECT_RULES =
+  'Subjects are compared exactly and case-sensitively: a job with `environment:` presents `repo:OWNER/REPO:environment:NAME`, a `pull_request` run `…:pull_request`, a branch `…:ref:refs/heads/BRANCH`, and newer repositories use the immutable form `repo:OWNER@ID/REPO@ID:…`, so copy the subject printed here. An app or identity holds at most 20 federated credentials.'
+
+/** Where the review identity's federated credentials are read, for an app and for an identity. */
+export const LIST_CREDENTIALS_QUERY = '"[].{name:name,subject:subject,audiences:audiences}"'
+
+const ADD_CREDENTIAL = [
+  'On an app registration:',
+  block('az ad app federated-credential create --id {{client-id}} --parameters {{parameters}}'),
+  'or on a user-assigned managed identity:',
+  block(
+    'az identity federated-credential create --name {{credential-name}} --identity-name IDENTITY_NAME --resource-group RESOURCE_GROUP --issuer {{issuer}} --subject {{subject}} --audiences {{audience}}'
+  )
+].join('\n')
+
+/** How the page shows run facts whose NAME alone would say too little. */
+export const PAGE_VALUES: Readonly<Record<string, string>> = {
+  parameters: `'{"name":"CREDENTIAL_NAME","issuer":"ISSUER","subject":"SUBJECT","audiences":["AUDIENCE"]}'`,
+  assignee: 'PRINCIPAL_ID',
+  'principal-type': 'ServicePrincipal',
+  'metadata-url': 'AUTHORITY_HOST/TENANT_ID/v2.0/.well-known/openid-configuration',
+  'issuer-metadata': 'ISSUER/.well-known/openid-configuration'
+}
+
+/**
+ * Blocks built from several facts. A template names one as {{name}}; the reader fills it with
+ * `fragment()` and passes it as that value, and the page shows the fragment itself.
+ */
+export const FRAGMENTS = {
+  /** Both ways to add the token's exact issuer, subject and audience as a federated credential. */
+  'add-credential': ADD_CREDENTIAL,
+  /** The same when no subject is known yet. */
+  'add-credential-unknown-subject': `The token’s subject is unknown: run the action with \`mode: check\` to print it.\n${ADD_CREDENTIAL}`,
+  /** A probe of the host from the runner, when the host is known. */
+  probe: `\nTest from the runner itself:\n${block("curl -sS -o /dev/null -w '%{http_code}\\n' https://{{host}}/")}`
+} as const
