@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Renders the pull request page `npm run demo` wrote (.tmp/demo/pull-request.html) to the
-# pictures in docs/images. Needs Debian's chromium and imagemagick (and fonts-noto-color-emoji
+# Renders the pull request page `npm run demo` wrote (.tmp/demo/pull-request.html), and the
+# getting-started screens (scripts/getting-started.ts), to the pictures in docs/images.
+# Needs Debian's chromium and imagemagick (and fonts-noto-color-emoji
 # for the severity badges): apt-get install chromium imagemagick fonts-noto-color-emoji
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,18 @@ for tool in chromium convert; do
   command -v "$tool" >/dev/null || { echo "$tool is not installed (see the comment at the top of $0)." >&2; exit 1; }
 done
 mkdir -p docs/images
+# The screens of docs/getting-started.md: setup and mode: check, from the bundles.
+npm run build:scripts >/dev/null
+node .tmp/demo/scripts/getting-started.js
+for screen in setup-dry-run setup check; do
+  out="docs/images/$screen.png"
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$(mktemp -d)" --hide-scrollbars --force-device-scale-factor=1 \
+    --window-size=1800,4000 --screenshot="$out" "file://$PWD/.tmp/getting-started/$screen.html" 2>/dev/null
+  convert "$out" -trim +repage -bordercolor '#f6f8fa' -border 12 "$out"
+  identify "$out"
+done
 # The page shows only the summary comment for #comment, the review for #review, a question
 # answered in a review thread for #answer.
 for part in comment review answer; do
