@@ -11,6 +11,9 @@ export default {
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testTimeout: 60000,
+  // Most suites wait on child processes and local servers, not the CPU: three workers on a
+  // 2-core machine halve the run (jest's default there is one).
+  maxWorkers: 3,
   reporters: ['default', '<rootDir>/scripts/jest-closing-line.js'],
   verbose: true
 }

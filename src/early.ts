@@ -1,14 +1,15 @@
 /**
  * Work that needs only the environment, started before the bulk of the action loads (Azure
- * identity, OpenAI, Octokit, the tokenizer: most of the bundle): the GitHub ID token of a
- * `github-oidc` run. The request is sent first and its answer read once the rest has loaded.
- * Deliberately free of imports that load code: node:https (built into Node, unlike fetch's
- * HTTP stack, which loads on first use), and the token masked with the add-mask workflow
- * command directly. Best effort: on any failure the token is fetched again later through
- * @actions/core, whose errors the diagnosis knows.
+ * identity, OpenAI, Octokit, the tokenizer: most of the bundle): the event file is read (and a
+ * broken one hidden from @actions/github, see context.ts), and the GitHub ID token of a
+ * `github-oidc` run requested. The request is sent first and its answer read once the rest has
+ * loaded. Deliberately free of imports that load code: node:https (built into Node, unlike
+ * fetch's HTTP stack, which loads on first use), and the token masked with the add-mask
+ * workflow command directly. Best effort: on any failure the token is fetched again later
+ * through @actions/core, whose errors the diagnosis knows.
  */
-import { readFileSync } from 'node:fs'
 import { request } from 'node:https'
+import { runnerEvent, type Payload } from './context.js'
 import { CLOUD_NAMES, CLOUDS, GUID } from './settings.js'
 
 export interface EarlyIdToken {
@@ -32,31 +33,39 @@ const input = (name: string): string =>
  * and they should mint no token.
  * A heuristic only (run/trigger.ts decides): a wrong guess costs one request or the head start.
  */
-function likelyToSignIn(): boolean {
+function likelyToSignIn(payload: Payload): boolean {
   // Inputs that will fail validation: nothing may touch the network (inputs.ts says why).
   if (!GUID.test(input('client-id')) || !/^https:\/\/./i.test(input('endpoint'))) return false
   if (input('mode').toLowerCase() === 'check') return true
-  let event: { comment?: { body?: unknown }; pull_request?: { draft?: unknown } } = {}
-  try {
-    event = JSON.parse(readFileSync(process.env['GITHUB_EVENT_PATH'] ?? '', 'utf8')) as typeof event
-  } catch {
-    return false
-  }
+  const event = payload as { comment?: { body?: unknown }; pull_request?: { draft?: unknown } }
   const body = event.comment?.body
-  if (body !== undefined) return typeof body === 'string' && /^\s*\//.test(body)
+  // A command on the first line that is not blank, indented less than a code block (trigger.ts).
+  if (body !== undefined) return typeof body === 'string' && /^(?:[ \t]*\r?\n)* {0,3}\//.test(body)
   const drafts = input('review-drafts').toLowerCase() === 'true'
   return event.pull_request?.draft !== true || drafts
 }
 
+/** The event, read now whatever else happens (see context.ts); undefined when it is broken. */
+function eventOrUndefined(): Payload | undefined {
+  try {
+    return runnerEvent()
+  } catch {
+    // main.ts explains it; a run that cannot know its event signs in for nothing.
+    return undefined
+  }
+}
+
 /** The ID token request, started when this run will present one; undefined otherwise. */
 export function requestIdTokenEarly(): EarlyIdToken | undefined {
+  const payload = eventOrUndefined()
   const url = process.env['ACTIONS_ID_TOKEN_REQUEST_URL']
   const bearer = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']
   if (
+    !payload ||
     !url ||
     !bearer ||
     (input('auth') || 'github-oidc').toLowerCase() !== 'github-oidc' ||
-    !likelyToSignIn()
+    !likelyToSignIn(payload)
   ) {
     return undefined
   }

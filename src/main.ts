@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core'
 import { openKeylessChain } from './chain/chain.js'
-import { readRunContext, type RunContext } from './context.js'
+import { readRunContext, troubleshootingUrl } from './context.js'
 import { explain, runFacts, type RunFacts } from './diagnosis/diagnose.js'
 import type { EarlyIdToken } from './early.js'
 import { createGitHubClient } from './github/client.js'
@@ -21,9 +21,10 @@ import { decide, describeDecision } from './run/trigger.js'
 /** `early`: the GitHub ID token requested before this module loaded (early.ts), if any. */
 export async function run(early?: EarlyIdToken): Promise<void> {
   const started = Date.now()
-  const context = readRunContext()
+  const troubleshooting = troubleshootingUrl()
   let facts: RunFacts | undefined
   try {
+    const context = readRunContext()
     const config = await core.group('Configuration', async () => {
       const read = readConfig()
       for (const line of describeConfig(read)) core.info(line)
@@ -39,7 +40,7 @@ export async function run(early?: EarlyIdToken): Promise<void> {
         chain,
         github: { client: github, repo },
         facts,
-        troubleshootingUrl: context.troubleshootingUrl
+        troubleshootingUrl: troubleshooting
       })
       core.setOutput('prompt-tokens', result.promptTokens)
       core.setOutput('completion-tokens', result.completionTokens)
@@ -94,11 +95,11 @@ export async function run(early?: EarlyIdToken): Promise<void> {
       await writeJobSummary(result, Date.now() - started)
     })
   } catch (error) {
-    core.setFailed(failure(error, facts, context))
+    core.setFailed(failure(error, facts, troubleshooting))
   }
 }
 
-function failure(error: unknown, facts: RunFacts | undefined, context: RunContext): string {
+function failure(error: unknown, facts: RunFacts | undefined, troubleshooting: string): string {
   if (error instanceof Error) core.debug(error.stack ?? error.message)
-  return explain(error, facts, context.troubleshootingUrl).describe()
+  return explain(error, facts, troubleshooting).describe()
 }

@@ -76,6 +76,37 @@ describe('filesOfDiff', () => {
     expect(filesOfDiff(DIFF.replace(/\n/g, '\r\n')).map((f) => f.path)).toHaveLength(6)
     expect(filesOfDiff('just some text\n')).toEqual([])
   })
+
+  it('reads diff -u output (no git headers, timestamps after the paths)', () => {
+    const plain = [
+      '--- lib/a.c\t2026-11-30 09:00:00.000000000 +0000',
+      '+++ lib/a.c\t2026-11-30 09:05:00.000000000 +0000',
+      '@@ -1,2 +1,2 @@',
+      ' int a;',
+      '--- int b;',
+      '+int c;',
+      ''
+    ].join('\n')
+    expect(filesOfDiff(plain).map((f) => [f.path, f.status, f.additions, f.deletions])).toEqual([
+      ['lib/a.c', 'modified', 1, 1]
+    ])
+  })
+
+  it('keeps a file whose hunk begins with a no-newline marker (parse-diff threw on it)', () => {
+    const odd = [
+      'diff --git a/x.txt b/x.txt',
+      '--- a/x.txt',
+      '+++ b/x.txt',
+      '@@ -1 +1 @@',
+      '\\ No newline at end of file',
+      '-a',
+      '+b',
+      ''
+    ].join('\n')
+    const [file] = filesOfDiff(odd)
+    expect(file?.path).toBe('x.txt')
+    expect(file?.hunks?.[0]?.lines.map((l) => l.line)).toEqual(['-a', '+b'])
+  })
 })
 
 describe('workingTree', () => {

@@ -477,7 +477,7 @@ describe('setup --write', () => {
   ]
   const read = (file: string) => readFileSync(join(dir, '.github/workflows', file), 'utf8')
 
-  it('writes one workflow per trigger: valid YAML, least privilege, the ids filled in', async () => {
+  it('writes one workflow per trigger: valid YAML, least privilege, one run per pull request, the ids filled in', async () => {
     const { output } = await setup('--write')
     const identity = created()
     for (const file of FILES) {
@@ -485,7 +485,11 @@ describe('setup --write', () => {
         permissions: unknown
         jobs: Record<
           string,
-          { permissions: unknown; steps: { uses: string; with: Record<string, string> }[] }
+          {
+            permissions: unknown
+            concurrency: unknown
+            steps: { uses: string; with: Record<string, string> }[]
+          }
         >
       }
       expect(workflow.permissions).toEqual({})
@@ -494,6 +498,12 @@ describe('setup --write', () => {
         'id-token': 'write',
         contents: 'read',
         'pull-requests': 'write'
+      })
+      // The same group in every workflow: a push, a command and an answer take turns.
+      expect(job?.concurrency).toEqual({
+        group:
+          'pr-review-${{ github.event.pull_request.number || github.event.issue.number || inputs.pr-number }}',
+        'cancel-in-progress': false
       })
       expect(job?.steps[0]?.with).toMatchObject({
         'client-id': identity.clientId,

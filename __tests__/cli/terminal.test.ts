@@ -66,3 +66,23 @@ describe('takeOverStdout (piped: stderr is not a terminal)', () => {
     expect(out).toEqual(['plain\n'])
   })
 })
+
+describe('takeOverStdout and untrusted text', () => {
+  it('reads lines between stop-commands and its token as text, as a runner does', () => {
+    const { err } = capture()
+    const terminal = takeOverStdout({ verbose: false })
+    core.info('::stop-commands::0f1e2d3c')
+    core.info('::add-mask::plain-words')
+    core.info('::warning::not a warning')
+    core.info('::0f1e2d3c::')
+    core.info('plain-words after')
+    terminal.close()
+    const log = err.join('')
+    expect(log).toContain('::add-mask::plain-words\n')
+    expect(log).toContain('::warning::not a warning\n')
+    expect(log).not.toContain('warning: not a warning')
+    // The mask in the text was never applied.
+    expect(log).toContain('plain-words after\n')
+    expect(log).not.toContain('0f1e2d3c')
+  })
+})

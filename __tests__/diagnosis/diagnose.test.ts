@@ -2,7 +2,11 @@
  * The dispatcher: every error of a run becomes a cause, the facts and the exact fix, with a
  * link to its entry in docs/troubleshooting.md; input errors pass through with theirs.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { RequestError } from '@octokit/request-error'
+import { EventFileError, readEventFile } from '../../src/context.js'
 import { diagnose, explain, type RunFacts } from '../../src/diagnosis/diagnose.js'
 import { AuthError, ConfigError, StageError } from '../../src/errors.js'
 import {
@@ -93,6 +97,55 @@ describe('explain', () => {
     expect(error.describe()).toBe(
       `deployment: is empty\nFix: with:\n  deployment: NAME\nMore: ${DOCS}#inputs`
     )
+  })
+
+  describe('the runner’s event file, read before anything else', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kpr-event-'))
+    /** What the run prints for the event file at `path` holding `text` (none when undefined). */
+    const printed = (text: string | undefined, path = join(dir, 'event.json')): string => {
+      if (text !== undefined) writeFileSync(path, text)
+      try {
+        readEventFile(path)
+      } catch (error) {
+        expect(error).toBeInstanceOf(EventFileError)
+        return explain(error, undefined, DOCS).describe()
+      }
+      throw new Error('the event file was read')
+    }
+
+    it('says a job without GITHUB_EVENT_PATH is no Actions job, and points to the CLI', () => {
+      expect(printed(undefined, '')).toBe(
+        [
+          'GITHUB_EVENT_PATH is not set: this is not a GitHub Actions job',
+          'The runner names the event that started the job in GITHUB_EVENT_PATH; without it the action cannot tell which pull request or comment it runs for.',
+          'Fix: Run the action as a step of a workflow job; to review from your own machine, use the command line instead:',
+          '  npx keyless-pr-review review --pr OWNER/REPO#NUMBER',
+          `More: ${DOCS}#event-file`
+        ].join('\n')
+      )
+    })
+
+    it('names a missing file and its error code', () => {
+      const missing = join(dir, 'gone.json')
+      expect(printed(undefined, missing).split('\n')[0]).toBe(
+        `The runner’s event file ${missing} cannot be read (ENOENT)`
+      )
+    })
+
+    it.each([
+      ['', '0 bytes that are not JSON'],
+      ['{"comment": {"body": "/review now', '33 bytes that are not JSON'],
+      ['null', 'JSON null, not an object'],
+      ['[1]', 'JSON an array, not an object'],
+      ['"text"', 'JSON string, not an object']
+    ])('names what the file holds instead of an object, never its text: %j', (text, found) => {
+      const message = printed(text)
+      expect(message.split('\n')[0]).toBe(
+        `The runner’s event file ${join(dir, 'event.json')} is not a JSON object (${found})`
+      )
+      expect(message).toContain(`More: ${DOCS}#event-file`)
+      expect(message).not.toContain('/review now')
+    })
   })
 
   it('explains an error before the inputs were read as unexpected, with debug advice', () => {

@@ -133,4 +133,26 @@ describe('diagnosing Azure OpenAI answers', () => {
     expect(fact(d, 'filtered categories')).toBe('violence (medium), jailbreak')
     expect(d.fix).toContain('exclude:')
   })
+
+  it('explains a redirect: which URL sent the request where, and the endpoint to set', async () => {
+    const error = await openaiError(307, {}, { location: 'https://login.example.com/sso?next=/' })
+    const { d } = explain(error, contextFor('openai'))
+    expect(d.entry).toBe('openai-redirect')
+    expect(d.title).toBe(
+      'The model endpoint redirected the request (307); the action follows no redirect'
+    )
+    expect(d.cause).toContain(
+      'https://contoso-ai.openai.azure.com/openai/v1/chat/completions answered 307 with Location https://login.example.com/sso?next=/. '
+    )
+    expect(d.fix).toContain('endpoint: https://ACCOUNT_NAME.openai.azure.com')
+  })
+
+  it('resolves a relative Location against the endpoint, on the classic API too', async () => {
+    const error = await openaiError(301, {}, { location: '/moved/here' })
+    const context = contextFor('openai', { model: { ...model, apiVersion: '2024-10-21' } })
+    const { d } = explain(error, context)
+    expect(d.cause).toContain(
+      'https://contoso-ai.openai.azure.com/openai/deployments/gpt-4o-review/chat/completions?api-version=2024-10-21 answered 301 with Location https://contoso-ai.openai.azure.com/moved/here.'
+    )
+  })
 })

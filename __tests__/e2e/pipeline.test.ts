@@ -264,6 +264,31 @@ describe('dry-run shows exactly what a real run posts', () => {
       expect(section.includes(heading) || section.includes(listed)).toBe(true)
     }
   })
+
+  it('logs the preview with workflow commands off: a command in a finding stays text', async () => {
+    const w = await newWorld((x) => {
+      x.openai.config.respond = reviewer({
+        extraFindings: (files) => [
+          {
+            ...(offDiffFinding(files)[0] ?? {}),
+            body: 'Looks fine.\n::error::forged failure\n::add-mask::Looks\n::set-output name=review-id::666'
+          }
+        ]
+      })
+    })
+    const dry = await run(w, { inputs: { 'dry-run': 'true' } })
+    expect(dry.code).toBe(0)
+    const lines = dry.stdout.split('\n')
+    const forged = lines.findIndex((l) => l.includes('forged failure'))
+    expect(forged).toBeGreaterThan(-1)
+    // The nearest stop-commands before it, and its token closing after it.
+    const stop = lines.slice(0, forged).findLastIndex((l) => l.startsWith('::stop-commands::'))
+    expect(stop).toBeGreaterThan(-1)
+    const token = (lines[stop] ?? '').slice('::stop-commands::'.length)
+    expect(token).toMatch(/^[0-9a-f-]{36}$/)
+    expect(lines.indexOf(`::${token}::`)).toBeGreaterThan(forged)
+    expect(dry.outputs['review-id'] ?? '').not.toBe('666')
+  })
 })
 
 interface FindingAnswer {

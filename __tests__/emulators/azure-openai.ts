@@ -36,6 +36,18 @@ export type Fault =
   | { kind: 'context-length' }
   | { kind: 'prompt-filter'; category?: string }
   | { kind: 'completion-filter'; category?: string }
+  /** The connection is cut without an answer, as a reset between client and service does. */
+  | { kind: 'reset' }
+  /** No answer at all, until the client gives up and closes the connection. */
+  | { kind: 'hang' }
+  /** Answered 200 with this content instead of the responder's (JSON the schema refuses). */
+  | { kind: 'answer'; content: unknown }
+
+/** Every request answered with a redirect, before anything is checked (a proxy or a moved host). */
+export interface Redirect {
+  status: 301 | 302 | 303 | 307 | 308
+  location: string
+}
 
 export interface ChatMessage {
   role: string
@@ -102,6 +114,14 @@ export interface AzureOpenAIConfig {
   respond: Responder
   /** One-shot faults, taken in order by the next requests that pass auth and validation. */
   faults: Fault[]
+  /** A fault for a request that finds `faults` empty (a fault on every third request). */
+  faultFor: (request: ChatRequest) => Fault | undefined
+  redirect: Redirect | undefined
+  /**
+   * Leeway on a bearer token's nbf and exp, for another service's clock. 0 by default: an
+   * expired token is refused at once; Microsoft's services allow up to five minutes.
+   */
+  clockToleranceSeconds: number
   region: string
   countTokens: (text: string) => number
 }
@@ -180,8 +200,18 @@ export function defaultAzureOpenAIConfig(): AzureOpenAIConfig {
     latencyMs: 0,
     respond: defaultResponder,
     faults: [],
+    faultFor: () => undefined,
+    redirect: undefined,
+    clockToleranceSeconds: 0,
     region: 'Sweden Central',
     countTokens: approximateTokens
+  }
+}
+
+/** A request left without an answer, the connection cut or held open. */
+class NoAnswer extends Error {
+  constructor(readonly kind: 'reset' | 'hang') {
+    super(kind)
   }
 }
 
@@ -276,6 +306,10 @@ export class AzureOpenAIEmulator {
     try {
       answer = await this.process(req, url, raw, token, record)
     } catch (thrown) {
+      if (thrown instanceof NoAnswer) {
+        await this.leaveUnanswered(thrown.kind, req, res, record, started)
+        return
+      }
       if (!(thrown instanceof Answer)) throw thrown
       answer = thrown
     }
@@ -283,6 +317,20 @@ export class AzureOpenAIEmulator {
     record.errorCode = answer.status === 200 ? undefined : errorCodeOf(answer.body)
     record.durationMs = Date.now() - started
     sendJson(res, answer.status, answer.body, { ...common, ...answer.headers })
+  }
+
+  /** A reset cuts the connection at once; a hang holds it until the client closes it. */
+  private async leaveUnanswered(
+    kind: 'reset' | 'hang',
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: OpenAIRequestRecord,
+    started: number
+  ): Promise<void> {
+    record.errorCode = kind
+    if (kind === 'reset') req.socket.destroy()
+    else await new Promise((resolve) => res.once('close', resolve))
+    record.durationMs = Date.now() - started
   }
 
   private async process(
@@ -293,6 +341,13 @@ export class AzureOpenAIEmulator {
     record: OpenAIRequestRecord
   ): Promise<Answer> {
     const { config } = this
+    if (config.redirect) {
+      throw new Answer(
+        config.redirect.status,
+        { message: 'Moved' },
+        { location: config.redirect.location }
+      )
+    }
     if (!config.publicNetworkAccess) throw new Answer(403, shapes.PUBLIC_ACCESS_DISABLED)
     if (config.firewallBlocked) throw new Answer(403, shapes.FIREWALL_DENIED)
 
@@ -342,7 +397,7 @@ export class AzureOpenAIEmulator {
     const request = this.validate(body, deployment, spec, route, claims)
 
     const promptTokens = this.countPrompt(request.messages)
-    const fault = config.faults.shift()
+    const fault = config.faults.shift() ?? config.faultFor(request)
     const latency =
       typeof config.latencyMs === 'function' ? config.latencyMs(request) : config.latencyMs
     this.inFlight += 1
@@ -362,7 +417,8 @@ export class AzureOpenAIEmulator {
     }
     if (fault) this.throwFault(fault, route.apiVersion ?? 'v1')
 
-    const content = this.contentFor(request, await config.respond(request))
+    const answer = fault?.kind === 'answer' ? fault.content : await config.respond(request)
+    const content = this.contentFor(request, answer)
     const filtered = fault?.kind === 'completion-filter'
     const finalContent = filtered ? content.slice(0, Math.floor(content.length / 2)) : content
     const reasoningTokens = spec.reasoning ? 64 : 0
@@ -400,8 +456,11 @@ export class AzureOpenAIEmulator {
     if (!token) throw new Answer(401, shapes.UNAUTHORIZED)
     let payload: JWTPayload
     try {
-      // No clock tolerance: an expired token is refused at once, as the service does.
-      ;({ payload } = await jwtVerify(token, this.entraKey.publicKey, { algorithms: ['RS256'] }))
+      // No clock tolerance unless configured: an expired token is refused at once.
+      ;({ payload } = await jwtVerify(token, this.entraKey.publicKey, {
+        algorithms: ['RS256'],
+        clockTolerance: this.config.clockToleranceSeconds
+      }))
     } catch {
       throw new Answer(401, shapes.UNAUTHORIZED)
     }
@@ -543,6 +602,9 @@ export class AzureOpenAIEmulator {
       }
       case 'prompt-filter':
         throw new Answer(400, shapes.promptFiltered(fault.category))
+      case 'reset':
+      case 'hang':
+        throw new NoAnswer(fault.kind)
       default:
         return
     }

@@ -18,7 +18,7 @@ import {
   TENANT_ID
 } from './constants.js'
 import { entraInstant, sendEntraError } from './entra-errors.js'
-import { header, readBody, requestUrl, safeHeaders, sendJson } from './http.js'
+import { header, readBody, requestUrl, safeHeaders, sendJson, sleep } from './http.js'
 import { peekClaims, signJwt, type SigningKey } from './keys.js'
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
@@ -77,6 +77,10 @@ export interface EntraConfig {
   issuerKeys: (issuer: string) => CryptoKey[] | undefined
   /** One-shot HTTP statuses answered by the token endpoint before any check (e.g. 503). */
   failures: number[]
+  /** How long the token endpoint takes to answer. */
+  latencyMs: number
+  /** Entra's clock ahead of everyone else's (negative: behind): its tokens' times, its checks. */
+  clockOffsetSeconds: number
 }
 
 export interface EntraRequestRecord {
@@ -131,7 +135,9 @@ export function defaultEntraConfig(): EntraConfig {
     accessTokenLifetimeSeconds: 3599,
     clockSkewSeconds: 5,
     issuerKeys: () => undefined,
-    failures: []
+    failures: [],
+    latencyMs: 0,
+    clockOffsetSeconds: 0
   }
 }
 
@@ -215,6 +221,11 @@ export class EntraEmulator {
 
   jwks(): { keys: unknown[] } {
     return { keys: [this.key.jwk] }
+  }
+
+  /** Epoch milliseconds on Entra's clock. */
+  private now(): number {
+    return Date.now() + this.config.clockOffsetSeconds * 1000
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -313,6 +324,7 @@ export class EntraEmulator {
     )
     const assertionClaims = assertion ? peekClaims(assertion) : undefined
     const correlationId = header(req, 'client-request-id') ?? randomUUID()
+    if (this.config.latencyMs > 0) await sleep(this.config.latencyMs)
     const record = (status: number, errorCode?: number): void => {
       this.requests.push({
         at: Date.now(),
@@ -352,7 +364,7 @@ export class EntraEmulator {
       return
     }
     const { tenant, app, resource, claims } = outcome
-    const now = Math.floor(Date.now() / 1000)
+    const now = Math.floor(this.now() / 1000)
     const lifetime = this.config.accessTokenLifetimeSeconds
     const sts = `https://sts.windows.net/${tenant.tenantId}/`
     const roles = this.config.appRoleAssignments
@@ -457,7 +469,7 @@ export class EntraEmulator {
     const signature = await verifySignature(assertion, keys ?? [])
     if (signature) return signature
 
-    const now = Date.now()
+    const now = this.now()
     const skew = this.config.clockSkewSeconds
     const exp = typeof claims.exp === 'number' ? claims.exp : 0
     const nbf = typeof claims.nbf === 'number' ? claims.nbf : 0

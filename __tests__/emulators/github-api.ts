@@ -6,14 +6,21 @@
  * capabilities extend (`api.router.add(...)`). Every request and every mutation is recorded
  * in order. Reviews are validated as GitHub does: one comment off the diff fails the whole
  * review with 422 and nothing is stored.
+ *
+ * Each token acts as someone (`issueToken`), as on GitHub: what it posts is authored by them,
+ * `GET /user` names a person's token and answers an installation token (the job's GITHUB_TOKEN
+ * included) 403 "Resource not accessible by integration", and GraphQL `viewer { login }` names
+ * either. A write can fail after it was stored, with a 502 or a dropped connection
+ * (`writeFaults`), as GitHub's sometimes do.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { ServerResponse, type IncomingMessage } from 'node:http'
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import {
   addReviewComment,
   defaultRepoState,
   diffHunk,
   fileJson,
+  holderAuthor,
   hunkOf,
   issueCommentJson,
   MAX_PULL_FILES,
@@ -29,6 +36,9 @@ import {
   timestamp,
   TOKEN_IDENTITY,
   userId,
+  userJson,
+  type Author,
+  type IssueCommentState,
   type PatchHunk,
   type PullFileState,
   type PullState,
@@ -36,7 +46,8 @@ import {
   type RepoState,
   type ReviewCommentState,
   type ReviewEvent,
-  type Side
+  type Side,
+  type TokenHolder
 } from './github-state.js'
 import {
   header,
@@ -86,12 +97,27 @@ const REVIEW_DOCS = `${DOCS}/pulls/reviews#create-a-review-for-a-pull-request`
 /** GitHub's transient refusals: a secondary rate limit (403, retry-after) or a 502. */
 export type GithubFault = 'secondary-rate-limit' | 'server-error'
 
+/**
+ * How a write fails: a 502 with nothing stored, or stored first and then answered with a 502
+ * or a dropped connection (the client cannot tell these apart).
+ */
+export type WriteFaultKind = 'server-error' | 'stored-then-502' | 'stored-then-reset'
+
+export interface WriteFault {
+  readonly method: string
+  /** Matched against the request's path (no query). */
+  readonly path: RegExp
+  readonly fault: WriteFaultKind
+}
+
 export class GithubApiEmulator {
   /** The job's GITHUB_TOKEN (`ghs_…`, like an installation token). */
   readonly token = `ghs_${randomBytes(27).toString('base64url').replace(/[-_]/g, 'A')}`
   state: RepoState = defaultRepoState()
   /** Answers for the next authenticated requests, one each, before any route runs. */
   readonly faults: GithubFault[] = []
+  /** One-shot: the next write matching each fails so (whatever requests come between). */
+  readonly writeFaults: WriteFault[] = []
   readonly requests: GithubRequestRecord[] = []
   readonly mutations: GithubMutation[] = []
   readonly router = new Router()
@@ -101,11 +127,21 @@ export class GithubApiEmulator {
   private contentsInFlight = 0
   maxContentsInFlight = 0
   private readonly bodies = new WeakMap<IncomingMessage, unknown>()
+  /** Every token the API accepts, and whom it acts as. */
+  private readonly holders = new Map<string, TokenHolder>([[this.token, { kind: 'actions' }]])
+  /** Who made each request (its token's holder), for what it posts. */
+  private readonly authors = new WeakMap<IncomingMessage, Author>()
   /** Set by the world once the server listens: the base of URLs in answers. */
   apiUrl = ''
 
   constructor() {
     this.router
+      .add('GET', '/user', (ctx) => {
+        this.authenticatedUser(ctx)
+      })
+      .add('POST', '/graphql', (ctx) => {
+        this.graphql(ctx)
+      })
       .add('GET', '/repos/:owner/:repo', (ctx) => {
         this.repo(ctx)
         sendJson(ctx.res, 200, repoJson(this.apiUrl, this.state))
@@ -142,9 +178,19 @@ export class GithubApiEmulator {
         this.repo(ctx)
         this.createIssueComment(ctx)
       })
+      .add('GET', '/repos/:owner/:repo/issues/comments/:id', (ctx) => {
+        this.repo(ctx)
+        sendJson(ctx.res, 200, issueCommentJson(this.apiUrl, this.state, this.issueComment(ctx)))
+      })
       .add('PATCH', '/repos/:owner/:repo/issues/comments/:id', (ctx) => {
         this.repo(ctx)
         this.updateIssueComment(ctx)
+      })
+      .add('DELETE', '/repos/:owner/:repo/issues/comments/:id', (ctx) => {
+        this.repo(ctx)
+        const comment = this.issueComment(ctx)
+        this.state.issueComments = this.state.issueComments.filter((c) => c !== comment)
+        ctx.res.writeHead(204).end()
       })
       .add('POST', '/repos/:owner/:repo/issues/comments/:id/reactions', (ctx) => {
         this.repo(ctx)
@@ -238,8 +284,17 @@ export class GithubApiEmulator {
     this.requests.length = 0
     this.mutations.length = 0
     this.faults.length = 0
+    this.writeFaults.length = 0
     this.contentsLatencyMs = 0
     this.maxContentsInFlight = 0
+  }
+
+  /** A new token the API accepts, acting as `holder`. */
+  issueToken(holder: TokenHolder): string {
+    const secret = randomBytes(27).toString('base64url').replace(/[-_]/g, 'A')
+    const token = holder.kind === 'user' ? `github_pat_${secret}` : `ghs_${secret}`
+    this.holders.set(token, holder)
+    return token
   }
 
   /** The pull request in the state, for tests to edit (files, draft, fork, SHAs). */
@@ -271,10 +326,9 @@ export class GithubApiEmulator {
       status: 0
     }
     this.requests.push(record)
-    const mutation =
-      method !== 'GET' && method !== 'HEAD'
-        ? { method, path: url.pathname, body, status: 0 }
-        : undefined
+    const mutation = changesState(method, url.pathname, body)
+      ? { method, path: url.pathname, body, status: 0 }
+      : undefined
     if (mutation) this.mutations.push(mutation)
     res.on('finish', () => {
       record.status = res.statusCode
@@ -293,15 +347,39 @@ export class GithubApiEmulator {
       return
     }
     const match = /^(?:token|bearer)\s+(\S+)$/i.exec(auth)
-    if (match?.[1] !== this.token) {
+    const holder = match?.[1] === undefined ? undefined : this.holders.get(match[1])
+    if (!holder) {
       sendJson(res, 401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' })
       return
     }
+    this.authors.set(req, holderAuthor(holder))
     const fault = this.faults.shift()
     if (fault) {
       this.sendFault(res, fault)
       return
     }
+    const writeFault = this.takeWriteFault(method, url.pathname)
+    if (writeFault === 'server-error') {
+      this.sendFault(res, writeFault)
+      return
+    }
+    if (writeFault) {
+      // The write is stored (its answer goes nowhere), then the client sees the fault.
+      await this.route(req, new ServerResponse(req), url)
+      if (writeFault === 'stored-then-reset') res.destroy()
+      else sendJson(res, 502, { message: 'Server Error' })
+      return
+    }
+    await this.route(req, res, url)
+  }
+
+  private takeWriteFault(method: string, path: string): WriteFaultKind | undefined {
+    const index = this.writeFaults.findIndex((f) => f.method === method && f.path.test(path))
+    if (index === -1) return undefined
+    return this.writeFaults.splice(index, 1)[0]?.fault
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     try {
       if (!(await this.router.dispatch(req, res, url))) throw new NotFound()
     } catch (error) {
@@ -410,6 +488,53 @@ export class GithubApiEmulator {
     if (page < last) parts.push(`${target(page + 1)}; rel="next"`, `${target(last)}; rel="last"`)
     if (page > 1) parts.push(`${target(1)}; rel="first"`)
     return parts.join(', ')
+  }
+
+  /** Who made the request: its token's holder. */
+  private author(ctx: RouteContext): Author {
+    return this.authors.get(ctx.req) ?? TOKEN_IDENTITY
+  }
+
+  /** `GET /user`: a person's token names them; an installation token is refused, as on GitHub. */
+  private authenticatedUser(ctx: RouteContext): void {
+    const author = this.author(ctx)
+    if (author.type === 'Bot') {
+      sendJson(ctx.res, 403, {
+        message: 'Resource not accessible by integration',
+        documentation_url: `${DOCS}/users/users#get-the-authenticated-user`,
+        status: '403'
+      })
+      return
+    }
+    sendJson(ctx.res, 200, {
+      ...userJson(this.apiUrl, author.login, userId(author.login)),
+      name: null,
+      company: null,
+      blog: '',
+      location: null,
+      email: null,
+      bio: null,
+      public_repos: 3,
+      followers: 0,
+      following: 0,
+      created_at: '2020-01-01T00:00:00Z',
+      updated_at: '2026-11-01T00:00:00Z'
+    })
+  }
+
+  /**
+   * GraphQL, as far as `viewer { login }`: every kind of token may ask it, and GitHub names an
+   * installation token's bot with its `[bot]` suffix, as REST shows it on what it posts.
+   */
+  private graphql(ctx: RouteContext): void {
+    const query = this.json(ctx).query
+    if (typeof query === 'string' && /\bviewer\s*\{[^}]*\blogin\b/.test(query)) {
+      sendJson(ctx.res, 200, { data: { viewer: { login: this.author(ctx).login } } })
+      return
+    }
+    sendJson(ctx.res, 200, {
+      errors: [{ message: 'The emulator answers `query { viewer { login } }` only.' }]
+    })
   }
 
   /** The request's JSON object body (read once in handle()). */
@@ -609,7 +734,7 @@ export class GithubApiEmulator {
     const comment = {
       id: nextId(this.state),
       issueNumber: number,
-      user: TOKEN_IDENTITY,
+      user: this.author(ctx),
       body: text,
       createdAt: at,
       updatedAt: at,
@@ -620,9 +745,14 @@ export class GithubApiEmulator {
     sendJson(ctx.res, 201, json, { location: String(json.url) })
   }
 
-  private updateIssueComment(ctx: RouteContext): void {
+  private issueComment(ctx: RouteContext): IssueCommentState {
     const comment = this.state.issueComments.find((c) => String(c.id) === ctx.params.id)
-    if (!comment) throw new NotFound()
+    if (!comment) throw new NotFound('Not Found', `${DOCS}/issues/comments#get-an-issue-comment`)
+    return comment
+  }
+
+  private updateIssueComment(ctx: RouteContext): void {
+    const comment = this.issueComment(ctx)
     comment.body = this.commentBody(
       this.json(ctx),
       `${DOCS}/issues/comments#update-an-issue-comment`
@@ -638,9 +768,8 @@ export class GithubApiEmulator {
       throw validationFailed('Reaction', 'content', 'content is not included in the list', docs)
     }
     // The same reaction twice by the same user is answered 200 with the existing one.
-    const existing = reactions.find(
-      (r) => r.content === content && r.user.login === TOKEN_IDENTITY.login
-    )
+    const user = this.author(ctx)
+    const existing = reactions.find((r) => r.content === content && r.user.login === user.login)
     if (existing) {
       sendJson(ctx.res, 200, reactionJson(this.apiUrl, existing))
       return
@@ -648,7 +777,7 @@ export class GithubApiEmulator {
     const reaction = {
       id: nextId(this.state),
       content,
-      user: TOKEN_IDENTITY,
+      user,
       createdAt: timestamp()
     }
     reactions.push(reaction)
@@ -694,7 +823,7 @@ export class GithubApiEmulator {
     }
     const comment = addReviewComment(this.state, {
       pullNumber: pull.number,
-      user: TOKEN_IDENTITY,
+      user: this.author(ctx),
       body,
       inReplyToId: parent.id
     })
@@ -743,11 +872,12 @@ export class GithubApiEmulator {
       throw lineNotResolved()
     }
     // Every comment is checked before anything is stored: one bad line fails the review.
-    const drafts = this.reviewComments(pull, request.comments, commitId)
+    const user = this.author(ctx)
+    const drafts = this.reviewComments(pull, request.comments, commitId, user)
     const review = {
       id: nextId(this.state),
       pullNumber: pull.number,
-      user: TOKEN_IDENTITY,
+      user,
       body,
       event: event as ReviewEvent | undefined,
       commitId,
@@ -763,7 +893,8 @@ export class GithubApiEmulator {
   private reviewComments(
     pull: PullState,
     comments: unknown,
-    commitId: string
+    commitId: string,
+    user: Author
   ): Omit<ReviewCommentState, 'id' | 'reviewId'>[] {
     if (comments === undefined) return []
     if (!Array.isArray(comments)) throw lineNotResolved()
@@ -796,7 +927,7 @@ export class GithubApiEmulator {
       const ranged = startLine !== undefined && startLine !== null
       return {
         pullNumber: pull.number,
-        user: TOKEN_IDENTITY,
+        user,
         path: path as string,
         line: line as number,
         side: side as Side,
@@ -876,6 +1007,14 @@ function validationFailed(resource: string, field: string, message: string, docs
     documentation_url: docs,
     status: '422'
   })
+}
+
+/** Whether a request writes: a GraphQL query is a read, though it is POSTed. */
+function changesState(method: string, path: string, body: unknown): boolean {
+  if (method === 'GET' || method === 'HEAD') return false
+  if (path !== '/graphql') return true
+  const query = isRecord(body) ? body.query : undefined
+  return typeof query === 'string' && /^\s*mutation\b/.test(query)
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

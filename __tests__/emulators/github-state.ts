@@ -178,6 +178,22 @@ export interface ReviewCommentState {
 export const TOKEN_IDENTITY: Author = { login: 'github-actions[bot]', type: 'Bot' }
 const TOKEN_IDENTITY_ID = 41898282
 
+/**
+ * Whom a token acts as: the job's GITHUB_TOKEN (github-actions[bot]), another GitHub App's
+ * installation token (`<slug>[bot]`), or a person's token (a PAT, a user access token).
+ */
+export type TokenHolder =
+  | { readonly kind: 'actions' }
+  | { readonly kind: 'app'; readonly slug: string }
+  | { readonly kind: 'user'; readonly login: string }
+
+/** The author GitHub records on what a token posts. */
+export function holderAuthor(holder: TokenHolder): Author {
+  if (holder.kind === 'actions') return TOKEN_IDENTITY
+  if (holder.kind === 'app') return { login: `${holder.slug}[bot]`, type: 'Bot' }
+  return { login: holder.login, type: 'User' }
+}
+
 /** The commit the base branch grew from (the parent of BASE_SHA). */
 export const ROOT_SHA = '0b1e5c4f2a3d6e7f8091a2b3c4d5e6f708192a3b'
 

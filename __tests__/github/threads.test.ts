@@ -1,4 +1,7 @@
-/** Review threads against the GitHub emulator: reading one, telling ours, replying into it. */
+/**
+ * Review threads against the GitHub emulator: reading one, telling ours (by our identity and
+ * our finding marker), replying into it or in the conversation, at most once.
+ */
 import type { GitHubClient } from '../../src/github/client.js'
 import {
   readThread,
@@ -58,12 +61,15 @@ describe('readThread', () => {
     expect(startedByUs(thread)).toBe(true)
   })
 
-  it('tells a thread a person started, or a bot without our marker, from ours', async () => {
-    const human = seed('octocat', 'User', 'Quoting <!-- keyless-pr-review:finding 0123456789ab -->')
+  it('tells a thread a person or another bot started, even with our marker, from ours', async () => {
+    const marker = '<!-- keyless-pr-review:finding 0123456789ab -->'
+    const human = seed('octocat', 'User', `Quoting\n\n${marker}`)
     const otherBot = seed('renovate[bot]', 'Bot', 'Update available')
-    expect(startedByUs(await readThread(gh, repo, PR_NUMBER, human))).toBe(false)
-    expect(startedByUs(await readThread(gh, repo, PR_NUMBER, otherBot))).toBe(false)
-    expect(startedByUs(await readThread(gh, repo, PR_NUMBER, 999_999))).toBe(false)
+    const forged = seed('mallory-app[bot]', 'Bot', `Finding\n\n${marker}`)
+    const unmarked = seed('github-actions[bot]', 'Bot', 'Another workflow’s note')
+    for (const id of [human, otherBot, forged, unmarked, 999_999]) {
+      expect(startedByUs(await readThread(gh, repo, PR_NUMBER, id))).toBe(false)
+    }
   })
 })
 
@@ -77,6 +83,26 @@ describe('replies', () => {
     const stored = world.github.state.reviewComments.find((c) => c.id === posted.id)
     expect(stored?.inReplyToId).toBe(top)
     expect(posted.url).toMatch(/#discussion_r\d+$/)
+  })
+
+  it('posts a reply whose answer was lost (stored, then 502) exactly once', async () => {
+    const top = seed('github-actions[bot]', 'Bot', 'Finding')
+    world.github.writeFaults.push({ method: 'POST', path: /\/replies$/, fault: 'stored-then-502' })
+    const posted = await replyInThread(gh, repo, PR_NUMBER, top, 'Because.')
+    const replies = world.github.state.reviewComments.filter((c) => c.inReplyToId === top)
+    expect(replies.map((c) => [c.id, c.body])).toEqual([[posted.id, 'Because.']])
+  })
+
+  it('posts an answer in the conversation whose answer was lost exactly once', async () => {
+    world.github.writeFaults.push({
+      method: 'POST',
+      path: /\/issues\/\d+\/comments$/,
+      fault: 'stored-then-reset'
+    })
+    const posted = await replyInConversation(gh, repo, PR_NUMBER, 'Because.')
+    expect(world.github.state.issueComments.map((c) => [c.id, c.body])).toEqual([
+      [posted.id, 'Because.']
+    ])
   })
 
   it('posts in the conversation as an issue comment', async () => {

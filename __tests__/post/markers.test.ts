@@ -1,6 +1,7 @@
 /**
  * The hidden markers by which the action finds its own comments and state again: only a
- * single, well-formed marker at the very end of a body counts.
+ * single, well-formed marker on a line of its own counts, at the very end of a body but for the
+ * summary's (people may type below it).
  */
 import {
   appendMarker,
@@ -10,8 +11,10 @@ import {
   parseFindingMarker,
   parseReviewMarker,
   parseSummaryMarker,
+  readSummaryMarker,
   reviewMarker,
-  summaryMarker
+  summaryMarker,
+  textSeal
 } from '../../src/post/markers.js'
 
 const Z = '\u200B'
@@ -65,11 +68,41 @@ describe('markers', () => {
     expect(parseReviewMarker(appendMarker('review', reviewMarker(HEAD)))).toBe(HEAD)
   })
 
-  it('reads only a marker at the very end of the body', () => {
+  it('reads a summary marker on a line of its own, with a note typed below it', () => {
     const marker = summaryMarker({ head: HEAD, base: BASE })
-    expect(parseSummaryMarker(`${marker}\n\nmore text`)).toBeUndefined()
+    expect(parseSummaryMarker(`${marker}\n\nmore text`)).toEqual({ head: HEAD, base: BASE })
     expect(parseSummaryMarker(`text ${marker}`)).toBeUndefined()
     expect(parseSummaryMarker(`> ${marker}`)).toBeUndefined()
+    expect(parseSummaryMarker(`${marker} and more`)).toBeUndefined()
+  })
+
+  it('reads finding and review markers only at the very end of the body', () => {
+    const finding = findingMarker('0123456789ab')
+    expect(parseFindingMarker(`${finding}\n\nmore text`)).toBeUndefined()
+    expect(parseReviewMarker(`${reviewMarker(HEAD)}\nmore text`)).toBeUndefined()
+  })
+
+  it('records the files still to review, and says all of them when they are too many to list', () => {
+    const pending = ['src/a.ts', 'src/<b>.ts']
+    const marker = summaryMarker({ head: HEAD, base: BASE, pending })
+    expect(marker.slice(4, -3)).not.toMatch(/[<>&]/)
+    expect(parseSummaryMarker(marker)).toEqual({ head: HEAD, base: BASE, pending })
+    const many = Array.from({ length: 500 }, (_, i) => `src/module-${i}/index.ts`)
+    const all = parseSummaryMarker(summaryMarker({ head: HEAD, base: BASE, pending: many }))
+    expect(all?.pending).toBe('all')
+  })
+
+  it('seals the text it follows, and reads the body around its line', () => {
+    const text = '## Pull request summary\n\nText'
+    const body = `${appendMarker(text, summaryMarker({ head: HEAD, base: BASE }, textSeal(text)))}\nNote.`
+    expect(readSummaryMarker(body.replace(/\n/g, '\r\n'))).toEqual({
+      state: { head: HEAD, base: BASE },
+      seal: textSeal(text),
+      before: `${text}\n\n`,
+      after: '\nNote.'
+    })
+    expect(textSeal(text).length).toBe(text.length)
+    expect(textSeal(text).digest).toMatch(/^[0-9a-f]{12}$/)
   })
 
   it('refuses a body holding more than one marker of ours', () => {
@@ -87,6 +120,11 @@ describe('markers', () => {
     `{"head":"${HEAD}","base":"${BASE}","version":1,"overview":"x"}`,
     `{"head":"${HEAD}","base":"${BASE}","version":2,"rows":[["a"]]}`,
     `{"head":"${HEAD}","base":"${BASE}","version":2,"overview":3}`,
+    `{"head":"${HEAD}","base":"${BASE}","version":2,"pending":"some"}`,
+    `{"head":"${HEAD}","base":"${BASE}","version":2,"pending":[1]}`,
+    `{"head":"${HEAD}","base":"${BASE}","version":2,"text":[12,"xyz"]}`,
+    `{"head":"${HEAD}","base":"${BASE}","version":2,"text":[-1,"0123456789ab"]}`,
+    `{"head":"${HEAD}","base":"${BASE}","version":1,"pending":[]}`,
     `{"head":"${HEAD}","version":1}`,
     `["${HEAD}"]`,
     'not json'

@@ -13,9 +13,6 @@ const BASE = '0123456789abcdef0123456789abcdef01234567'
 
 /** A live mention: `@` + name, not right after a letter or digit (that is an email address). */
 const LIVE_MENTION = /(?<![A-Za-z\d])@[A-Za-z\d]/
-const COMMAND_LINE = /^[\s>]*\/\w/m
-// GitHub's extended autolinks: after whitespace, `*_~(` or the start, a dotted domain, to `<`.
-const AUTOLINK = /(?<![^\s*_~(])(?:https?:\/\/|www\.)[A-Za-z\d-]+(?:\.[A-Za-z\d-]+)+[^\s<]*/g
 
 describe('sanitizeMarkdown: mentions and references', () => {
   it('neutralizes @mentions with a zero-width space so they render but cannot ping', () => {
@@ -71,8 +68,37 @@ describe('sanitizeMarkdown: mentions and references', () => {
     expect(sanitizeMarkdown(text)).toBe(text)
   })
 
-  it('neutralizes a mention after a URL GitHub would not autolink', () => {
-    expect(sanitizeMarkdown('x-https://a.com/@user')).not.toMatch(LIVE_MENTION)
+  it.each([
+    // GitHub links no domain with `_` in its last two labels.
+    ['http://a_b.c_d/@user', `http://a_b.c_d/@${Z}user`],
+    ['http://a.b_c.d_e/@org/team #1', `http://a.b_c.d_e/@${Z}org/team #${Z}1`],
+    ['http://a_b.c_d/#123 GH-1 o/r#2', `http://a_b.c_d/#${Z}123 GH-${Z}1 o/r#${Z}2`],
+    // Nor a URL right after a bracket, nor `WWW.` in capitals (github/cmark-gfm#278, #280).
+    [']https://a.com/@user', `]https://a.com/@${Z}user`],
+    ['WWW.A.COM/@user', `WWW.A.COM/@${Z}user`]
+  ])('neutralizes what follows a URL GitHub does not link: %s', (input, expected) => {
+    expect(sanitizeMarkdown(input)).toBe(expected)
+  })
+
+  it('keeps a URL GitHub links after any non-letter intact', () => {
+    // GitHub's parser does not look before the scheme (a letter would make it another scheme).
+    expect(sanitizeMarkdown('x-https://a.com/@user (https://b.com/#1)')).toBe(
+      'x-https://a.com/@user (https://b.com/#1)'
+    )
+  })
+
+  it('neutralizes a mention right after an email address GitHub links', () => {
+    expect(sanitizeMarkdown('a@b.com@user')).toBe(`a@b.com@${Z}user`)
+  })
+
+  it('neutralizes mentions in table cells, which split code spans at `|`', () => {
+    expect(sanitizeMarkdown('| a | b |\n|---|---|\n| `x|@user` | @org/team |')).toBe(
+      `| a | b |\n|---|---|\n| \`x|@${Z}user\` | @${Z}org/team |`
+    )
+  })
+
+  it('neutralizes what emphasis splits: GitHub may still read one mention', () => {
+    expect(sanitizeMarkdown('@**user** #*1* GH-_2_')).toBe(`@${Z}**user** #${Z}*1* GH-${Z}_2_`)
   })
 })
 
@@ -85,6 +111,12 @@ describe('sanitizeMarkdown: bot commands', () => {
     ['\u00A0/summarize', `\u00A0${Z}/summarize`]
   ])('defuses a line that starts a command: %j', (input, expected) => {
     expect(sanitizeMarkdown(input)).toBe(expected)
+  })
+
+  it('strips line and paragraph separators, which a bot may split lines at', () => {
+    expect(sanitizeMarkdown('ok\u2028/approve\u2029/review')).toBe('ok/approve/review')
+    expect(sanitizeMarkdown('\u2028/review')).toBe(`${Z}/review`)
+    expect(sanitizeInline('\u2029/merge')).toBe(`${Z}/merge`)
   })
 
   it('leaves a slash inside a line and comment slashes alone', () => {
@@ -153,6 +185,11 @@ describe('sanitizeMarkdown: hidden text and HTML', () => {
   it('drops control and bidi override characters', () => {
     expect(sanitizeMarkdown('a\u0000b\u202Ec\u2066d\r\ne')).toBe('abcd\ne')
   })
+
+  it('drops invisible characters and keeps emoji whole', () => {
+    const hidden = '\u200B\u200C\u200D\u2060\uFEFF\u00AD\u200E\u200F\u180E\u{E0041}\uFE00'
+    expect(sanitizeMarkdown(`a${hidden}b 👩‍💻 ❤️ 1️⃣`)).toBe('ab 👩‍💻 ❤️ 1️⃣')
+  })
 })
 
 describe('sanitizeMarkdown: images and links', () => {
@@ -174,8 +211,9 @@ describe('sanitizeMarkdown: images and links', () => {
       '![alt][ref]\n\n[ref]: https://e.example/p.png',
       '\\[image: alt\\]\n\n[ref]: https://e.example/p.png'
     ],
-    ['![alt][]', '\\[image: alt\\]'],
-    ['![alt]', '\\[image: alt\\]']
+    // Without a definition these render as text; escaped, no definition can complete them.
+    ['![alt][]', '!\\[alt][]'],
+    ['![alt]', '!\\[alt]']
   ])('turns a reference-style image into text: %j', (input, expected) => {
     expect(sanitizeMarkdown(input)).toBe(expected)
   })
@@ -223,13 +261,22 @@ describe('sanitizeMarkdown: code', () => {
     expect(sanitizeMarkdown('```js\nconst a = 1')).toBe('```js\nconst a = 1\n```')
   })
 
-  it('re-indents a closing fence so GitHub closes the block where we do', () => {
-    expect(sanitizeMarkdown('```\nx\n  ```\n@user')).toBe(`\`\`\`\nx\n\`\`\`\n@${Z}user`)
+  it('closes a fence left open in a container with the container around the closing line', () => {
+    expect(sanitizeMarkdown('> - ```\n>   @x')).toBe('> - ```\n>   @x\n>   ```')
   })
 
-  it('treats the rest of a paragraph after a stray backtick as prose', () => {
-    // GitHub pairs the stray backtick with the first one on the next line.
-    expect(sanitizeMarkdown('a ` b\n` `@user`')).not.toMatch(LIVE_MENTION)
+  it('reads a closing fence where GitHub does: indented up to three spaces', () => {
+    expect(sanitizeMarkdown('```\nx\n  ```\n@user')).toBe(`\`\`\`\nx\n  \`\`\`\n@${Z}user`)
+  })
+
+  it('pairs backticks across the lines of a paragraph as GitHub does', () => {
+    // The stray backtick pairs with the first one on the next line; `@user` is code again.
+    const text = 'a ` b\n` `@user` @x'
+    expect(sanitizeMarkdown(text)).toBe(`a \` b\n\` \`@user\` @${Z}x`)
+  })
+
+  it('reads code spans after a `$` as text: GitHub may read math there', () => {
+    expect(sanitizeMarkdown('$x$ `@user`')).toBe(`$x$ \`@${Z}user\``)
   })
 
   it('treats a code span cut by a table cell pipe as prose', () => {
@@ -240,26 +287,26 @@ describe('sanitizeMarkdown: code', () => {
     expect(sanitizeMarkdown('[a](x`) @user `')).not.toMatch(LIVE_MENTION)
   })
 
-  it('breaks a fence opened on a list marker line, which we cannot delimit', () => {
-    // GitHub would close that fence at the second ``` and read `@user` as prose. Broken, it
-    // opens nothing, and the fence below it is one GitHub and we delimit alike.
+  it('reads fences in list items and block quotes as GitHub does', () => {
+    // The first fence closes at the second; `@user` is prose; the third fence runs to the end.
     expect(sanitizeMarkdown('- ```\n  a\n  ```\n  @user\n  ```')).toBe(
-      `- ${Z}\`\`\`\n  a\n  \`\`\`\n  @user\n  \`\`\``
+      `- \`\`\`\n  a\n  \`\`\`\n  @${Z}user\n  \`\`\`\n  \`\`\``
     )
+    // The quote's fence ends with the quote; the next fence holds `@y`.
+    const quoted = '> ```\n> @x\n```\n@y\n```'
+    expect(sanitizeMarkdown(quoted)).toBe(quoted)
   })
 
-  it('breaks a fence inside a blockquote', () => {
-    expect(sanitizeMarkdown('> ```\n> @x\n```\n@y\n```')).toBe(
-      `> ${Z}\`\`\`\n> @${Z}x\n\`\`\`\n@y\n\`\`\``
-    )
-  })
-
-  it('trusts a fence indented 4+ columns only after a blank line', () => {
-    expect(sanitizeMarkdown('para\n    ```\n    @x\n    ```')).toBe(
-      `para\n    ${Z}\`\`\`\n    @${Z}x\n    ${Z}\`\`\``
-    )
+  it('reads fence-like lines inside a paragraph as the code span they make', () => {
+    const text = 'para\n    ```\n    @x\n    ```'
+    expect(sanitizeMarkdown(text)).toBe(text)
     const nested = '- a\n\n    ```\n    @x\n    ```'
     expect(sanitizeMarkdown(nested)).toBe(nested)
+  })
+
+  it('leaves model-written HTML inside a fence as code and closes the fence', () => {
+    const text = 'Before\n```\n</details>\n<details>\n<summary>Not reviewed (0)</summary>'
+    expect(sanitizeMarkdown(text)).toBe(`${text}\n\`\`\``)
   })
 
   it('does not trust a fence whose content leaves the list item it sits in', () => {
@@ -337,109 +384,22 @@ describe('sanitizeMarkdown: robustness', () => {
   it('finishes quickly on adversarial input', () => {
     const start = Date.now()
     for (const piece of ['![', '[', '<!--', '`', '\\', '](', '@', '``` ', '  ```a\n', '` ']) {
-      sanitizeMarkdown(piece.repeat(60_000 / piece.length))
+      sanitizeMarkdown(piece.repeat(20_000 / piece.length))
     }
     expect(Date.now() - start).toBeLessThan(5_000)
   })
-})
 
-describe('sanitizeMarkdown: property over random dangerous strings', () => {
-  // Deterministic pseudo-random numbers (mulberry32), so a failure reproduces.
-  function random(seed: number): () => number {
-    let a = seed
-    return () => {
-      a = (a + 0x6d2b79f5) | 0
-      let t = Math.imul(a ^ (a >>> 15), 1 | a)
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  it.each([']', '=\n', 'a\n-\n', '>', '>\n>>\n', '- a\n  '])(
+    'posts text the parser would read in quadratic time as one code block: %j',
+    (piece) => {
+      const start = Date.now()
+      const out = sanitizeMarkdown(`@user\n/approve\n${piece.repeat(60_000 / piece.length)}`)
+      expect(Date.now() - start).toBeLessThan(2_000)
+      expect(out).toMatch(new RegExp(`^\`\`\`\n@user\n${Z}/approve\n`))
+      expect(out).toMatch(/\n```$/)
+      expect(sanitizeMarkdown(out)).toBe(out)
     }
-  }
-
-  const prose = [
-    '@user',
-    '@org/team',
-    'a@b.com',
-    ' ',
-    '\n',
-    '\n\n',
-    '> ',
-    '- ',
-    '  ',
-    '    ',
-    '\t',
-    'text',
-    '<!--',
-    '-->',
-    'keyless-pr-review',
-    '<img src=x>',
-    '</div>',
-    '<',
-    '!',
-    '[',
-    ']',
-    '(',
-    ')',
-    '/review',
-    '/merge',
-    '#12',
-    'GH-3',
-    'o/r#4',
-    '![a](http://t.example/p.png)',
-    '![b][c]',
-    '[l](javascript:x)',
-    '](',
-    '$',
-    '|',
-    '\\',
-    '&#64;',
-    '&',
-    'https://github.com/o/r/issues/3',
-    'https://x.com/@u',
-    'www.x.com/',
-    '*',
-    '_',
-    '~x~'
-  ]
-  const code = ['`', '``', '```', '```\n', '~~~\n', '\n```\n', '  ```\n']
-
-  function build(next: () => number, pieces: string[]): string {
-    let s = ''
-    const n = Math.floor(next() * 40)
-    for (let k = 0; k < n; k++) s += pieces[Math.floor(next() * pieces.length)] ?? ''
-    return s
-  }
-
-  it('without code: no live mention, comment, command line or image; bounded; idempotent', () => {
-    const next = random(1)
-    for (let k = 0; k < 400; k++) {
-      const input = build(next, prose)
-      const limit = k % 4 === 0 ? 120 : DEFAULT_MAX_LENGTH
-      const out = sanitizeMarkdown(input, { maxLength: limit })
-      const context = JSON.stringify({ input, out })
-      // Inside a URL GitHub autolinks, `@` and `#` are part of the link.
-      const outsideLinks = out.replace(AUTOLINK, '')
-      expect([context, LIVE_MENTION.test(outsideLinks)]).toEqual([context, false])
-      expect([context, out.includes('<!--')]).toEqual([context, false])
-      expect([context, COMMAND_LINE.test(out)]).toEqual([context, false])
-      expect([context, /(?<!\\)!\[/.test(out)]).toEqual([context, false])
-      expect([context, out.length <= limit]).toEqual([context, true])
-      expect([context, sanitizeMarkdown(out, { maxLength: limit })]).toEqual([context, out])
-    }
-  })
-
-  it('with code: no forged marker, no bare command line anywhere; bounded; idempotent', () => {
-    const next = random(2)
-    for (let k = 0; k < 400; k++) {
-      const input = build(next, [...prose, ...code, ...code])
-      const limit = k % 4 === 0 ? 150 : DEFAULT_MAX_LENGTH
-      const out = sanitizeMarkdown(input, { maxLength: limit })
-      const context = JSON.stringify({ input, out })
-      expect([context, /<!--\s*keyless/i.test(out)]).toEqual([context, false])
-      expect([context, /^[ \t]*\/[A-Za-z][\w-]*(?:[ \t]|$)/m.test(out)]).toEqual([context, false])
-      expect([context, out.length <= limit]).toEqual([context, true])
-      expect([context, sanitizeMarkdown(out, { maxLength: limit })]).toEqual([context, out])
-    }
-  })
+  )
 })
 
 describe('sanitizeInline', () => {
@@ -475,6 +435,12 @@ describe('sanitizeInline', () => {
     )
   })
 
+  it('neutralizes a mention right after an email address, which GitHub links apart', () => {
+    expect(sanitizeInline('a@b.co@user first.last+tag@example.org')).toBe(
+      `a@b.co@${Z}user first.last+tag@example.org`
+    )
+  })
+
   it('bounds the length and marks the cut', () => {
     const out = sanitizeInline('x'.repeat(500))
     expect(out).toHaveLength(256)
@@ -500,10 +466,14 @@ describe('suggestionBlock', () => {
     expect(suggestionBlock('\n')).toBe('```suggestion\n\n```')
   })
 
-  it('defuses a forged marker and a bare command line inside', () => {
-    expect(suggestionBlock('<!-- keyless-pr-review:summary -->\n/approve')).toBe(
-      `\`\`\`suggestion\n<${Z}!-- keyless-pr-review:summary -->\n${Z}/approve\n\`\`\``
-    )
+  it('suggests nothing it would have to alter: one click commits it as it is', () => {
+    expect(suggestionBlock('x = 1\n/approve')).toBe('')
+    expect(suggestionBlock('<!-- keyless-pr-review:summary -->')).toBe('')
+    expect(suggestionBlock('/usr/bin/env node')).toBe('```suggestion\n/usr/bin/env node\n```')
+  })
+
+  it('strips invisible characters from the suggested code', () => {
+    expect(suggestionBlock('a\u200B = "\u202Eb"\u2028;\uFEFF')).toBe('```suggestion\na = "b";\n```')
   })
 
   it('survives sanitizing the body it is part of', () => {

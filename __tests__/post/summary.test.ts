@@ -1,9 +1,10 @@
 /**
  * The summary comment as posted: the model's text sanitized piece by piece, our own structure
- * (table, collapsible list, footer, marker) around it, within GitHub's limit.
+ * (table, what was not reviewed and why, footer, marker) around it, within GitHub's limit; and
+ * posted again over our comment with the notes people typed around it kept.
  */
 import { parseSummaryMarker } from '../../src/post/markers.js'
-import { renderSummaryComment } from '../../src/post/summary.js'
+import { mergeSummary, renderSummaryComment } from '../../src/post/summary.js'
 import { BASE_SHA, HEAD_SHA } from '../emulators/constants.js'
 
 const ZWSP = '\u200B'
@@ -14,7 +15,7 @@ describe('renderSummaryComment', () => {
     const body = renderSummaryComment({
       overview: 'Thanks @octocat!\n<details><summary>hidden</summary>x</details>\n/approve',
       walkthrough: [{ path: 'src/a|b.ts', change: 'Adds | pipes and @hubot' }],
-      notReviewed: [{ path: 'dist/index.js', reason: 'generated' }],
+      notReviewed: [{ path: 'dist/index.js', reason: 'generated', kind: 'skipped' }],
       commits: state,
       usage: { requests: 2, promptTokens: 12345, completionTokens: 678 }
     })
@@ -41,7 +42,9 @@ describe('renderSummaryComment', () => {
     const body = renderSummaryComment({
       overview: 'Big.',
       walkthrough: [],
-      notReviewed: [{ path: 'src/z.ts', reason: "over the run's token-budget (300,000)" }],
+      notReviewed: [
+        { path: 'src/z.ts', reason: "over the run's token-budget (300,000)", kind: 'budget' }
+      ],
       overBudget: { files: 1, tokens: 41_000, budget: 350_000 },
       commits: state
     })
@@ -54,7 +57,7 @@ describe('renderSummaryComment', () => {
     const body = renderSummaryComment({
       overview: 'Before\n```\n</details>\n<details>\n<summary>Not reviewed (0)</summary>',
       walkthrough: [],
-      notReviewed: [{ path: 'yarn.lock', reason: 'lock file' }],
+      notReviewed: [{ path: 'yarn.lock', reason: 'lock file', kind: 'skipped' }],
       commits: state
     })
     // Lines outside code fences, as GitHub reads them: only ours are live HTML.
@@ -72,7 +75,11 @@ describe('renderSummaryComment', () => {
       path: `src/module-${i}/index.ts`,
       change: 'Reworks the module. '.repeat(10)
     }))
-    const notReviewed = walkthrough.map((w) => ({ path: w.path, reason: 'over the token budget' }))
+    const notReviewed = walkthrough.map((w) => ({
+      path: w.path,
+      reason: 'over the token budget',
+      kind: 'budget' as const
+    }))
     const text = renderSummaryComment({
       overview: 'x'.repeat(70_000),
       walkthrough,
@@ -83,5 +90,89 @@ describe('renderSummaryComment', () => {
     expect(text).toMatch(/\n\| … and \d+ more files \| \|\n/)
     expect(text).toMatch(/\n- … and \d+ more\n/)
     expect(text).toContain('<summary>Not reviewed (3000)</summary>')
+  })
+})
+
+describe('what was not reviewed', () => {
+  const body = renderSummaryComment({
+    overview: 'Partly.',
+    walkthrough: [{ path: 'src/ok.ts', change: 'Fine.' }],
+    notReviewed: [
+      { path: 'package-lock.json', reason: 'lock file', kind: 'skipped' },
+      { path: 'src/big.ts', reason: "over the run's token-budget (1,000)", kind: 'budget' },
+      { path: 'src/a.ts', reason: 'the answer was blocked by the content filter', kind: 'failed' },
+      { path: 'src/b.ts', reason: 'the answer was blocked by the content filter', kind: 'failed' }
+    ],
+    commits: state
+  })
+
+  it('says which files failed or did not fit, that the next push reviews them, and how to now', () => {
+    expect(body).toContain(
+      '**Not reviewed yet:** 2 files whose review failed and 1 file over the token budget. The next push reviews them; to review them now, comment `/review` or re-run the job.'
+    )
+    // Failed first, with the reason; then the budget; then what the rules skip.
+    expect(body).toContain(
+      [
+        '- src/a.ts: review failed: the answer was blocked by the content filter',
+        '- src/b.ts: review failed: the answer was blocked by the content filter',
+        "- src/big.ts: over the run's token-budget (1,000)",
+        '- package-lock.json: lock file'
+      ].join('\n')
+    )
+  })
+
+  it('remembers in the marker the files to review again, not those the rules skip', () => {
+    expect(parseSummaryMarker(body)?.pending).toEqual(['src/big.ts', 'src/a.ts', 'src/b.ts'])
+  })
+
+  it('remembers none pending, and says nothing of it, when every file was reviewed', () => {
+    const all = renderSummaryComment({
+      overview: 'All.',
+      walkthrough: [],
+      notReviewed: [{ path: 'yarn.lock', reason: 'lock file', kind: 'skipped' }],
+      commits: state
+    })
+    expect(parseSummaryMarker(all)?.pending).toEqual([])
+    expect(all).not.toContain('Not reviewed yet')
+  })
+})
+
+describe('mergeSummary', () => {
+  const render = (overview: string): string =>
+    renderSummaryComment({ overview, walkthrough: [], notReviewed: [], commits: state })
+  const first = render('First.')
+  const next = render('Next.')
+  const split = (b: string): [string, string] => {
+    const at = b.lastIndexOf('\n\n<!-- ')
+    return [b.slice(0, at), b.slice(at + 2)]
+  }
+  const [ours, marker] = split(first)
+  const [nextOurs, nextMarker] = split(next)
+
+  it('is the new body over an untouched comment', () => {
+    expect(mergeSummary(first, next)).toBe(next)
+  })
+
+  it.each([
+    ['before our text', (t: string, m: string) => `Read #12 first.\n\n${t}\n\n${m}`],
+    ['between our text and the marker', (t: string, m: string) => `${t}\n\nLooks right.\n${m}`],
+    ['after the marker', (t: string, m: string) => `${t}\n\n${m}\n\nThanks!`]
+  ])('keeps a note typed %s, as it was typed', (_where, edit) => {
+    expect(mergeSummary(edit(ours, marker), next)).toBe(edit(nextOurs, nextMarker))
+  })
+
+  it('reads a body the browser saved with CRLF line endings', () => {
+    const edited = `${first}\n\nThanks!`.replace(/\n/g, '\r\n')
+    expect(mergeSummary(edited, next)).toBe(`${next}\n\nThanks!`)
+  })
+
+  it('refuses to overwrite our text once a person edited it, or a comment without our marker', () => {
+    expect(mergeSummary(first.replace('First.', 'First, corrected.'), next)).toBeUndefined()
+    expect(mergeSummary(ours, next)).toBeUndefined()
+  })
+
+  it('takes everything before the marker of an earlier version as ours', () => {
+    const old = `## Pull request summary\n\nOld.\n\n<!-- keyless-pr-review:summary {"version":1,"head":"${state.head}","base":"${state.base}"} -->\nNote.`
+    expect(mergeSummary(old, next)).toBe(`${next}\nNote.`)
   })
 })

@@ -75,7 +75,7 @@ describe('planQuestion', () => {
       30_000
     )
     if ('needed' in plan) throw new Error('expected a request')
-    expect(plan.system).toContain('in a review thread on `src/version.js`')
+    expect(plan.system).toContain('in a review thread on the file "src/version.js"')
     expect(plan.user).toContain('on `src/version.js`, line 1 of the new file')
     expect(plan.user).toContain(
       'lines 10-11:\n<untrusted-head-file>\n10:const a = 1\n11:const b = 2'

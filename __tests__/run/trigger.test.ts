@@ -198,6 +198,13 @@ describe('issue_comment commands', () => {
     })
   })
 
+  it.each(['   /review', '\r/review', '\t \n \r\n/review', '/review\u2028focus'])(
+    'finds a command GitHub shows at a line start, after blank lines and up to three spaces: %j',
+    (body) => {
+      expect(decide(config(), comment(body))).toMatchObject({ kind: 'run', tasks: ['review'] })
+    }
+  )
+
   it('takes the rest of the line and the lines after it as guidance, trimmed', () => {
     const decision = decide(
       config(),
@@ -222,7 +229,21 @@ describe('issue_comment commands', () => {
     '/summary',
     'LGTM',
     '> /review\nquoted',
-    ''
+    '',
+    // Shown as code, quoted or as text on GitHub: not a command someone gave.
+    '    /review',
+    '\t/review',
+    '  \t/review',
+    '```\n/review\n```',
+    '~~~ text\n/review\n~~~',
+    '>/review',
+    '<!--\n/review\n-->',
+    // U+2028 and U+2029 end no line in Markdown, and a no-break space is not blank.
+    '\u2028/review',
+    '\u2029/review',
+    'thanks\u2028/review',
+    '\u00a0\n/review',
+    '\ufeff/review'
   ])('ignores a comment that is not a command: %j', (body) => {
     expect(expectSkip(decide(config(), comment(body)))).toBe(
       'comment is not a /review, /summarize, /ask or /help command'

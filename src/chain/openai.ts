@@ -3,11 +3,13 @@
  * v1 API by default (`{endpoint}/openai/v1/`, deployment as `model`); the classic deployments
  * API when an api-version is set. Both through the plain `OpenAI` client with every option
  * explicit, so ambient OPENAI_* / AZURE_OPENAI_* variables can neither redirect nor re-key it.
+ * The prompt (the pull request's code) and the token go to the https endpoint and nowhere
+ * else: a redirect is not followed but fails the request, for diagnosis/openai.ts to explain.
  */
 import * as core from '@actions/core'
 import OpenAI, { APIError } from 'openai'
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources'
-import { causeChain, StageError } from '../errors.js'
+import { causeChain, ConfigError, StageError } from '../errors.js'
 import {
   ModelRefusal,
   type ChatRequest,
@@ -17,7 +19,9 @@ import {
 } from '../model.js'
 import type { ModelConfig } from '../settings.js'
 
+/** How long one request may take before it is retried; the environment variable overrides it. */
 const REQUEST_TIMEOUT_MS = 300_000
+const REQUEST_TIMEOUT_VARIABLE = 'KEYLESS_PR_REVIEW_REQUEST_TIMEOUT_MS'
 /** The SDK retries 408/409/429/5xx and connection errors, honouring retry-after-ms/retry-after. */
 const MAX_RETRIES = 4
 /** Headers that must never leave: this action is keyless, whatever the environment says. */
@@ -31,7 +35,15 @@ export class ModelClient implements Model {
   constructor(
     private readonly model: ModelConfig,
     private readonly getToken: () => Promise<string>
-  ) {}
+  ) {
+    // inputs.ts refuses such an endpoint already; this client never relies on it.
+    if (!/^https:\/\//i.test(model.endpoint)) {
+      throw new ConfigError(
+        `endpoint: got '${model.endpoint}'; the model client sends the prompt and the token over https only.`,
+        'Set the `endpoint` input to the resource’s https address, e.g. https://NAME.openai.azure.com.'
+      )
+    }
+  }
 
   async complete(request: ChatRequest): Promise<ChatResult> {
     try {
@@ -106,7 +118,7 @@ export class ModelClient implements Model {
       organization: null,
       project: null,
       webhookSecret: null,
-      timeout: REQUEST_TIMEOUT_MS,
+      timeout: requestTimeoutMs(),
       maxRetries: MAX_RETRIES,
       logLevel: 'warn',
       logger: {
@@ -120,11 +132,21 @@ export class ModelClient implements Model {
   }
 }
 
-/** Strips key headers (OPENAI_CUSTOM_HEADERS could add one) and logs what the SDK will retry. */
+/** REQUEST_TIMEOUT_MS, or a shorter or longer one set in the environment (a slow gateway, a test). */
+function requestTimeoutMs(): number {
+  const set = Number(process.env[REQUEST_TIMEOUT_VARIABLE])
+  return Number.isSafeInteger(set) && set > 0 ? set : REQUEST_TIMEOUT_MS
+}
+
+/**
+ * Strips key headers (OPENAI_CUSTOM_HEADERS could add one), follows no redirect (fetch would
+ * send the prompt again to wherever a 307 points; the SDK turns the 3xx into an APIError that
+ * it does not retry), and logs what the SDK will retry.
+ */
 const keylessFetch = async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
   const headers = new Headers(init?.headers)
   for (const name of FORBIDDEN_HEADERS) headers.delete(name)
-  const response = await fetch(url, { ...init, headers })
+  const response = await fetch(url, { ...init, headers, redirect: 'manual' })
   if (response.status === 429 || response.status === 408 || response.status >= 500) {
     const wait = response.headers.get('retry-after-ms') ?? response.headers.get('retry-after')
     core.info(

@@ -5,45 +5,84 @@
  */
 import { readFile } from 'node:fs/promises'
 import { resolve, sep } from 'node:path'
-import parseDiff from 'parse-diff'
 import type { FileStatus, HeadFiles, PrFile } from '../pull-request.js'
 import { changedFile } from '../review/diff.js'
 
+/**
+ * Each file of a unified diff (git's, or `diff -u`'s), with its patch as GitHub sends it: the
+ * hunks as written, which the action's own patch parser reads (review/diff.ts).
+ */
 export function filesOfDiff(text: string): PrFile[] {
-  return parseDiff(text.replace(/\r\n/g, '\n')).flatMap((file): PrFile[] => {
-    const path = clean(file.to) ?? clean(file.from)
-    if (!path) return []
-    const previous = clean(file.from)
-    const status: FileStatus = file.new
-      ? 'added'
-      : file.deleted
-        ? 'removed'
-        : previous && previous !== path
-          ? 'renamed'
-          : 'modified'
-    // Without hunks (a binary file, a rename alone) there is no patch, as GitHub sends none.
-    const patch =
-      file.chunks.length === 0
-        ? null
-        : file.chunks
-            .map((chunk) => [chunk.content, ...chunk.changes.map((c) => c.content)].join('\n'))
-            .join('\n')
-    return [
-      changedFile({
-        path,
-        ...(status === 'renamed' && previous ? { previousPath: previous } : {}),
-        status,
-        additions: file.additions,
-        deletions: file.deletions,
-        patch
-      })
-    ]
-  })
+  return sections(text.replace(/\r\n/g, '\n').split('\n')).flatMap(fileOf)
 }
 
-function clean(path: string | undefined): string | undefined {
+/** The lines of each file: from each `diff --git`, or from each `---`/`+++` pair without them. */
+function sections(lines: readonly string[]): string[][] {
+  const git = lines.some((line) => line.startsWith('diff --git '))
+  const starts = (at: number): boolean =>
+    git
+      ? (lines[at] ?? '').startsWith('diff --git ')
+      : (lines[at] ?? '').startsWith('--- ') && (lines[at + 1] ?? '').startsWith('+++ ')
+  const found: string[][] = []
+  lines.forEach((line, at) => {
+    if (starts(at)) found.push([])
+    found.at(-1)?.push(line)
+  })
+  return found
+}
+
+function fileOf(section: readonly string[]): PrFile[] {
+  const hunkAt = section.findIndex((line) => line.startsWith('@@'))
+  const header = hunkAt === -1 ? section : section.slice(0, hunkAt)
+  const value = (prefix: string): string | undefined =>
+    header.find((line) => line.startsWith(prefix))?.slice(prefix.length)
+  const [fromHeader, toHeader] = gitHeaderPaths(header[0] ?? '')
+  const from = value('rename from ') ?? pathOf(value('--- ')) ?? fromHeader
+  const to = value('rename to ') ?? pathOf(value('+++ ')) ?? toHeader
+  const added = value('new file mode') !== undefined || value('--- ') === '/dev/null'
+  const removed = value('deleted file mode') !== undefined || value('+++ ') === '/dev/null'
+  const path = removed ? from : to
+  if (!path) return []
+  const status: FileStatus = added
+    ? 'added'
+    : removed
+      ? 'removed'
+      : from && from !== path
+        ? 'renamed'
+        : 'modified'
+  // Without hunks (a binary file, a rename alone) there is no patch, as GitHub sends none.
+  const hunks = hunkAt === -1 ? [] : trimEnd(section.slice(hunkAt))
+  const count = (sign: string): number =>
+    hunks.filter((line) => line.startsWith(sign) && !line.startsWith('@@')).length
+  return [
+    changedFile({
+      path,
+      ...(status === 'renamed' && from ? { previousPath: from } : {}),
+      status,
+      additions: count('+'),
+      deletions: count('-'),
+      patch: hunks.length === 0 ? null : hunks.join('\n')
+    })
+  ]
+}
+
+/** `diff --git a/X b/Y`: the two paths when they can be told apart (always when equal). */
+function gitHeaderPaths(line: string): [string | undefined, string | undefined] {
+  const match = /^diff --git a\/(.+) b\/(.+)$/.exec(line)
+  return match ? [match[1], match[2]] : [undefined, undefined]
+}
+
+/** The path of a `---`/`+++` line: no `a/`/`b/` prefix, no `diff -u` timestamp. */
+function pathOf(value: string | undefined): string | undefined {
+  const path = value?.split('\t')[0]
   if (!path || path === '/dev/null') return undefined
   return path.replace(/^[ab]\//, '')
+}
+
+function trimEnd(lines: readonly string[]): string[] {
+  let end = lines.length
+  while (end > 0 && lines[end - 1] === '') end -= 1
+  return lines.slice(0, end)
 }
 
 /**

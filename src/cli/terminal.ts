@@ -64,8 +64,14 @@ export function takeOverStdout(options: TerminalOptions): Terminal {
     drawStatus()
   }
 
+  // Between `stop-commands` and its token every line is text, as on a runner.
+  let stopToken: string | undefined
   const handle = (line: string): void => {
-    const command = COMMAND.exec(line)
+    if (stopToken !== undefined && line === `::${stopToken}::`) {
+      stopToken = undefined
+      return
+    }
+    const command = stopToken === undefined ? COMMAND.exec(line) : null
     if (!command) {
       if (line.trim() !== '' && (group !== PREVIEW_GROUP || options.verbose)) progress(line)
       return
@@ -81,6 +87,9 @@ export function takeOverStdout(options: TerminalOptions): Terminal {
         return
       case 'endgroup':
         group = ''
+        return
+      case 'stop-commands':
+        stopToken = data
         return
       case 'debug':
         if (options.verbose) say(`debug: ${unescape(data)}`)

@@ -6,7 +6,7 @@
  * diagnosis from catalogue.ts, which the page is generated from.
  */
 import type { IdentityTrace } from '../chain/claims.js'
-import { isForkPullRequest, type RunContext } from '../context.js'
+import { EventFileError, isForkPullRequest, type RunContext } from '../context.js'
 import {
   ActionError,
   AuthError,
@@ -16,9 +16,16 @@ import {
   type Stage
 } from '../errors.js'
 import type { Config } from '../settings.js'
-import type { EntryId } from './catalogue.js'
+import { say, type EntryId } from './catalogue.js'
 import { diagnoseEntra } from './entra.js'
-import { links, stringField, unexpected, type Diagnosis, type DiagnosisContext } from './facts.js'
+import {
+  links,
+  stringField,
+  unexpected,
+  untrusted,
+  type Diagnosis,
+  type DiagnosisContext
+} from './facts.js'
 import { diagnoseGitHubApi, diagnoseIdToken } from './github.js'
 import { diagnoseNetwork } from './network.js'
 import { diagnoseOpenAI } from './openai.js'
@@ -69,6 +76,12 @@ export function explain(
     })
   }
   if (error instanceof ActionError) return error
+  if (error instanceof EventFileError) {
+    const d = eventFile(error)
+    return new ActionError(statement(d), withLink(d.fix, troubleshooting, d.entry), {
+      cause: error
+    })
+  }
   if (!run) {
     // Before the inputs were read there is nothing to explain it with.
     const text = error instanceof Error ? error.message : String(error)
@@ -89,6 +102,14 @@ export function explain(
   }
   const d = diagnose(error, context)
   return new AuthError(statement(d), withLink(d.fix, troubleshooting, d.entry), { cause: error })
+}
+
+/** The runner's event file gave nothing to run for: read before anything else, so no facts. */
+function eventFile(error: EventFileError): Diagnosis {
+  return {
+    ...say('event-file', error.problem, { path: untrusted(error.path, 200), reason: error.reason }),
+    facts: []
+  }
 }
 
 /** The service an unmarked error came from, by its kind. */

@@ -1,8 +1,8 @@
 /**
- * Azure OpenAI's answers, explained: the missing data-plane role, a token for the wrong
- * audience, an api-key where none belongs, a missing custom subdomain, a gateway's refusal, an
- * unknown deployment, API path or api-version, network rules, throttling, and requests the
- * model refuses.
+ * Azure OpenAI's answers, explained: a redirect (never followed), the missing data-plane role,
+ * a token for the wrong audience, an api-key where none belongs, a missing custom subdomain, a
+ * gateway's refusal, an unknown deployment, API path or api-version, network rules, throttling,
+ * and requests the model refuses.
  *
  * The `openai` client wraps a body without an `error` member as `{ error: body }`, so:
  * `{"error":{"code":"PermissionDenied",…}}` → `.error` is the inner object, `.code` its code;
@@ -79,6 +79,7 @@ export function diagnoseOpenAI(error: unknown, context: DiagnosisContext): Diagn
   const code = api.code ?? ''
   const said = stringField(api.error, 'message') ?? api.message
   const known = [...answerFacts(api), ...modelFacts(context)]
+  if (status >= 300 && status < 400) return redirected(api, context, known)
   if (isRegional(context.model.endpoint) && [401, 403, 404].includes(status)) {
     return regional(context, known)
   }
@@ -144,6 +145,31 @@ function connectionFailure(
   }
   const host = hostOf(context.model.endpoint) ?? context.model.endpoint
   return { ...say('openai-unreachable', 'default', { host }), facts: known }
+}
+
+/** A 3xx: the client follows no redirect, so the prompt went to `endpoint` only. */
+function redirected(api: APIError, context: DiagnosisContext, known: Fact[]): Diagnosis {
+  const { endpoint, apiVersion, deployment } = context.model
+  const url = apiVersion
+    ? `${endpoint}/openai/deployments/${deployment}/chat/completions?api-version=${apiVersion}`
+    : `${endpoint}/openai/v1/chat/completions`
+  const location = api.headers?.get('location') ?? undefined
+  let target = '(no Location header)'
+  if (location) {
+    try {
+      target = new URL(location, endpoint).href
+    } catch {
+      target = location
+    }
+  }
+  return {
+    ...say('openai-redirect', 'default', {
+      status: api.status ?? 0,
+      url: untrusted(url, 300),
+      location: untrusted(target, 300)
+    }),
+    facts: known
+  }
 }
 
 function deploymentNotFound(context: DiagnosisContext, known: Fact[]): Diagnosis {

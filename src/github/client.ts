@@ -1,4 +1,8 @@
-/** Octokit for the GitHub API, with retries on 5xx and respect for primary and secondary rate limits. */
+/**
+ * Octokit for the GitHub API, with retries on 5xx and respect for primary and secondary rate
+ * limits. A create is never retried on a 5xx: GitHub may have stored it before failing, so the
+ * caller looks for it first (calling.ts createOnce).
+ */
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
@@ -34,7 +38,7 @@ const retryAfterWarning =
 const oneAtATime = (): Bottleneck.Group => new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 })
 
 export function createGitHubClient(token: string): GitHubClient {
-  return getOctokit(
+  const octokit = getOctokit(
     token,
     {
       throttle: {
@@ -47,4 +51,20 @@ export function createGitHubClient(token: string): GitHubClient {
     retry,
     throttling
   )
+  // Registered last, so it runs first: the retry plugin reads `request.retries` on failure.
+  // Rate limits are still waited out: a refusal stores nothing.
+  octokit.hook.before('request', (options) => {
+    if (creates(options)) options.request = { ...options.request, retries: 0 }
+  })
+  return octokit
+}
+
+/**
+ * Whether a request creates something, which a retry could create twice: a POST, but for a
+ * reaction (GitHub answers the same one again with the existing one) and a GraphQL query.
+ */
+export function creates(options: { method: string; url: string; query?: unknown }): boolean {
+  if (options.method !== 'POST' || options.url.endsWith('/reactions')) return false
+  if (options.url !== '/graphql') return true
+  return typeof options.query === 'string' && /^\s*mutation\b/.test(options.query)
 }

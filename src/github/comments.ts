@@ -1,73 +1,175 @@
 /**
- * The sticky summary comment: found again by the state marker at its end and edited in place.
- * Only a bot's comment is ever ours; a human quoting the marker is left alone.
+ * The sticky summary comment: ours (written by github-token's identity) and holding our summary
+ * marker, edited in place, at most one per pull request. A comment anyone else wrote is never
+ * taken for ours, whatever it holds; what people typed into ours is kept.
  */
 import * as core from '@actions/core'
+import { httpStatus } from '../errors.js'
+import { readSummaryMarker, type SummaryState } from '../post/markers.js'
+import { mergeSummary } from '../post/summary.js'
 import type { RepoRef } from '../pull-request.js'
-import { parseSummaryMarker, type SummaryState } from '../post/markers.js'
-import { calling } from './calling.js'
+import { calling, createOnce } from './calling.js'
 import type { GitHubClient } from './client.js'
+import { isOurs, type Identity } from './identity.js'
 
 export interface SummaryComment {
   readonly id: number
   readonly state: SummaryState
+  /** The body as GitHub has it: people may have typed notes around our text. */
   readonly body: string
   readonly url: string
 }
 
-/** Our summary comment: written by a bot and ending in our summary marker. */
+interface IssueComment {
+  readonly id: number
+  readonly body?: string | undefined
+  readonly html_url: string
+  readonly user: { readonly login: string } | null
+}
+
+/** Our summary comment: the first comment by `identity` holding our summary marker. */
 export async function findSummaryComment(
   gh: GitHubClient,
   repo: RepoRef,
-  prNumber: number
+  prNumber: number,
+  identity: Identity
 ): Promise<SummaryComment | undefined> {
+  return (await ourSummaries(gh, repo, prNumber, identity))[0]
+}
+
+async function ourSummaries(
+  gh: GitHubClient,
+  repo: RepoRef,
+  prNumber: number,
+  identity: Identity
+): Promise<SummaryComment[]> {
   return calling(`read the comments of pull request #${prNumber}`, async () => {
+    const found: SummaryComment[] = []
     for await (const page of gh.paginate.iterator(gh.rest.issues.listComments, {
       ...repo,
       issue_number: prNumber,
       per_page: 100
     })) {
       for (const c of page.data) {
-        // A human quoting our marker must never have their comment taken over.
-        if (c.user?.type !== 'Bot') continue
-        const state = parseSummaryMarker(c.body ?? '')
-        if (state) return { id: c.id, state, body: c.body ?? '', url: c.html_url }
+        const summary = ourSummary(c, identity)
+        if (summary) found.push(summary)
       }
     }
-    return undefined
+    return found
   })
+}
+
+function ourSummary(c: IssueComment, identity: Identity): SummaryComment | undefined {
+  // Anyone may copy our marker, another bot included: only our identity's comment is ours.
+  if (!isOurs(identity, c.user)) return undefined
+  const marker = readSummaryMarker(c.body ?? '')
+  return marker && { id: c.id, state: marker.state, body: c.body ?? '', url: c.html_url }
 }
 
 export interface PostedComment {
   readonly id: number
   readonly url: string
-  readonly action: 'created' | 'updated' | 'unchanged'
+  /** `kept`: people edited our text itself, so the comment was left as it is. */
+  readonly action: 'created' | 'updated' | 'unchanged' | 'kept'
 }
 
-/** Posts `body` as the summary: edits `existing` (found when the run began) or creates it. */
-export async function upsertSummary(
+/**
+ * Posts `body` as the summary, at most one comment per pull request: our comment found when
+ * the run began (`known`) is read again and edited; without one, the comments are read again
+ * first (a run beside this one may have created it since). A create whose answer was lost is
+ * looked for before it is sent again, and should a run beside this one create one at the same
+ * moment, the later of the two is deleted.
+ */
+export async function postSummary(
   gh: GitHubClient,
   repo: RepoRef,
   prNumber: number,
   body: string,
-  existing: SummaryComment | undefined
+  known: SummaryComment | undefined,
+  identity: Identity
 ): Promise<PostedComment> {
-  if (existing?.body === body) {
-    core.info(`Summary comment ${existing.id} is already up to date.`)
-    return { id: existing.id, url: existing.url, action: 'unchanged' }
-  }
   return calling('post the summary comment', async () => {
-    if (existing) {
-      const { data } = await gh.rest.issues.updateComment({
-        ...repo,
-        comment_id: existing.id,
-        body
-      })
-      core.info(`Updated the summary comment ${data.id}.`)
-      return { id: data.id, url: data.html_url, action: 'updated' }
-    }
-    const { data } = await gh.rest.issues.createComment({ ...repo, issue_number: prNumber, body })
-    core.info(`Created the summary comment ${data.id}.`)
-    return { id: data.id, url: data.html_url, action: 'created' }
+    const current =
+      (known && (await readSummaryComment(gh, repo, known.id, identity))) ??
+      (await findSummaryComment(gh, repo, prNumber, identity))
+    if (current) return edit(gh, repo, current, body)
+    const created = await createOnce(
+      'the summary comment',
+      async () => {
+        const { data } = await gh.rest.issues.createComment({
+          ...repo,
+          issue_number: prNumber,
+          body
+        })
+        return { id: data.id, url: data.html_url }
+      },
+      () => findSummaryComment(gh, repo, prNumber, identity)
+    )
+    core.info(`Created the summary comment ${created.id}.`)
+    return oneOfThem(gh, repo, prNumber, identity, created, body)
   })
+}
+
+/** Our summary comment as it is now; undefined when it is gone or no longer holds our marker. */
+async function readSummaryComment(
+  gh: GitHubClient,
+  repo: RepoRef,
+  id: number,
+  identity: Identity
+): Promise<SummaryComment | undefined> {
+  try {
+    const { data } = await gh.rest.issues.getComment({ ...repo, comment_id: id })
+    return ourSummary(data, identity)
+  } catch (error) {
+    if (httpStatus(error) === 404) return undefined
+    throw error
+  }
+}
+
+/** Edits our comment to `body`, keeping what people typed around our text. */
+async function edit(
+  gh: GitHubClient,
+  repo: RepoRef,
+  current: SummaryComment,
+  body: string
+): Promise<PostedComment> {
+  const merged = mergeSummary(current.body, body)
+  if (merged === undefined) {
+    core.warning(
+      `The summary comment ${current.id} was edited inside the text the action wrote; it is left as it is, as a person's text is never overwritten. Move the edit above or below that text, or delete the comment, for the summary to be updated.`
+    )
+    return { id: current.id, url: current.url, action: 'kept' }
+  }
+  if (merged === current.body.replace(/\r\n?/g, '\n')) {
+    core.info(`Summary comment ${current.id} is already up to date.`)
+    return { id: current.id, url: current.url, action: 'unchanged' }
+  }
+  const { data } = await gh.rest.issues.updateComment({
+    ...repo,
+    comment_id: current.id,
+    body: merged
+  })
+  core.info(`Updated the summary comment ${data.id}.`)
+  return { id: data.id, url: data.html_url, action: 'updated' }
+}
+
+/**
+ * After creating one: should a run beside this one have created one at the same moment, the
+ * first stays (ids grow with time, so both runs agree which) and ours is deleted.
+ */
+async function oneOfThem(
+  gh: GitHubClient,
+  repo: RepoRef,
+  prNumber: number,
+  identity: Identity,
+  created: { id: number; url: string },
+  body: string
+): Promise<PostedComment> {
+  const first = await findSummaryComment(gh, repo, prNumber, identity)
+  if (!first || first.id === created.id) return { ...created, action: 'created' }
+  core.info(
+    `A run beside this one created the summary comment ${first.id} too: deleting ${created.id}.`
+  )
+  await gh.rest.issues.deleteComment({ ...repo, comment_id: created.id })
+  return edit(gh, repo, first, body)
 }

@@ -1,11 +1,13 @@
 /**
- * Review threads: the comments of one thread, oldest first, and a reply posted into it through
- * the replies endpoint (threads are one level deep: replies always go to the first comment).
+ * Review threads: the comments of one thread, oldest first, whether we started it, and a reply
+ * posted into it through the replies endpoint (threads are one level deep: replies always go
+ * to the first comment), or in the conversation. A reply is posted at most once.
  */
-import { hasOurMarker } from '../post/markers.js'
+import { parseFindingMarker } from '../post/markers.js'
 import type { RepoRef } from '../pull-request.js'
-import { calling } from './calling.js'
+import { calling, createOnce } from './calling.js'
 import type { GitHubClient } from './client.js'
+import { isOurs, tokenIdentity } from './identity.js'
 
 export interface ThreadComment {
   readonly id: number
@@ -13,6 +15,7 @@ export interface ThreadComment {
   readonly bot: boolean
   readonly body: string
   readonly createdAt: string
+  readonly url: string
 }
 
 export interface Thread {
@@ -20,6 +23,8 @@ export interface Thread {
   readonly top: ThreadComment | undefined
   /** The first comment and every reply, oldest first. */
   readonly comments: readonly ThreadComment[]
+  /** The action started it: the first comment is one of our findings, by github-token's identity. */
+  readonly ours: boolean
 }
 
 /** The comments of the thread that starts with `topId`. */
@@ -43,18 +48,24 @@ export async function readThread(
           author: c.user.login,
           bot: c.user.type === 'Bot',
           body: c.body,
-          createdAt: c.created_at
+          createdAt: c.created_at,
+          url: c.html_url
         })
       }
     }
   })
   comments.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id)
-  return { top: comments.find((c) => c.id === topId), comments }
+  const top = comments.find((c) => c.id === topId)
+  // Who we are is asked only of a thread that looks like ours: most threads are people's.
+  const ours =
+    top !== undefined &&
+    parseFindingMarker(top.body) !== undefined &&
+    isOurs(await tokenIdentity(gh), { login: top.author })
+  return { top, comments, ours }
 }
 
-/** Whether the action started the thread: its first comment is a bot's and carries our marker. */
-export const startedByUs = (thread: Thread): boolean =>
-  thread.top !== undefined && thread.top.bot && hasOurMarker(thread.top.body)
+/** Whether the action started the thread. */
+export const startedByUs = (thread: Thread): boolean => thread.ours
 
 export interface PostedReply {
   readonly id: number
@@ -68,15 +79,28 @@ export async function replyInThread(
   topId: number,
   body: string
 ): Promise<PostedReply> {
-  const { data } = await calling('post the answer in the review thread', () =>
-    gh.rest.pulls.createReplyForReviewComment({
-      ...repo,
-      pull_number: prNumber,
-      comment_id: topId,
-      body
-    })
+  return calling('post the answer in the review thread', () =>
+    createOnce(
+      'the answer',
+      async () => {
+        const { data } = await gh.rest.pulls.createReplyForReviewComment({
+          ...repo,
+          pull_number: prNumber,
+          comment_id: topId,
+          body
+        })
+        return { id: data.id, url: data.html_url }
+      },
+      async () => {
+        const thread = await readThread(gh, repo, prNumber, topId)
+        const identity = await tokenIdentity(gh)
+        const reply = thread.comments.find(
+          (c) => c.id !== topId && sameText(c.body, body) && isOurs(identity, { login: c.author })
+        )
+        return reply && { id: reply.id, url: reply.url }
+      }
+    )
   )
-  return { id: data.id, url: data.html_url }
 }
 
 export async function replyInConversation(
@@ -85,8 +109,40 @@ export async function replyInConversation(
   prNumber: number,
   body: string
 ): Promise<PostedReply> {
-  const { data } = await calling('post the answer as a comment', () =>
-    gh.rest.issues.createComment({ ...repo, issue_number: prNumber, body })
+  return calling('post the answer as a comment', () =>
+    createOnce(
+      'the answer',
+      async () => {
+        const { data } = await gh.rest.issues.createComment({
+          ...repo,
+          issue_number: prNumber,
+          body
+        })
+        return { id: data.id, url: data.html_url }
+      },
+      () => ourComment(gh, repo, prNumber, body)
+    )
   )
-  return { id: data.id, url: data.html_url }
 }
+
+/** Our comment in the conversation with exactly this text (an answer quotes its question). */
+async function ourComment(
+  gh: GitHubClient,
+  repo: RepoRef,
+  prNumber: number,
+  body: string
+): Promise<PostedReply | undefined> {
+  const identity = await tokenIdentity(gh)
+  for await (const page of gh.paginate.iterator(gh.rest.issues.listComments, {
+    ...repo,
+    issue_number: prNumber,
+    per_page: 100
+  })) {
+    const found = page.data.find((c) => isOurs(identity, c.user) && sameText(c.body ?? '', body))
+    if (found) return { id: found.id, url: found.html_url }
+  }
+  return undefined
+}
+
+const sameText = (stored: string, sent: string): boolean =>
+  stored.replace(/\r\n?/g, '\n').trim() === sent.trim()

@@ -2,7 +2,6 @@
  * GitHub's per-file patches → hunks, the lines a review comment may sit on, and a rendering
  * the model can cite exactly. Pure functions of data.
  */
-import parseDiff from 'parse-diff'
 import type { DiffLine, Hunk, PrFile, Side } from '../pull-request.js'
 
 /** A file's fields as GitHub lists them, its patch included. */
@@ -35,34 +34,85 @@ export interface Anchor {
   startSide?: Side
 }
 
-/** A patch as GitHub sends it (hunks only, starting at `@@`) → its hunks. */
-export function parsePatch(patch: string): Hunk[] {
-  // parse-diff opens a file at the first `@@` when there is no `diff --git` header, so GitHub's
-  // header-less patch needs none prepended. It does turn each `\ No newline at end of file`
-  // marker into a copy of the preceding change, which is dropped here.
-  return parseDiff(patch).flatMap((f) =>
-    f.chunks.map((chunk) => ({
-      header: chunk.content,
-      oldStart: chunk.oldStart,
-      oldLines: chunk.oldLines,
-      newStart: chunk.newStart,
-      newLines: chunk.newLines,
-      lines: chunk.changes.filter((c) => !c.content.startsWith('\\')).map(toLine)
-    }))
-  )
+/** `@@ -a,b +c,d @@`, a count of 1 left out. */
+const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/
+
+/** A hunk being read: its lines so far, the next number and the lines still due on each side. */
+interface Reading {
+  readonly lines: DiffLine[]
+  oldLine: number
+  newLine: number
+  oldLeft: number
+  newLeft: number
 }
 
-function toLine(change: parseDiff.Change): DiffLine {
-  // A CR left by CRLF files would only confuse the rendering.
-  const line = change.content.endsWith('\r') ? change.content.slice(0, -1) : change.content
-  switch (change.type) {
-    case 'add':
-      return { kind: 'add', line, newLine: change.ln }
-    case 'del':
-      return { kind: 'del', line, oldLine: change.ln }
-    case 'normal':
-      return { kind: 'context', line: line || ' ', oldLine: change.ln1, newLine: change.ln2 }
+/**
+ * A patch as GitHub sends it (hunks only, starting at `@@`) → its hunks. A hunk takes the lines
+ * its header counts and stops early at a line that does not fit: a header whose counts lie, a
+ * cut or a mangled patch loses lines rather than misnumbering any. `\ No newline at end of
+ * file` markers, CRs of CRLF and a final newline are dropped; a hunk left empty is too.
+ */
+export function parsePatch(patch: string): Hunk[] {
+  const rows = patch.split('\n')
+  if (rows[rows.length - 1] === '') rows.pop()
+  const hunks: Hunk[] = []
+  let reading: Reading | undefined
+  for (const raw of rows) {
+    const row = raw.endsWith('\r') ? raw.slice(0, -1) : raw
+    const opened = openHunk(row)
+    if (opened) {
+      reading = opened.reading
+      hunks.push(opened.hunk)
+    } else if (reading && !row.startsWith('\\') && !read(reading, row)) {
+      reading = undefined
+    }
   }
+  return hunks.filter((h) => h.lines.length > 0)
+}
+
+/** A hunk header → the hunk and its reading; undefined for any other row or impossible numbers. */
+function openHunk(row: string): { hunk: Hunk; reading: Reading } | undefined {
+  const m = HUNK_HEADER.exec(row)
+  if (!m) return undefined
+  const oldStart = Number(m[1])
+  const oldLines = Number(m[2] ?? 1)
+  const newStart = Number(m[3])
+  const newLines = Number(m[4] ?? 1)
+  if (!lineRange(oldStart, oldLines) || !lineRange(newStart, newLines)) return undefined
+  const lines: DiffLine[] = []
+  return {
+    hunk: { header: row, oldStart, oldLines, newStart, newLines, lines },
+    reading: { lines, oldLine: oldStart, newLine: newStart, oldLeft: oldLines, newLeft: newLines }
+  }
+}
+
+/** Lines `start` to `start + count - 1` are lines (from 1) and numbered exactly. */
+const lineRange = (start: number, count: number): boolean =>
+  (count === 0 || start >= 1) && Number.isSafeInteger(start + count)
+
+/** Takes one row into the hunk; false when the row does not fit or the hunk is complete. */
+function read(r: Reading, row: string): boolean {
+  // An empty row is a blank context line whose space was stripped.
+  const line = row || ' '
+  const old = line[0] === ' ' || line[0] === '-'
+  const fresh = line[0] === ' ' || line[0] === '+'
+  if ((!old && !fresh) || (old && r.oldLeft === 0) || (fresh && r.newLeft === 0)) return false
+  r.lines.push(
+    !old
+      ? { kind: 'add', line, newLine: r.newLine }
+      : !fresh
+        ? { kind: 'del', line, oldLine: r.oldLine }
+        : { kind: 'context', line, oldLine: r.oldLine, newLine: r.newLine }
+  )
+  if (old) {
+    r.oldLine++
+    r.oldLeft--
+  }
+  if (fresh) {
+    r.newLine++
+    r.newLeft--
+  }
+  return r.oldLeft > 0 || r.newLeft > 0
 }
 
 /** The code of a line, without its marker. */
@@ -70,12 +120,18 @@ export const codeOf = (l: DiffLine): string => l.line.slice(1)
 
 type LineSets = Record<Side, Set<number>>
 
+const linesOfHunk = new WeakMap<Hunk, LineSets>()
+
+/** A hunk's line numbers on each side, gathered once per hunk. */
 function hunkLines(hunk: Hunk): LineSets {
-  const sets: LineSets = { RIGHT: new Set(), LEFT: new Set() }
+  let sets = linesOfHunk.get(hunk)
+  if (sets) return sets
+  sets = { RIGHT: new Set(), LEFT: new Set() }
   for (const l of hunk.lines) {
     if (l.newLine !== undefined) sets.RIGHT.add(l.newLine)
     if (l.oldLine !== undefined) sets.LEFT.add(l.oldLine)
   }
+  linesOfHunk.set(hunk, sets)
   return sets
 }
 

@@ -56,8 +56,9 @@ const FRAMING_TOKENS = 9
 const SEAM_TOKENS = 2
 
 export function systemForQuestion(inputs: QuestionInputs): string {
+  // The path is the PR author's choice: quoted as a JSON string, it cannot leave its quotes.
   const where = inputs.thread
-    ? `in a review thread on \`${inputs.thread.path}\``
+    ? `in a review thread on the file ${JSON.stringify(inputs.thread.path)}`
     : 'in the pull request’s conversation'
   return [
     [

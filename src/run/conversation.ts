@@ -27,6 +27,7 @@ import { loadTokenizer } from '../review/tokens.js'
 import type { Config } from '../settings.js'
 import { REPO_GUIDANCE_PATH } from './snapshot.js'
 import type { CommandOrigin, ThreadRef } from './trigger.js'
+import { logUntrusted } from './untrusted-log.js'
 
 /** Room for an answer: a few paragraphs and a code block. */
 export const MAX_ANSWER_TOKENS = 2000
@@ -331,8 +332,9 @@ async function postAnswer(
   const { thread } = input.command
   if (input.config.dryRun) {
     return core.group('Dry run: what would be posted', () => {
-      core.info(
-        `${thread ? `A reply in the thread of comment ${thread.topId}` : 'A comment'}:\n${body}`
+      logUntrusted(
+        `${thread ? `A reply in the thread of comment ${thread.topId}` : 'A comment'}:`,
+        body
       )
       return Promise.resolve(undefined)
     })

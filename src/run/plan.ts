@@ -1,11 +1,12 @@
 /**
  * What the model will see, decided before anything is sent: which files (review/select.ts;
- * after a later push, only those it changed), in which requests (review/pack.ts) within the
- * per-request and the run's budgets, asked for what (the passes of review/tasks.ts), and what
- * is left out and why.
+ * after a later push, only those it changed and those an earlier run left to review), in which
+ * requests (review/pack.ts) within the per-request and the run's budgets, asked for what (the
+ * passes of review/tasks.ts), and what is left out and why.
  */
 import * as core from '@actions/core'
 import { count, shortSha, thousands } from '../format.js'
+import type { Omission } from '../post/summary.js'
 import type { NotReviewed, PrFile, Task } from '../pull-request.js'
 import { surround } from '../review/context-budget.js'
 import { pack, requestBudget, type PackOptions, type PackResult } from '../review/pack.js'
@@ -23,7 +24,7 @@ export interface Plan {
   readonly passes: readonly Pass[]
   readonly packed: PackResult
   /** Every file of the pull request the model does not see this run, with the reason. */
-  readonly notReviewed: NotReviewed[]
+  readonly notReviewed: Omission[]
   /** The files the model sees this run. */
   readonly sent: string[]
   /** What the budget left out, with the budget that would include it. */
@@ -67,7 +68,10 @@ export function planRun(
     snapshot.incremental && (previous || !tasks.includes('summary'))
       ? snapshot.incremental
       : undefined
-  const scope = changed ? selectFiles(changed.files, config).selected : whole.selected
+  const carried = changed ? leftToReview(snapshot) : []
+  const scope = changed
+    ? selectFiles(together(snapshot, changed.files, carried), config).selected
+    : whole.selected
   const packOptions: PackOptions = {
     perRequestBudget: Math.min(
       ...passes.map((p) => requestBudget(p.deployment, MAX_OUTPUT_TOKENS))
@@ -78,13 +82,16 @@ export function planRun(
   }
   const packed = pack(scope, packOptions)
   const sent = [...new Set(packed.requests.flatMap((r) => r.pieces.map((p) => p.file.path)))]
-  const left = new Map(whole.skipped.map((s) => [s.path, s.reason]))
-  for (const n of packed.notReviewed) left.set(n.path, n.reason)
-  const notReviewed = [...left].map(([path, reason]) => ({ path, reason }))
+  const left = new Map<string, Omission>()
+  for (const s of whole.skipped) left.set(s.path, { ...s, kind: 'skipped' })
+  for (const n of packed.notReviewed) left.set(n.path, { ...n, kind: 'budget' })
+  const notReviewed = [...left.values()]
 
   if (changed) {
+    const also =
+      carried.length > 0 ? ` (and ${count(carried.length, 'file')} an earlier run left)` : ''
     core.info(
-      `Incremental: ${count(scope.length, 'file')} to review, changed since ${shortSha(changed.since)}${previous ? `; the summary keeps its rows for the other ${count(previous.rows.length, 'file')}` : ''}.`
+      `Incremental: ${count(scope.length, 'file')} to review, changed since ${shortSha(changed.since)}${also}${previous ? `; the summary keeps its rows for the other ${count(previous.rows.length, 'file')}` : ''}.`
     )
   }
   core.info(
@@ -188,6 +195,29 @@ export function withContext(plan: Plan, heads: ReadonlyMap<string, readonly stri
       : 'Context: none this run (no room left in token-budget, or no code around the hunks).'
   )
   return plan
+}
+
+/** The files of the pull request an earlier run did not review (its part failed, or the budget). */
+function leftToReview(snapshot: Snapshot): PrFile[] {
+  const pending = snapshot.summaryComment?.state.pending
+  if (!Array.isArray(pending)) return []
+  const paths = new Set(pending)
+  return snapshot.files.filter((f) => paths.has(f.path))
+}
+
+/**
+ * The changed files and those left to review, in the pull request's order; a file left to
+ * review is shown whole (its earlier changes were never reviewed), not only what changed.
+ */
+function together(
+  snapshot: Snapshot,
+  changed: readonly PrFile[],
+  carried: readonly PrFile[]
+): PrFile[] {
+  const byPath = new Map(changed.map((f) => [f.path, f]))
+  for (const f of carried) byPath.set(f.path, f)
+  const order = new Map(snapshot.files.map((f, i) => [f.path, i]))
+  return [...byPath.values()].sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0))
 }
 
 /**

@@ -1,13 +1,19 @@
 /**
- * The story of a run for people and workflows: the step outputs, and the job summary with the
- * parts the model worked on and, verbatim, the text that was posted (in a dry run, the text
- * that would have been) — the same strings GitHub received, not a second rendering.
+ * The story of a run for people and workflows: the step outputs and the step's outcome, and
+ * the job summary with the parts the model worked on and, verbatim, the text that was posted
+ * (in a dry run, the text that would have been) — the same strings GitHub received, not a
+ * second rendering.
+ *
+ * The failure rule: a review run fails only when no part of it succeeded. A part that failed
+ * beside others that worked is a warning, and its files are listed as not reviewed in the
+ * summary comment and reviewed on the next run.
  */
 import * as core from '@actions/core'
 import { count, escapeHtml, shortSha } from '../format.js'
 import type { AnswerOutcome } from './conversation.js'
-import type { PipelineResult } from './pipeline.js'
+import { reviewing, type PipelineResult } from './pipeline.js'
 
+/** The step outputs, and the step's outcome by the failure rule. */
 export function setOutputs(result: PipelineResult): void {
   const { summary, review } = result.posts
   core.setOutput('summary', summary?.body ?? '')
@@ -16,6 +22,17 @@ export function setOutputs(result: PipelineResult): void {
   core.setOutput('prompt-tokens', result.promptTokens)
   core.setOutput('completion-tokens', result.completionTokens)
   core.setOutput('skipped', '')
+  const failure = nothingSucceeded(result)
+  if (failure) core.setFailed(failure)
+}
+
+/** Why the step fails: no part that reviewed files worked. */
+function nothingSucceeded(result: PipelineResult): string | undefined {
+  const { parts, worked } = reviewing(result.parts)
+  if (parts.length === 0 || worked) return undefined
+  const reasons = [...new Set(parts.map((p) => p.part.reason ?? p.part.status))]
+  const files = result.notReviewed.filter((n) => n.kind === 'failed').length
+  return `No part of the review succeeded (${reasons.join('; ')}): ${count(files, 'file')} not reviewed; the next run reviews them.`
 }
 
 /** An answer's outputs and job summary: its usage, a link, and the reply verbatim. */
@@ -74,11 +91,19 @@ export async function writeJobSummary(result: PipelineResult, elapsedMs: number)
       ? `Incremental review since ${shortSha(result.incrementalFrom)}`
       : 'Full review',
     `Tokens: ${result.promptTokens} prompt, ${result.completionTokens} completion, in ${count(result.requests, 'request')}`,
-    review
-      ? `Review: ${count(review.draft.findings, 'finding')}, ${review.inline} inline, ${review.draft.inBody} in the review body, ${review.draft.duplicates} already posted`
-      : result.tasks.includes('review')
-        ? 'Review: nothing new to post'
-        : 'Review: not requested',
+    review?.byAnotherRun
+      ? `Review: a run beside this one posted review ${review.id} on this head; this run posted none`
+      : review
+        ? `Review: ${count(review.draft.findings, 'finding')}, ${review.inline} inline, ${review.draft.inBody} in the review body, ${review.draft.duplicates} already posted`
+        : result.tasks.includes('review')
+          ? 'Review: nothing new to post'
+          : 'Review: not requested',
+    ...(posts.notPosted ? [escapeHtml(posts.notPosted)] : []),
+    ...(posts.summary?.action === 'kept'
+      ? [
+          'Summary comment: left as it is, as a person edited the text the action wrote (the log says how to let it update)'
+        ]
+      : []),
     `Elapsed: ${(elapsedMs / 1000).toFixed(1)} s`
   ])
   if (posts.summary?.url) s.addLink('Open the summary comment', posts.summary.url).addBreak()
@@ -89,7 +114,7 @@ export async function writeJobSummary(result: PipelineResult, elapsedMs: number)
     s.addHeading('Summary comment', 3)
     s.addRaw(`\n\n${posts.summary.body}\n\n`)
   }
-  if (posts.review) {
+  if (posts.review && !posts.review.byAnotherRun) {
     const { draft, bodyOnly } = posts.review
     s.addHeading(`Review on ${shortSha(draft.commitId)}`, 3)
     s.addRaw(`\n\n${bodyOnly ? draft.bodyOnly : draft.body}\n\n`)

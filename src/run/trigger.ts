@@ -73,7 +73,11 @@ const SUPPORTED_EVENTS =
 /** Guidance beyond this is cut: it goes into every prompt of the run. */
 export const MAX_GUIDANCE_CHARS = 2000
 
-const COMMAND = /^\/(review|summarize|ask|help)(?=\s|$)/i
+/**
+ * A command word at the start of a line, after at most three spaces: four columns of
+ * indentation (a tab is four) make an indented code block, which GitHub shows as code.
+ */
+const COMMAND = /^ {0,3}\/(review|summarize|ask|help)(?=\s|$)/i
 export type CommandName = 'review' | 'summarize' | 'ask' | 'help'
 /** A question longer than this is cut: it goes into the prompt. */
 export const MAX_QUESTION_CHARS = 4000
@@ -328,14 +332,17 @@ function askOrExplain(prNumber: number, text: string, command: CommandOrigin): D
 }
 
 /**
- * The command on the comment's first non-empty line, as a whole word in any case, and the
- * text after it: the rest of that line and every line after it, trimmed.
+ * The command on the comment's first non-blank line, as a whole word in any case, and the
+ * text after it: the rest of that line and every line after it, trimmed. Lines and blank lines
+ * are Markdown's (CommonMark), as GitHub renders the comment: only CR and LF end a line, and only
+ * spaces and tabs are blank, so U+2028, U+2029 or a no-break space are text that hides no
+ * command. A command quoted (`>`), fenced or indented as code is not on the line's start.
  */
 export function parseCommand(body: string): { name: CommandName; text: string } | undefined {
-  const lines = body.split(/\r?\n/)
-  const first = lines.findIndex((line) => line.trim() !== '')
+  const lines = body.split(/\r\n?|\n/)
+  const first = lines.findIndex((line) => !/^[ \t]*$/.test(line))
   if (first < 0) return undefined
-  const line = (lines[first] ?? '').trimStart()
+  const line = lines[first] ?? ''
   const match = COMMAND.exec(line)
   if (!match) return undefined
   const name = (match[1] ?? '').toLowerCase() as CommandName

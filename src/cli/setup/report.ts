@@ -90,7 +90,7 @@ function facts(o: SetupOutcome): string {
     ['Deployment', `\`${o.deployment}\`${o.model ? ` (${o.model})` : ''}`],
     [
       'Tenant',
-      `\`${account.tenantId}\` (subscription ${account.subscriptionName}, signed in as ${account.user})`
+      `\`${account.tenantId}\` (subscription ${account.subscriptionName}, signed in as \`${account.user}\`)`
     ],
     [
       'Identity',

@@ -1,9 +1,9 @@
 /**
  * The workflow of each trigger, as the README shows them: least privilege (nothing at the
  * workflow level; `id-token: write`, `contents: read`, `pull-requests: write` on the job), one
- * run per pull request at a time, the ids filled in (or read from repository variables), and
- * the subject the job presents in a comment at the top. `--write` puts them under
- * .github/workflows/ and never overwrites a file that differs.
+ * run per pull request at a time across all of them, the ids filled in (or read from
+ * repository variables), and the subject the job presents in a comment at the top. `--write`
+ * puts them under .github/workflows/ and never overwrites a file that differs.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
@@ -81,6 +81,17 @@ function job(settings: WorkflowSettings): JobParts {
 
 const STEP = ['    steps:', `      - uses: ${ACTION}`, '        with:']
 
+/**
+ * One group per pull request, the same in every workflow (each event fills in its own number),
+ * so a push, a command and an answer on one pull request run one after the other. Nothing is
+ * cancelled: a cancelled run may stop between its summary and its review, or mid-answer.
+ */
+const CONCURRENCY = [
+  '    concurrency: # one run per pull request at a time, across these workflows; none cancelled',
+  '      group: pr-review-${{ github.event.pull_request.number || github.event.issue.number || inputs.pr-number }}',
+  '      cancel-in-progress: false'
+]
+
 const pullRequestReview =
   (event: 'pull_request' | 'pull_request_target') =>
   (parts: JobParts): string[] => [
@@ -88,11 +99,9 @@ const pullRequestReview =
     `  ${event}:`,
     '    types: [opened, reopened, ready_for_review, synchronize]',
     'permissions: {}',
-    'concurrency: # a new push cancels the review of the previous one',
-    '  group: pr-review-${{ github.event.pull_request.number }}',
-    '  cancel-in-progress: true',
     'jobs:',
     '  review:',
+    ...CONCURRENCY,
     ...parts.head,
     ...STEP,
     ...parts.with,
@@ -119,9 +128,7 @@ const BODIES: Readonly<Record<Trigger, (parts: JobParts) => string[]>> = {
     '      github.event.issue.pull_request &&',
     "      (contains(github.event.comment.body, '/review') || contains(github.event.comment.body, '/summarize') ||",
     "       contains(github.event.comment.body, '/ask') || contains(github.event.comment.body, '/help'))",
-    '    concurrency: # one command at a time per pull request, none cancelled',
-    '      group: pr-review-command-${{ github.event.issue.number }}',
-    '      cancel-in-progress: false',
+    ...CONCURRENCY,
     ...parts.head,
     ...STEP,
     ...parts.with,
@@ -138,11 +145,9 @@ const BODIES: Readonly<Record<Trigger, (parts: JobParts) => string[]>> = {
     '        description: summary, review, both or check',
     '        default: both',
     'permissions: {}',
-    'concurrency: # one run at a time per pull request',
-    '  group: pr-review-manual-${{ inputs.pr-number }}',
-    '  cancel-in-progress: false',
     'jobs:',
     '  review:',
+    ...CONCURRENCY,
     ...parts.head,
     ...STEP,
     '          pr-number: ${{ inputs.pr-number }}',
@@ -158,9 +163,7 @@ const BODIES: Readonly<Record<Trigger, (parts: JobParts) => string[]>> = {
     '  answer:',
     "    # People's comments only: the action's own replies (a bot's) never start a run.",
     "    if: github.event.comment.user.type != 'Bot'",
-    '    concurrency: # one answer at a time per pull request, none cancelled',
-    '      group: pr-review-thread-${{ github.event.pull_request.number }}',
-    '      cancel-in-progress: false',
+    ...CONCURRENCY,
     ...parts.head,
     ...STEP,
     ...parts.with

@@ -2,7 +2,7 @@
  * The catalogue's Entra ID entries: refusals of the federated token exchange by AADSTS code, and
  * an authority that could not be reached (entra.ts and federation.ts read them).
  */
-import type { EntrySpec } from '../catalogue.js'
+import type { EntrySpec } from './spec.js'
 import { LIST_CREDENTIALS_QUERY, PERMISSIONS_YAML, SUBJECT_RULES, block } from './common.js'
 
 /** A credential made moments ago is refused until it propagates; the retries come first. */

@@ -2,7 +2,7 @@
  * The catalogue's gateway entry: an Azure API Management gateway in front of Azure OpenAI that
  * refused the request with its own 401 (openai-gateway.ts reads it). See docs/gateway.md.
  */
-import type { EntrySpec } from '../catalogue.js'
+import type { EntrySpec } from './spec.js'
 import { block } from './common.js'
 
 export const GATEWAY = {

@@ -1,5 +1,5 @@
 /** The catalogue's GitHub entries: the ID token request and the REST API (github.ts reads them). */
-import type { EntrySpec } from '../catalogue.js'
+import type { EntrySpec } from './spec.js'
 import { DEBUG_FIX, PERMISSIONS_YAML, block } from './common.js'
 
 export const GITHUB_ID_TOKEN = {

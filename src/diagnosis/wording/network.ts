@@ -1,5 +1,5 @@
 /** The catalogue's network entries: failures below HTTP at any stage (network.ts reads them). */
-import type { EntrySpec } from '../catalogue.js'
+import type { EntrySpec } from './spec.js'
 import { block } from './common.js'
 
 const TLS_FIX = [

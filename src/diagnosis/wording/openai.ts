@@ -2,7 +2,7 @@
  * The catalogue's Azure OpenAI entries: who the resource refuses and why, and what it says about
  * the request (openai.ts and openai-access.ts read them).
  */
-import type { EntrySpec } from '../catalogue.js'
+import type { EntrySpec } from './spec.js'
 import { DEBUG_FIX, block } from './common.js'
 
 const CUSTOM_DOMAIN = block(
@@ -247,6 +247,24 @@ export const OPENAI = {
         fix: [
           'Leave the triggering files out, or give the deployment a content filter configuration suited to code review (Azure AI Foundry → Guardrails + controls):',
           block('with:', '  exclude: |', '    path/to/file')
+        ].join('\n')
+      }
+    }
+  },
+  'openai-redirect': {
+    section: 'Azure OpenAI',
+    heading: '3xx: the endpoint redirected the request',
+    about:
+      'The action follows no redirect from the model endpoint: following one would send the prompt, the pull request’s code, to an address nobody configured (fetch re-sends the body on a 307 or 308, even to another host or over plain http).',
+    cases: {
+      default: {
+        title:
+          'The model endpoint redirected the request ({{status}}); the action follows no redirect',
+        cause:
+          '{{url}} answered {{status}} with Location {{location}}. Azure OpenAI answers its API itself and never redirects: `endpoint` names something else, such as a gateway or proxy that moved, a host that sends you to a sign-in page, or a custom domain that forwards.',
+        fix: [
+          'Set `endpoint` to the https address that serves the API itself: the resource root, or your gateway’s own address:',
+          block('with:', '  endpoint: https://ACCOUNT_NAME.openai.azure.com')
         ].join('\n')
       }
     }

@@ -1,64 +1,38 @@
-export const id = 47;
-export const ids = [47];
+export const id = 336;
+export const ids = [336];
 export const modules = {
 
-/***/ 68047:
+/***/ 2336:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  runCli: () => (/* binding */ runCli)
+  run: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: USAGE
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(73024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(48161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(76760);
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
-var lib_github = __webpack_require__(11758);
-;// CONCATENATED MODULE: ./src/context.ts
-/** What the runner tells us about this run: event, repository, actor. Read once, from env. */
-
-/** Where the action's docs live when the runner does not say which copy of the action runs. */
-const HOME_REPOSITORY = 'keyless-pr-review/keyless-pr-review';
-function readRunContext() {
-    const { context } = github;
-    const [owner = '', repo = ''] = (process.env['GITHUB_REPOSITORY'] ?? '').split('/');
-    return {
-        eventName: context.eventName,
-        owner,
-        repo,
-        actor: context.actor,
-        payload: context.payload,
-        serverUrl: context.serverUrl,
-        runUrl: `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`,
-        troubleshootingUrl: troubleshootingUrl()
-    };
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
+var core = __webpack_require__(6421);
+;// CONCATENATED MODULE: ./src/chain/claims.ts
+/** Decodes a JWT's payload without verifying it (we only read claims to explain things). */
+function decodeClaims(jwt) {
+    const payload = jwt.split('.')[1];
+    if (!payload)
+        return undefined;
+    try {
+        const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+        return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
 }
-/**
- * The runner names the action's repository and ref (GITHUB_ACTION_REPOSITORY / _REF) for
- * `uses: owner/name@ref`; a local `uses: ./` leaves them empty, and the home repository's main
- * branch is the best guess.
- */
-function troubleshootingUrl() {
-    const repository = process.env['GITHUB_ACTION_REPOSITORY'] || HOME_REPOSITORY;
-    const ref = process.env['GITHUB_ACTION_REF'] || 'main';
-    return `https://github.com/${repository}/blob/${ref}/docs/troubleshooting.md`;
-}
-/** A pull request whose head lives in another repository (a fork). */
-function isForkPullRequest(payload) {
-    const pr = payload['pull_request'];
-    if (!pr)
-        return false;
-    const head = pr.head?.repo?.full_name;
-    return head === undefined || head !== pr.base?.repo?.full_name;
+function newIdentityTrace() {
+    return {};
 }
 
+// EXTERNAL MODULE: ./node_modules/@azure/identity/dist/esm/index.js + 289 modules
+var esm = __webpack_require__(8256);
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * The errors of a run. An ActionError carries its cause and the exact fix, and main.ts prints
@@ -123,28 +97,6 @@ function errorText(error) {
     return status === undefined || message.includes(String(status))
         ? message
         : `HTTP ${status}: ${message}`;
-}
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
-var core = __webpack_require__(96421);
-// EXTERNAL MODULE: ./node_modules/@azure/identity/dist/esm/index.js + 289 modules
-var esm = __webpack_require__(48256);
-;// CONCATENATED MODULE: ./src/chain/claims.ts
-/** Decodes a JWT's payload without verifying it (we only read claims to explain things). */
-function decodeClaims(jwt) {
-    const payload = jwt.split('.')[1];
-    if (!payload)
-        return undefined;
-    try {
-        const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-        return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function newIdentityTrace() {
-    return {};
 }
 
 ;// CONCATENATED MODULE: ./src/chain/credential.ts
@@ -350,76 +302,225 @@ function safeJson(text) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
+// EXTERNAL MODULE: ./node_modules/openai/index.mjs + 230 modules
+var openai = __webpack_require__(5626);
+;// CONCATENATED MODULE: ./src/model.ts
 /**
- * What a run is configured with: the Config type, the allowed values of each enumerated input,
- * the Azure clouds and the endpoint rules. Constants and types only; inputs.ts reads the
- * workflow's inputs into a Config, and the rest of the code reads the Config.
+ * The model port: a chat request, its answer, and the refusals one request can meet.
+ * chain/openai.ts serves it from Azure OpenAI; the tasks in review/ call it without knowing the
+ * Azure client. A broken chain (auth, role, deployment, network) arrives as a StageError
+ * (errors.ts) instead, and stops the run.
  */
-const AUTH_KINDS = [
-    'github-oidc',
-    'managed-identity',
-    'workload-identity',
-    'azure-cli'
-];
-const MODES = ['summary', 'review', 'both', 'check'];
-const PERMISSIONS = ['write', 'maintain', 'admin'];
-const CLOUD_NAMES = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'];
-const CLOUDS = {
-    AzureCloud: {
-        authorityHost: 'https://login.microsoftonline.com',
-        scope: 'https://cognitiveservices.azure.com/.default',
-        audience: 'api://AzureADTokenExchange',
-        resourceSuffix: 'openai.azure.com'
-    },
-    AzureUSGovernment: {
-        authorityHost: 'https://login.microsoftonline.us',
-        scope: 'https://cognitiveservices.azure.us/.default',
-        audience: 'api://AzureADTokenExchangeUSGov',
-        resourceSuffix: 'openai.azure.us'
-    },
-    AzureChinaCloud: {
-        authorityHost: 'https://login.chinacloudapi.cn',
-        scope: 'https://cognitiveservices.azure.cn/.default',
-        audience: 'api://AzureADTokenExchangeChina',
-        resourceSuffix: 'openai.azure.cn'
+class ModelRefusal extends Error {
+    kind;
+    constructor(kind, message, options) {
+        super(message, options);
+        this.kind = kind;
+        this.name = 'ModelRefusal';
     }
-};
-/** A client or tenant id: 8-4-4-4-12 hex digits. */
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Entra hosts MSAL's instance discovery knows; any other host must skip discovery. */
-const KNOWN_AUTHORITY_HOSTS = new Set([
-    'login.microsoftonline.com',
-    'login.microsoft.com',
-    'login.windows.net',
-    'sts.windows.net',
-    'login.microsoftonline.us',
-    'login.usgovcloudapi.net',
-    'login.chinacloudapi.cn',
-    'login.partner.microsoftonline.cn'
-]);
-/**
- * Shared regional endpoints (`https://REGION.api.cognitive.microsoft.com`, and the .us / .cn
- * ones) serve key auth only: Entra tokens need the resource's custom subdomain. The captured
- * group is the cloud's domain, a key of REGIONAL_TO_RESOURCE_SUFFIX.
- */
-const REGIONAL_ENDPOINT = /^[a-z0-9-]+\.api\.cognitive\.(microsoft\.com|microsoft\.us|azure\.cn)$/i;
-const REGIONAL_TO_RESOURCE_SUFFIX = {
-    'microsoft.com': CLOUDS.AzureCloud.resourceSuffix,
-    'microsoft.us': CLOUDS.AzureUSGovernment.resourceSuffix,
-    'azure.cn': CLOUDS.AzureChinaCloud.resourceSuffix
-};
-/** Host suffixes of an Azure OpenAI / Foundry resource's own endpoint, in every cloud. */
-const RESOURCE_HOST_SUFFIXES = [
-    '.openai.azure.com',
-    '.cognitiveservices.azure.com',
-    '.services.ai.azure.com',
-    '.openai.azure.us',
-    '.cognitiveservices.azure.us',
-    '.openai.azure.cn',
-    '.cognitiveservices.azure.cn'
-];
+}
 
+;// CONCATENATED MODULE: ./src/chain/openai.ts
+/**
+ * The model port (model.ts) over Azure OpenAI chat completions with an Entra bearer token. The
+ * v1 API by default (`{endpoint}/openai/v1/`, deployment as `model`); the classic deployments
+ * API when an api-version is set. Both through the plain `OpenAI` client with every option
+ * explicit, so ambient OPENAI_* / AZURE_OPENAI_* variables can neither redirect nor re-key it.
+ * The prompt (the pull request's code) and the token go to the https endpoint and nowhere
+ * else: a redirect is not followed but fails the request, for diagnosis/openai.ts to explain.
+ */
+
+
+
+
+/** How long one request may take before it is retried; the environment variable overrides it. */
+const REQUEST_TIMEOUT_MS = 300_000;
+const REQUEST_TIMEOUT_VARIABLE = 'KEYLESS_PR_REVIEW_REQUEST_TIMEOUT_MS';
+/** The SDK retries 408/409/429/5xx and connection errors, honouring retry-after-ms/retry-after. */
+const MAX_RETRIES = 4;
+/** Headers that must never leave: this action is keyless, whatever the environment says. */
+const FORBIDDEN_HEADERS = ['api-key', 'openai-organization', 'openai-project'];
+class ModelClient {
+    model;
+    getToken;
+    clients = new Map();
+    /** Deployments found to be reasoning models: they take no temperature. */
+    reasoning = new Set();
+    constructor(model, getToken) {
+        this.model = model;
+        this.getToken = getToken;
+        // inputs.ts refuses such an endpoint already; this client never relies on it.
+        if (!/^https:\/\//i.test(model.endpoint)) {
+            throw new ConfigError(`endpoint: got '${model.endpoint}'; the model client sends the prompt and the token over https only.`, 'Set the `endpoint` input to the resource’s https address, e.g. https://NAME.openai.azure.com.');
+        }
+    }
+    async complete(request) {
+        try {
+            return await this.send(request);
+        }
+        catch (error) {
+            if (isTemperatureRefusal(error) && !this.reasoning.has(request.deployment)) {
+                core/* info */.pq(`Deployment '${request.deployment}' is a reasoning model: sending no temperature.`);
+                this.reasoning.add(request.deployment);
+                return this.complete(request);
+            }
+            const refusal = refusalOf(error);
+            if (refusal)
+                throw new ModelRefusal(refusal, refusalText(refusal), { cause: error });
+            // The token provider's own failure (Entra, the ID token) is already a StageError.
+            const stage = [...causeChain(error)].find((e) => e instanceof StageError);
+            throw stage ?? new StageError('openai', `call deployment '${request.deployment}'`, error);
+        }
+    }
+    async send(request) {
+        const params = {
+            model: request.deployment,
+            messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+            // max_completion_tokens works for every current model; max_tokens is refused by reasoning ones.
+            max_completion_tokens: request.maxOutputTokens
+        };
+        if (request.temperature !== undefined && !this.reasoning.has(request.deployment)) {
+            params.temperature = request.temperature;
+        }
+        if (request.answer === 'json_object')
+            params.response_format = { type: 'json_object' };
+        else if (request.answer) {
+            params.response_format = {
+                type: 'json_schema',
+                json_schema: {
+                    name: request.answer.name,
+                    strict: true,
+                    schema: { ...request.answer.schema }
+                }
+            };
+        }
+        const completion = await this.client(request.deployment).chat.completions.create(params);
+        const choice = completion.choices[0];
+        return {
+            content: choice?.message.content ?? '',
+            finishReason: choice?.finish_reason ?? 'unknown',
+            model: completion.model,
+            promptTokens: completion.usage?.prompt_tokens ?? 0,
+            completionTokens: completion.usage?.completion_tokens ?? 0
+        };
+    }
+    client(deployment) {
+        const key = this.model.apiVersion ? deployment : '';
+        let client = this.clients.get(key);
+        if (!client) {
+            client = this.newClient(deployment);
+            this.clients.set(key, client);
+        }
+        return client;
+    }
+    newClient(deployment) {
+        const { endpoint, apiVersion } = this.model;
+        return new openai/* default */.Ay({
+            baseURL: apiVersion
+                ? `${endpoint}/openai/deployments/${encodeURIComponent(deployment)}`
+                : `${endpoint}/openai/v1`,
+            ...(apiVersion ? { defaultQuery: { 'api-version': apiVersion } } : {}),
+            // Called for every request, retries included: the provider caches and refreshes.
+            apiKey: this.getToken,
+            organization: null,
+            project: null,
+            webhookSecret: null,
+            timeout: requestTimeoutMs(),
+            maxRetries: MAX_RETRIES,
+            logLevel: 'warn',
+            logger: {
+                debug: (message) => core/* debug */.Yz(message),
+                info: (message) => core/* debug */.Yz(message),
+                warn: (message) => core/* warning */.$e(message),
+                error: (message) => core/* error */.z3(message)
+            },
+            fetch: keylessFetch
+        });
+    }
+}
+/** REQUEST_TIMEOUT_MS, or a shorter or longer one set in the environment (a slow gateway, a test). */
+function requestTimeoutMs() {
+    const set = Number(process.env[REQUEST_TIMEOUT_VARIABLE]);
+    return Number.isSafeInteger(set) && set > 0 ? set : REQUEST_TIMEOUT_MS;
+}
+/**
+ * Strips key headers (OPENAI_CUSTOM_HEADERS could add one), follows no redirect (fetch would
+ * send the prompt again to wherever a 307 points; the SDK turns the 3xx into an APIError that
+ * it does not retry), and logs what the SDK will retry.
+ */
+const keylessFetch = async (url, init) => {
+    const headers = new Headers(init?.headers);
+    for (const name of FORBIDDEN_HEADERS)
+        headers.delete(name);
+    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
+    if (response.status === 429 || response.status === 408 || response.status >= 500) {
+        const wait = response.headers.get('retry-after-ms') ?? response.headers.get('retry-after');
+        core/* info */.pq(`Azure OpenAI answered ${response.status}${wait ? ` (retry after ${wait}${response.headers.has('retry-after-ms') ? ' ms' : ' s'})` : ''}.`);
+    }
+    return response;
+};
+function isTemperatureRefusal(error) {
+    return error instanceof openai/* APIError */.LG && error.status === 400 && error.param === 'temperature';
+}
+/** A 400 that concerns this request only; the chain itself works. */
+function refusalOf(error) {
+    if (!(error instanceof openai/* APIError */.LG) || error.status !== 400)
+        return undefined;
+    if (error.code === 'context_length_exceeded')
+        return 'too-long';
+    if (error.code === 'content_filter')
+        return 'filtered';
+    // A deployment (or api-version) without structured outputs names the parameter it refuses.
+    if (error.param === 'response_format' || /response_format|json_schema/i.test(error.message)) {
+        return 'no-json-schema';
+    }
+    return undefined;
+}
+function refusalText(kind) {
+    switch (kind) {
+        case 'too-long':
+            return 'too long for the model’s context window';
+        case 'filtered':
+            return 'the prompt was blocked by the content filter';
+        case 'no-json-schema':
+            return 'the deployment does not support structured outputs (json_schema)';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/chain/token.ts
+function accessTokenProvider(credential, scope) {
+    let pending;
+    return () => {
+        pending ??= credential
+            .getToken(scope)
+            .then((token) => {
+            if (!token)
+                throw new Error('the credential returned no token');
+            return token.token;
+        })
+            .finally(() => {
+            pending = undefined;
+        });
+        return pending;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/chain/chain.ts
+
+
+
+
+/** `early`: the ID token requested at start-up (early.ts), if any. */
+function openKeylessChain(config, early) {
+    const trace = newIdentityTrace();
+    const assertions = new GitHubAssertions(config.azure.audience, trace, early);
+    const credential = createCredential(config.azure, { trace, assertions });
+    const getToken = accessTokenProvider(credential, config.azure.scope);
+    return { trace, assertions, getToken, model: new ModelClient(config.model, getToken) };
+}
+
+// EXTERNAL MODULE: ./src/context.ts
+var src_context = __webpack_require__(788);
 ;// CONCATENATED MODULE: ./src/diagnosis/wording/common.ts
 /** Wording shared by several entries of the catalogue, and the fragments run facts fill. */
 /** Lines of a command or YAML block, indented for the log. */
@@ -1157,6 +1258,21 @@ const OPENAI = {
             }
         }
     },
+    'openai-redirect': {
+        section: 'Azure OpenAI',
+        heading: '3xx: the endpoint redirected the request',
+        about: 'The action follows no redirect from the model endpoint: following one would send the prompt, the pull request’s code, to an address nobody configured (fetch re-sends the body on a 307 or 308, even to another host or over plain http).',
+        cases: {
+            default: {
+                title: 'The model endpoint redirected the request ({{status}}); the action follows no redirect',
+                cause: '{{url}} answered {{status}} with Location {{location}}. Azure OpenAI answers its API itself and never redirects: `endpoint` names something else, such as a gateway or proxy that moved, a host that sends you to a sign-in page, or a custom domain that forwards.',
+                fix: [
+                    'Set `endpoint` to the https address that serves the API itself: the resource root, or your gateway’s own address:',
+                    block('with:', '  endpoint: https://ACCOUNT_NAME.openai.azure.com')
+                ].join('\n')
+            }
+        }
+    },
     'openai-timeout': {
         section: 'Azure OpenAI',
         heading: 'Azure OpenAI did not answer in time',
@@ -1184,6 +1300,8 @@ const OPENAI = {
 
 ;// CONCATENATED MODULE: ./src/diagnosis/wording/other.ts
 
+/** Reviews from a laptop, for runs that are not GitHub Actions jobs. */
+const CLI = block('npx keyless-pr-review review --pr OWNER/REPO#NUMBER');
 const INPUTS = {
     inputs: {
         section: 'Inputs',
@@ -1196,6 +1314,31 @@ const INPUTS = {
                 title: 'client-id and tenant-id are required for github-oidc',
                 cause: '{{library-says}}',
                 fix: block('with:', '  client-id: CLIENT_ID', '  tenant-id: TENANT_ID')
+            }
+        }
+    },
+    'event-file': {
+        section: 'Inputs',
+        heading: 'The runner’s event file is missing or not JSON',
+        about: 'The runner writes the webhook event that started the job (the pull request, the comment) to a JSON file and names it in GITHUB_EVENT_PATH. Without it the action cannot tell what it runs for, so it stops before signing in rather than guess.',
+        cases: {
+            unset: {
+                when: 'GITHUB_EVENT_PATH is not set',
+                title: 'GITHUB_EVENT_PATH is not set: this is not a GitHub Actions job',
+                cause: 'The runner names the event that started the job in GITHUB_EVENT_PATH; without it the action cannot tell which pull request or comment it runs for.',
+                fix: `Run the action as a step of a workflow job; to review from your own machine, use the command line instead:\n${CLI}`
+            },
+            unreadable: {
+                when: 'The file cannot be read',
+                title: 'The runner’s event file {{path}} cannot be read ({{reason}})',
+                cause: 'The runner writes this file before the job’s first step: a step that changed GITHUB_EVENT_PATH, deleted the file or ran the action where the file is not mounted (a container) left the action without it.',
+                fix: `Remove what changes GITHUB_EVENT_PATH or deletes the file (an \`env:\` entry, a cleanup step), and run the action as a step of the job itself. Outside GitHub Actions, use the command line:\n${CLI}`
+            },
+            'not-json': {
+                when: 'The file does not hold a JSON object',
+                title: 'The runner’s event file {{path}} is not a JSON object ({{reason}})',
+                cause: 'The runner writes the event as a JSON object before the job’s first step: a step that overwrote or truncated the file, or a GITHUB_EVENT_PATH that names another file, left the action without it.',
+                fix: `Remove the step or \`env:\` entry that writes to or redirects GITHUB_EVENT_PATH; leave the file as the runner wrote it. Outside GitHub Actions, use the command line:\n${CLI}`
             }
         }
     }
@@ -1246,17 +1389,7 @@ const UNEXPECTED = {
 
 
 
-/** The page's sections, in order. */
-const SECTIONS = (/* unused pure expression or super */ null && ([
-    'Inputs',
-    'GitHub ID token',
-    'Entra ID (AADSTS codes)',
-    'Azure OpenAI',
-    'Gateways in front of Azure OpenAI',
-    'GitHub API',
-    'Network',
-    'Anything else'
-]));
+
 /** The entries, in page order within each section; each key is its anchor on the page. */
 const CATALOGUE = {
     ...INPUTS,
@@ -1317,6 +1450,8 @@ function pageCase(entry, wording) {
     return { title: show(wording.title), cause: show(wording.cause), fix: show(wording.fix) };
 }
 
+// EXTERNAL MODULE: ./src/settings.ts
+var settings = __webpack_require__(8750);
 ;// CONCATENATED MODULE: ./src/diagnosis/facts.ts
 
 
@@ -1518,7 +1653,7 @@ const issuerMismatch = (_failure, context) => ({
  * the refused audience is never offered as the value to set.
  */
 const audienceMismatch = (_failure, context) => {
-    const defaultAudience = CLOUDS[context.azure.cloud].audience;
+    const defaultAudience = settings/* CLOUDS */.JJ[context.azure.cloud].audience;
     const audience = firstAudience(context.trace.idToken) ?? context.azure.audience;
     const kase = audience === defaultAudience ? 'custom-credential' : 'custom-input';
     return {
@@ -1765,7 +1900,7 @@ const tenantNotFound = (_failure, context) => ({
     facts: configFacts(context)
 });
 const resourceNotFound = (_failure, context) => {
-    const expected = CLOUDS[context.azure.cloud].scope;
+    const expected = settings/* CLOUDS */.JJ[context.azure.cloud].scope;
     return {
         ...say('aadsts500011', 'default', {
             scope: context.azure.scope,
@@ -1833,7 +1968,7 @@ function runFacts(context) {
     return facts(['event', context.eventName], ['actor', context.actor], ['repository', context.repository], ['pull request from a fork', context.isFork ? 'yes' : undefined]);
 }
 const isDependabot = (context) => context.actor === 'dependabot[bot]';
-const github_isForkPullRequest = (context) => context.isFork === true && context.eventName === 'pull_request';
+const isForkPullRequest = (context) => context.isFork === true && context.eventName === 'pull_request';
 /** A failure of `core.getIDToken`, recognised by its text at whatever stage it surfaced. */
 function diagnoseIdToken(error, context) {
     const text = allMessages(error);
@@ -1861,7 +1996,7 @@ function noIdTokenPermission(context, variable) {
     const known = [...facts(['missing variable', variable]), ...runFacts(context)];
     if (isDependabot(context))
         return { ...say('dependabot', 'default'), facts: known };
-    if (github_isForkPullRequest(context))
+    if (isForkPullRequest(context))
         return { ...say('forks', 'default'), facts: known };
     return { ...say('id-token-write', 'missing', { variable }), facts: known };
 }
@@ -1913,7 +2048,7 @@ function diagnoseGitHubApi(error, context) {
         };
     }
     if (status === 403) {
-        const readOnly = github_isForkPullRequest(context) || isDependabot(context);
+        const readOnly = isForkPullRequest(context) || isDependabot(context);
         return { ...framed(say('github-403', readOnly ? 'read-only' : 'permission')), facts: known };
     }
     if (status === 404)
@@ -1931,25 +2066,25 @@ function isRateLimited(message, headers) {
 }
 
 // EXTERNAL MODULE: ./node_modules/openai/core/error.mjs
-var core_error = __webpack_require__(97922);
+var core_error = __webpack_require__(7922);
 ;// CONCATENATED MODULE: ./src/diagnosis/openai-access.ts
 
 
 
 /** A shared regional endpoint, which serves no Entra tokens (settings.ts). */
-const isRegional = (endpoint) => REGIONAL_ENDPOINT.test(hostOf(endpoint) ?? '');
+const isRegional = (endpoint) => settings/* REGIONAL_ENDPOINT */.mC.test(hostOf(endpoint) ?? '');
 /** The Azure resource name: the endpoint host's first label, when the host is the resource's own. */
 function resourceName(endpoint) {
     const host = hostOf(endpoint);
     const label = host?.split('.')[0];
-    return host && label && RESOURCE_HOST_SUFFIXES.some((s) => host.endsWith(s))
+    return host && label && settings/* RESOURCE_HOST_SUFFIXES */.mI.some((s) => host.endsWith(s))
         ? label
         : 'ACCOUNT_NAME';
 }
 const normalize = (audience) => audience.toLowerCase().replace(/\/+$/, '');
 /** The audiences Azure OpenAI accepts in a cloud: its scope's resource (and ai.azure.com for the v1 API). */
 function isOpenAIAudience(audience, cloud) {
-    const own = [CLOUDS[cloud].scope.replace(/\/\.default$/, '')];
+    const own = [settings/* CLOUDS */.JJ[cloud].scope.replace(/\/\.default$/, '')];
     if (cloud === 'AzureCloud')
         own.push('https://ai.azure.com');
     return own.some((a) => normalize(a) === normalize(audience));
@@ -2010,7 +2145,7 @@ function badToken(context, known) {
             audience: audience ?? '(unknown: no access token was decoded)',
             scope: azure.scope,
             cloud: azure.cloud,
-            'cloud-scope': CLOUDS[azure.cloud].scope,
+            'cloud-scope': settings/* CLOUDS */.JJ[azure.cloud].scope,
             'token-tenant': claim(token, 'tid') ?? '(unknown)'
         }),
         facts: [
@@ -2080,10 +2215,10 @@ function gatewayRefusal(api, context, known) {
 
 ;// CONCATENATED MODULE: ./src/diagnosis/openai.ts
 /**
- * Azure OpenAI's answers, explained: the missing data-plane role, a token for the wrong
- * audience, an api-key where none belongs, a missing custom subdomain, a gateway's refusal, an
- * unknown deployment, API path or api-version, network rules, throttling, and requests the
- * model refuses.
+ * Azure OpenAI's answers, explained: a redirect (never followed), the missing data-plane role,
+ * a token for the wrong audience, an api-key where none belongs, a missing custom subdomain, a
+ * gateway's refusal, an unknown deployment, API path or api-version, network rules, throttling,
+ * and requests the model refuses.
  *
  * The `openai` client wraps a body without an `error` member as `{ error: body }`, so:
  * `{"error":{"code":"PermissionDenied",…}}` → `.error` is the inner object, `.code` its code;
@@ -2123,6 +2258,8 @@ function diagnoseOpenAI(error, context) {
     const code = api.code ?? '';
     const said = stringField(api.error, 'message') ?? api.message;
     const known = [...answerFacts(api), ...modelFacts(context)];
+    if (status >= 300 && status < 400)
+        return redirected(api, context, known);
     if (isRegional(context.model.endpoint) && [401, 403, 404].includes(status)) {
         return regional(context, known);
     }
@@ -2182,6 +2319,31 @@ function connectionFailure(api, error, context) {
     }
     const host = hostOf(context.model.endpoint) ?? context.model.endpoint;
     return { ...say('openai-unreachable', 'default', { host }), facts: known };
+}
+/** A 3xx: the client follows no redirect, so the prompt went to `endpoint` only. */
+function redirected(api, context, known) {
+    const { endpoint, apiVersion, deployment } = context.model;
+    const url = apiVersion
+        ? `${endpoint}/openai/deployments/${deployment}/chat/completions?api-version=${apiVersion}`
+        : `${endpoint}/openai/v1/chat/completions`;
+    const location = api.headers?.get('location') ?? undefined;
+    let target = '(no Location header)';
+    if (location) {
+        try {
+            target = new URL(location, endpoint).href;
+        }
+        catch {
+            target = location;
+        }
+    }
+    return {
+        ...say('openai-redirect', 'default', {
+            status: api.status ?? 0,
+            url: untrusted(url, 300),
+            location: untrusted(target, 300)
+        }),
+        facts: known
+    };
 }
 function deploymentNotFound(context, known) {
     return {
@@ -2250,6 +2412,7 @@ function filteredCategories(api) {
 
 
 
+
 function diagnose(error, context) {
     return (
     // The ID token request fails inside MSAL's assertion callback too, so it comes first.
@@ -2267,7 +2430,7 @@ function diagnose_runFacts(config, run, trace) {
         trace,
         eventName: run.eventName,
         repository: `${run.owner}/${run.repo}`,
-        isFork: isForkPullRequest(run.payload),
+        isFork: (0,src_context/* isForkPullRequest */.B7)(run.payload),
         actor: run.actor
     };
 }
@@ -2284,6 +2447,12 @@ function explain(error, run, troubleshooting) {
     }
     if (error instanceof ActionError)
         return error;
+    if (error instanceof src_context/* EventFileError */.z5) {
+        const d = eventFile(error);
+        return new ActionError(statement(d), withLink(d.fix, troubleshooting, d.entry), {
+            cause: error
+        });
+    }
     if (!run) {
         // Before the inputs were read there is nothing to explain it with.
         const text = error instanceof Error ? error.message : String(error);
@@ -2300,6 +2469,13 @@ function explain(error, run, troubleshooting) {
     };
     const d = diagnose(error, context);
     return new AuthError(statement(d), withLink(d.fix, troubleshooting, d.entry), { cause: error });
+}
+/** The runner's event file gave nothing to run for: read before anything else, so no facts. */
+function eventFile(error) {
+    return {
+        ...say('event-file', error.problem, { path: untrusted(error.path, 200), reason: error.reason }),
+        facts: []
+    };
 }
 /** The service an unmarked error came from, by its kind. */
 function stageOf(error) {
@@ -2326,215 +2502,21 @@ function formatDiagnosis(d) {
     return `${statement(d)}\nFix: ${d.fix}`;
 }
 
-// EXTERNAL MODULE: ./node_modules/openai/index.mjs + 230 modules
-var openai = __webpack_require__(45626);
-;// CONCATENATED MODULE: ./src/model.ts
-/**
- * The model port: a chat request, its answer, and the refusals one request can meet.
- * chain/openai.ts serves it from Azure OpenAI; the tasks in review/ call it without knowing the
- * Azure client. A broken chain (auth, role, deployment, network) arrives as a StageError
- * (errors.ts) instead, and stops the run.
- */
-class ModelRefusal extends Error {
-    kind;
-    constructor(kind, message, options) {
-        super(message, options);
-        this.kind = kind;
-        this.name = 'ModelRefusal';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/chain/openai.ts
-/**
- * The model port (model.ts) over Azure OpenAI chat completions with an Entra bearer token. The
- * v1 API by default (`{endpoint}/openai/v1/`, deployment as `model`); the classic deployments
- * API when an api-version is set. Both through the plain `OpenAI` client with every option
- * explicit, so ambient OPENAI_* / AZURE_OPENAI_* variables can neither redirect nor re-key it.
- */
-
-
-
-
-const REQUEST_TIMEOUT_MS = 300_000;
-/** The SDK retries 408/409/429/5xx and connection errors, honouring retry-after-ms/retry-after. */
-const MAX_RETRIES = 4;
-/** Headers that must never leave: this action is keyless, whatever the environment says. */
-const FORBIDDEN_HEADERS = ['api-key', 'openai-organization', 'openai-project'];
-class ModelClient {
-    model;
-    getToken;
-    clients = new Map();
-    /** Deployments found to be reasoning models: they take no temperature. */
-    reasoning = new Set();
-    constructor(model, getToken) {
-        this.model = model;
-        this.getToken = getToken;
-    }
-    async complete(request) {
-        try {
-            return await this.send(request);
-        }
-        catch (error) {
-            if (isTemperatureRefusal(error) && !this.reasoning.has(request.deployment)) {
-                core/* info */.pq(`Deployment '${request.deployment}' is a reasoning model: sending no temperature.`);
-                this.reasoning.add(request.deployment);
-                return this.complete(request);
-            }
-            const refusal = refusalOf(error);
-            if (refusal)
-                throw new ModelRefusal(refusal, refusalText(refusal), { cause: error });
-            // The token provider's own failure (Entra, the ID token) is already a StageError.
-            const stage = [...causeChain(error)].find((e) => e instanceof StageError);
-            throw stage ?? new StageError('openai', `call deployment '${request.deployment}'`, error);
-        }
-    }
-    async send(request) {
-        const params = {
-            model: request.deployment,
-            messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-            // max_completion_tokens works for every current model; max_tokens is refused by reasoning ones.
-            max_completion_tokens: request.maxOutputTokens
-        };
-        if (request.temperature !== undefined && !this.reasoning.has(request.deployment)) {
-            params.temperature = request.temperature;
-        }
-        if (request.answer === 'json_object')
-            params.response_format = { type: 'json_object' };
-        else if (request.answer) {
-            params.response_format = {
-                type: 'json_schema',
-                json_schema: {
-                    name: request.answer.name,
-                    strict: true,
-                    schema: { ...request.answer.schema }
-                }
-            };
-        }
-        const completion = await this.client(request.deployment).chat.completions.create(params);
-        const choice = completion.choices[0];
-        return {
-            content: choice?.message.content ?? '',
-            finishReason: choice?.finish_reason ?? 'unknown',
-            model: completion.model,
-            promptTokens: completion.usage?.prompt_tokens ?? 0,
-            completionTokens: completion.usage?.completion_tokens ?? 0
-        };
-    }
-    client(deployment) {
-        const key = this.model.apiVersion ? deployment : '';
-        let client = this.clients.get(key);
-        if (!client) {
-            client = this.newClient(deployment);
-            this.clients.set(key, client);
-        }
-        return client;
-    }
-    newClient(deployment) {
-        const { endpoint, apiVersion } = this.model;
-        return new openai/* default */.Ay({
-            baseURL: apiVersion
-                ? `${endpoint}/openai/deployments/${encodeURIComponent(deployment)}`
-                : `${endpoint}/openai/v1`,
-            ...(apiVersion ? { defaultQuery: { 'api-version': apiVersion } } : {}),
-            // Called for every request, retries included: the provider caches and refreshes.
-            apiKey: this.getToken,
-            organization: null,
-            project: null,
-            webhookSecret: null,
-            timeout: REQUEST_TIMEOUT_MS,
-            maxRetries: MAX_RETRIES,
-            logLevel: 'warn',
-            logger: {
-                debug: (message) => core/* debug */.Yz(message),
-                info: (message) => core/* debug */.Yz(message),
-                warn: (message) => core/* warning */.$e(message),
-                error: (message) => core/* error */.z3(message)
-            },
-            fetch: keylessFetch
-        });
-    }
-}
-/** Strips key headers (OPENAI_CUSTOM_HEADERS could add one) and logs what the SDK will retry. */
-const keylessFetch = async (url, init) => {
-    const headers = new Headers(init?.headers);
-    for (const name of FORBIDDEN_HEADERS)
-        headers.delete(name);
-    const response = await fetch(url, { ...init, headers });
-    if (response.status === 429 || response.status === 408 || response.status >= 500) {
-        const wait = response.headers.get('retry-after-ms') ?? response.headers.get('retry-after');
-        core/* info */.pq(`Azure OpenAI answered ${response.status}${wait ? ` (retry after ${wait}${response.headers.has('retry-after-ms') ? ' ms' : ' s'})` : ''}.`);
-    }
-    return response;
-};
-function isTemperatureRefusal(error) {
-    return error instanceof openai/* APIError */.LG && error.status === 400 && error.param === 'temperature';
-}
-/** A 400 that concerns this request only; the chain itself works. */
-function refusalOf(error) {
-    if (!(error instanceof openai/* APIError */.LG) || error.status !== 400)
-        return undefined;
-    if (error.code === 'context_length_exceeded')
-        return 'too-long';
-    if (error.code === 'content_filter')
-        return 'filtered';
-    // A deployment (or api-version) without structured outputs names the parameter it refuses.
-    if (error.param === 'response_format' || /response_format|json_schema/i.test(error.message)) {
-        return 'no-json-schema';
-    }
-    return undefined;
-}
-function refusalText(kind) {
-    switch (kind) {
-        case 'too-long':
-            return 'too long for the model’s context window';
-        case 'filtered':
-            return 'the prompt was blocked by the content filter';
-        case 'no-json-schema':
-            return 'the deployment does not support structured outputs (json_schema)';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/chain/token.ts
-function accessTokenProvider(credential, scope) {
-    let pending;
-    return () => {
-        pending ??= credential
-            .getToken(scope)
-            .then((token) => {
-            if (!token)
-                throw new Error('the credential returned no token');
-            return token.token;
-        })
-            .finally(() => {
-            pending = undefined;
-        });
-        return pending;
-    };
-}
-
-;// CONCATENATED MODULE: ./src/chain/chain.ts
-
-
-
-
-/** `early`: the ID token requested at start-up (early.ts), if any. */
-function openKeylessChain(config, early) {
-    const trace = newIdentityTrace();
-    const assertions = new GitHubAssertions(config.azure.audience, trace, early);
-    const credential = createCredential(config.azure, { trace, assertions });
-    const getToken = accessTokenProvider(credential, config.azure.scope);
-    return { trace, assertions, getToken, model: new ModelClient(config.model, getToken) };
-}
-
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
+var github = __webpack_require__(1758);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var dist_bundle = __webpack_require__(49735);
+var dist_bundle = __webpack_require__(9735);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-var plugin_throttling_dist_bundle = __webpack_require__(86856);
+var plugin_throttling_dist_bundle = __webpack_require__(6856);
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
-var light = __webpack_require__(63251);
+var light = __webpack_require__(3251);
 var light_default = /*#__PURE__*/__webpack_require__.n(light);
 ;// CONCATENATED MODULE: ./src/github/client.ts
-/** Octokit for the GitHub API, with retries on 5xx and respect for primary and secondary rate limits. */
+/**
+ * Octokit for the GitHub API, with retries on 5xx and respect for primary and secondary rate
+ * limits. A create is never retried on a 5xx: GitHub may have stored it before failing, so the
+ * caller looks for it first (calling.ts createOnce).
+ */
 
 
 
@@ -2555,7 +2537,7 @@ const retryAfterWarning = (what) => (retryAfter, options, _octokit, retryCount) 
  */
 const oneAtATime = () => new (light_default()).Group({ maxConcurrent: 1, minTime: 0 });
 function createGitHubClient(token) {
-    return (0,lib_github/* getOctokit */.Q)(token, {
+    const octokit = (0,github/* getOctokit */.Q)(token, {
         throttle: {
             onRateLimit: retryAfterWarning('rate limit hit'),
             onSecondaryRateLimit: retryAfterWarning('secondary rate limit'),
@@ -2563,14 +2545,32 @@ function createGitHubClient(token) {
             notifications: oneAtATime()
         }
     }, dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
+    // Registered last, so it runs first: the retry plugin reads `request.retries` on failure.
+    // Rate limits are still waited out: a refusal stores nothing.
+    octokit.hook.before('request', (options) => {
+        if (creates(options))
+            options.request = { ...options.request, retries: 0 };
+    });
+    return octokit;
+}
+/**
+ * Whether a request creates something, which a retry could create twice: a POST, but for a
+ * reaction (GitHub answers the same one again with the existing one) and a GraphQL query.
+ */
+function creates(options) {
+    if (options.method !== 'POST' || options.url.endsWith('/reactions'))
+        return false;
+    if (options.url !== '/graphql')
+        return true;
+    return typeof options.query === 'string' && /^\s*mutation\b/.test(options.query);
 }
 
 ;// CONCATENATED MODULE: ./src/format.ts
 /** Text for people: numbers and counted nouns, short SHAs, clipped text, HTML-escaped cells. */
 /** "1,557": a number as log lines and summaries write it. */
-const format_thousands = (n) => n.toLocaleString('en-US');
+const thousands = (n) => n.toLocaleString('en-US');
 /** "1 file", "3 files", "1,557 tokens": a count with its noun. */
-const count = (n, noun, plural = `${noun}s`) => `${format_thousands(n)} ${n === 1 ? noun : plural}`;
+const count = (n, noun, plural = `${noun}s`) => `${thousands(n)} ${n === 1 ? noun : plural}`;
 /** The 7-character abbreviation GitHub shows for a commit. */
 const shortSha = (sha) => sha.slice(0, 7);
 /** At most `max` characters, the last of them `…` when the text was cut. */
@@ -2585,20 +2585,418 @@ function clip(text, max) {
 /** Text for an HTML context (a job summary cell): it renders as written. */
 const escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * Inputs → one typed, frozen Config (settings.ts), validated before any I/O. The only module
+ * that reads core.getInput. Every error names the input, what was given and what is expected.
+ */
+
+
+
+
+/**
+ * Reads every input, then throws one ConfigError listing every problem, or returns the Config.
+ * `githubToken: false`: a run that never talks to GitHub (the CLI on a local diff) needs none.
+ */
+function readConfig(needs = { githubToken: true }) {
+    const inputs = new Inputs();
+    // Masked before anything else runs, so no later log line can show it.
+    const githubToken = core/* getInput */.V4('github-token');
+    if (githubToken) {
+        core/* setSecret */.Pq(githubToken);
+    }
+    else if (needs.githubToken) {
+        inputs.fail('github-token: is empty; expected a token for the GitHub API (its default, ${{ github.token }}, is empty only when the workflow sets it so).', ['github-token: ${{ github.token }}']);
+    }
+    const auth = inputs.oneOf('auth', settings/* AUTH_KINDS */.nc, 'github-oidc');
+    const { clientId, tenantId } = readIdentity(inputs, auth);
+    const endpoint = readEndpoint(inputs);
+    const deployment = inputs.deployment('deployment', true);
+    const summaryDeployment = inputs.deployment('summary-deployment', false) || deployment;
+    const apiVersion = readApiVersion(inputs);
+    const cloud = inputs.oneOf('cloud', settings/* CLOUD_NAMES */.vD, 'AzureCloud');
+    const authorityHost = readAuthorityHost(inputs, cloud);
+    const audience = inputs.text('audience') || settings/* CLOUDS */.JJ[cloud].audience;
+    const scope = readScope(inputs, cloud);
+    const mode = inputs.oneOf('mode', settings/* MODES */.FN, 'both');
+    const prNumber = inputs.integer('pr-number', 1, Number.MAX_SAFE_INTEGER, '${{ inputs.pr-number }}');
+    const include = inputs.globs('include');
+    const exclude = inputs.globs('exclude');
+    const instructions = inputs.text('instructions');
+    const language = inputs.text('language') || 'English';
+    const incremental = inputs.boolean('incremental', true);
+    const reviewDrafts = inputs.boolean('review-drafts', false);
+    const allowForks = inputs.boolean('allow-forks', false);
+    const minPermission = inputs.oneOf('min-permission', settings/* PERMISSIONS */.Jj, 'write');
+    const tokenBudget = inputs.integer('token-budget', 1000, 10_000_000, '300000') ?? 300_000;
+    const askBudget = inputs.integer('ask-budget', 2000, 120_000, '30000') ?? 30_000;
+    const answerReplies = inputs.boolean('answer-replies', true);
+    const concurrency = inputs.integer('concurrency', 1, 16, '4') ?? 4;
+    const dryRun = inputs.boolean('dry-run', false);
+    inputs.throwIfAny();
+    return Object.freeze({
+        azure: Object.freeze({
+            auth,
+            clientId,
+            tenantId,
+            cloud,
+            authorityHost,
+            knownAuthority: settings/* KNOWN_AUTHORITY_HOSTS */.MY.has(new URL(authorityHost).hostname.toLowerCase()),
+            audience,
+            scope
+        }),
+        model: Object.freeze({ endpoint, deployment, summaryDeployment, apiVersion }),
+        mode,
+        githubToken,
+        prNumber,
+        include: Object.freeze(include),
+        exclude: Object.freeze(exclude),
+        instructions,
+        language,
+        incremental,
+        reviewDrafts,
+        allowForks,
+        minPermission,
+        tokenBudget,
+        askBudget,
+        answerReplies,
+        concurrency,
+        dryRun
+    });
+}
+/** The settings that shape a run, one per line, for the log (nothing secret). */
+function describeConfig(config) {
+    const { azure, model } = config;
+    const deployments = model.summaryDeployment === model.deployment
+        ? model.deployment
+        : `${model.deployment} (summaries: ${model.summaryDeployment})`;
+    return [
+        `mode: ${config.mode}${config.dryRun ? ' (dry run: nothing is posted)' : ''}`,
+        `auth: ${azure.auth}${azure.clientId ? `, client ${azure.clientId}` : ''}${azure.tenantId ? ` in tenant ${azure.tenantId}` : ''} (${azure.cloud})`,
+        `Azure OpenAI: ${model.endpoint}, deployment ${deployments}, ${model.apiVersion ? `api-version ${model.apiVersion}` : 'v1 API'}`,
+        `budget: ${thousands(config.tokenBudget)} prompt tokens, ${config.concurrency} requests at once`
+    ];
+}
+/**
+ * Reads inputs and collects every problem, so one failed run lists them all. A reader that
+ * finds a problem returns a placeholder; throwIfAny() stops it from reaching a Config.
+ */
+class Inputs {
+    problems = [];
+    text(name) {
+        return core/* getInput */.V4(name);
+    }
+    fail(message, yaml = [], notes = []) {
+        this.problems.push({ message, yaml, notes });
+    }
+    throwIfAny() {
+        const problems = this.problems;
+        if (problems.length === 0)
+            return;
+        const message = problems.length === 1
+            ? problems[0]?.message
+            : [
+                `The inputs have ${problems.length} problems:`,
+                ...problems.map((p) => `- ${p.message}`)
+            ].join('\n');
+        const yaml = problems.flatMap((p) => p.yaml);
+        const fix = [
+            ...(yaml.length > 0 ? ['with:', ...yaml.map((line) => `  ${line}`)] : []),
+            ...new Set(problems.flatMap((p) => p.notes))
+        ].join('\n');
+        throw new ConfigError(message ?? '', fix);
+    }
+    /** Matches case-insensitively and returns the canonical spelling. */
+    oneOf(name, allowed, fallback) {
+        const given = this.text(name);
+        if (!given)
+            return fallback;
+        const match = allowed.find((value) => value.toLowerCase() === given.toLowerCase());
+        if (match)
+            return match;
+        this.fail(`${name}: got ${quote(given)}; expected one of ${allowed.join(', ')}.`, [
+            `${name}: ${fallback}`
+        ]);
+        return fallback;
+    }
+    /** The YAML 1.2 core schema forms, as core.getBooleanInput accepts them; empty is the default. */
+    boolean(name, fallback) {
+        const given = this.text(name);
+        if (!given)
+            return fallback;
+        if (['true', 'True', 'TRUE'].includes(given))
+            return true;
+        if (['false', 'False', 'FALSE'].includes(given))
+            return false;
+        this.fail(`${name}: got ${quote(given)}; expected true or false (also True, TRUE, False, FALSE).`, [`${name}: ${String(fallback)}`]);
+        return fallback;
+    }
+    /** Decimal digits within [min, max]; undefined when empty or wrong. */
+    integer(name, min, max, example) {
+        const given = this.text(name);
+        if (!given)
+            return undefined;
+        const value = /^\d+$/.test(given) ? Number(given) : Number.NaN;
+        if (Number.isSafeInteger(value) && value >= min && value <= max)
+            return value;
+        const range = max === Number.MAX_SAFE_INTEGER
+            ? `a whole number of at least ${thousands(min)}`
+            : `a whole number from ${thousands(min)} to ${thousands(max)}`;
+        this.fail(`${name}: got ${quote(given)}; expected ${range}.`, [`${name}: ${example}`]);
+        return undefined;
+    }
+    /** One glob per line; blank lines and `#` comments dropped. */
+    globs(name) {
+        return this.text(name)
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter((line) => line !== '' && !line.startsWith('#'));
+    }
+    deployment(name, required) {
+        const given = this.text(name);
+        const notes = [
+            'List the deployments: az cognitiveservices account deployment list --name NAME --resource-group RG --query "[].name" -o tsv'
+        ];
+        if (!given) {
+            if (required) {
+                this.fail(`${name}: is empty; expected the name of a model deployment.`, [`${name}: NAME`], notes);
+            }
+            return '';
+        }
+        if (/^[\w.-]{2,64}$/.test(given))
+            return given;
+        this.fail(`${name}: got ${quote(given)}; expected a deployment name of 2 to 64 letters, digits, "-", "_" or ".".`, [`${name}: NAME`], notes);
+        return '';
+    }
+}
+/** A tenant's domain name, which Entra accepts in place of its ID. */
+const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const CLIENT_ID = {
+    input: 'client-id',
+    domainAllowed: false,
+    yaml: 'client-id: ${{ vars.AZURE_CLIENT_ID }}',
+    note: 'Find the client ID: az ad app list --display-name NAME --query "[].appId" -o tsv (app registration), or az identity show -n NAME -g RG --query clientId -o tsv (user-assigned managed identity)'
+};
+const TENANT_ID = {
+    input: 'tenant-id',
+    domainAllowed: true,
+    yaml: 'tenant-id: ${{ vars.AZURE_TENANT_ID }}',
+    note: 'Find the tenant ID: az account show --query tenantId -o tsv'
+};
+function readIdentity(inputs, auth) {
+    const clientId = inputs.text('client-id');
+    const tenantId = inputs.text('tenant-id');
+    switch (auth) {
+        case 'github-oidc':
+            return {
+                clientId: identifier(inputs, CLIENT_ID, clientId, 'auth github-oidc needs it'),
+                tenantId: identifier(inputs, TENANT_ID, tenantId, 'auth github-oidc needs it')
+            };
+        case 'workload-identity': {
+            // AKS workload identity injects AZURE_CLIENT_ID, AZURE_TENANT_ID and
+            // AZURE_FEDERATED_TOKEN_FILE into the pods that opt in.
+            if (!process.env['AZURE_FEDERATED_TOKEN_FILE']) {
+                inputs.fail('auth: workload-identity needs AZURE_FEDERATED_TOKEN_FILE in the environment, and it is not set.', [], [
+                    'Run the runner in an AKS pod labelled azure.workload.identity/use: "true" whose service account is annotated azure.workload.identity/client-id, or use auth: github-oidc'
+                ]);
+            }
+            const fromEnv = (id, given, variable) => given
+                ? identifier(inputs, id, given, '')
+                : identifier(inputs, id, process.env[variable]?.trim() ?? '', `auth workload-identity needs it and ${variable} is not set either`, `${variable} (read because ${id.input} is empty)`);
+            return {
+                clientId: fromEnv(CLIENT_ID, clientId, 'AZURE_CLIENT_ID'),
+                tenantId: fromEnv(TENANT_ID, tenantId, 'AZURE_TENANT_ID')
+            };
+        }
+        case 'managed-identity':
+            // A client ID selects a user-assigned identity; without one, the system-assigned one.
+            if (tenantId)
+                core/* debug */.Yz('tenant-id is ignored with auth managed-identity.');
+            return {
+                clientId: clientId ? identifier(inputs, CLIENT_ID, clientId, '') : undefined,
+                tenantId: undefined
+            };
+        case 'azure-cli':
+            // The CLI is already signed in; a tenant, if given, picks which of its tenants to use.
+            if (clientId)
+                core/* debug */.Yz('client-id is ignored with auth azure-cli.');
+            return {
+                clientId: undefined,
+                tenantId: tenantId ? identifier(inputs, TENANT_ID, tenantId, '') : undefined
+            };
+    }
+}
+/** A GUID, lower-cased (or a tenant's domain); '' after recording a problem. */
+function identifier(inputs, id, given, whyRequired, source = id.input) {
+    const expected = id.domainAllowed
+        ? 'a GUID (8-4-4-4-12 hex digits) or a tenant domain such as contoso.onmicrosoft.com'
+        : 'a GUID (8-4-4-4-12 hex digits)';
+    if (!given) {
+        inputs.fail(`${id.input}: is empty; ${whyRequired}: ${expected}.`, [id.yaml], [id.note]);
+        return '';
+    }
+    if (settings/* GUID */.Sm.test(given) || (id.domainAllowed && DOMAIN.test(given)))
+        return given.toLowerCase();
+    inputs.fail(`${source}: got ${quote(given)}; expected ${expected}.`, [id.yaml], [id.note]);
+    return '';
+}
+function readEndpoint(inputs) {
+    const given = inputs.text('endpoint');
+    const example = 'https://NAME.openai.azure.com';
+    const findIt = 'Find it: az cognitiveservices account show --name NAME --resource-group RG --query properties.endpoint -o tsv';
+    if (!given) {
+        inputs.fail(`endpoint: is empty; expected the Azure OpenAI resource URL, such as ${example}.`, [`endpoint: ${example}`], [findIt]);
+        return '';
+    }
+    let url;
+    try {
+        url = new URL(given);
+    }
+    catch {
+        inputs.fail(`endpoint: got ${quote(given)}; expected an https URL such as ${example}.`, [`endpoint: ${example}`], [findIt]);
+        return '';
+    }
+    if (url.username || url.password) {
+        // Not quoted: whatever is in there may be a secret.
+        inputs.fail('endpoint: contains a user name or password; expected a URL without credentials (auth is keyless).', [`endpoint: https://${url.host}`]);
+        return '';
+    }
+    let path = url.pathname.replace(/\/+$/, '');
+    const apiPath = /\/openai(?:\/v1)?$/i.exec(path);
+    if (apiPath)
+        path = path.slice(0, apiPath.index);
+    const suggestion = `https://${url.host}${path}`;
+    const regional = settings/* REGIONAL_ENDPOINT */.mC.exec(url.hostname);
+    if (regional) {
+        const named = `https://NAME.${settings/* REGIONAL_TO_RESOURCE_SUFFIX */.DW[regional[1]?.toLowerCase() ?? ''] ?? settings/* CLOUDS */.JJ.AzureCloud.resourceSuffix}`;
+        inputs.fail(`endpoint: got ${quote(given)}, a regional endpoint; keyless (Entra ID) auth needs the resource's custom subdomain endpoint, such as ${named}.`, [`endpoint: ${named}`], [
+            'Give the resource a custom subdomain (it cannot be changed once set): az cognitiveservices account update --name NAME --resource-group RG --custom-domain NAME'
+        ]);
+        return '';
+    }
+    const problems = [];
+    if (url.protocol === 'http:') {
+        problems.push('https is required: Entra tokens are never sent over plain http');
+    }
+    else if (url.protocol !== 'https:') {
+        problems.push('expected an https URL');
+    }
+    if (url.search || url.hash || given.includes('?') || given.includes('#')) {
+        problems.push('expected no query or fragment: the action adds api-version and API paths itself');
+    }
+    if (problems.length > 0) {
+        inputs.fail(`endpoint: got ${quote(given)}; ${problems.join('; ')}.`, [
+            `endpoint: ${suggestion}`
+        ]);
+        return '';
+    }
+    if (apiPath) {
+        core/* warning */.$e(`endpoint: removed "${apiPath[0]}" from ${quote(given)}; the action adds API paths itself. Set endpoint: ${suggestion}`);
+    }
+    return `https://${url.host}${path}`;
+}
+const API_VERSION = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:-preview)?$/;
+function readApiVersion(inputs) {
+    const given = inputs.text('api-version');
+    if (!given)
+        return undefined;
+    if (API_VERSION.test(given))
+        return given;
+    inputs.fail(`api-version: got ${quote(given)}; expected YYYY-MM-DD or YYYY-MM-DD-preview, such as 2024-10-21; leave it empty to use the v1 API.`, ["api-version: ''"]);
+    return undefined;
+}
+function readAuthorityHost(inputs, cloud) {
+    const fallback = settings/* CLOUDS */.JJ[cloud].authorityHost;
+    const given = inputs.text('authority-host');
+    if (!given)
+        return fallback;
+    const expected = `an https origin without a path, such as ${fallback} (the tenant comes from tenant-id)`;
+    let url;
+    try {
+        url = new URL(given);
+    }
+    catch {
+        url = undefined;
+    }
+    if (url?.protocol === 'https:' && url.pathname === '/' && !/[?#@]/.test(given)) {
+        return url.origin;
+    }
+    const reason = url?.protocol === 'http:' ? 'MSAL requires https; expected' : 'expected';
+    inputs.fail(`authority-host: got ${quote(given)}; ${reason} ${expected}.`, [
+        `authority-host: ${url ? `https://${url.host}` : fallback}`
+    ]);
+    return fallback;
+}
+function readScope(inputs, cloud) {
+    const fallback = settings/* CLOUDS */.JJ[cloud].scope;
+    const given = inputs.text('scope');
+    if (!given)
+        return fallback;
+    if (given.endsWith('/.default') && given.length > '/.default'.length)
+        return given;
+    const suggestion = /^[a-z][a-z0-9+.-]*:\/\/[^/]+/i.test(given)
+        ? `${given.replace(/\/+$/, '').replace(/\/\.default$/, '')}/.default`
+        : fallback;
+    inputs.fail(`scope: got ${quote(given)}; expected a resource scope ending in /.default, such as ${fallback}.`, [`scope: ${suggestion}`]);
+    return fallback;
+}
+/** Quoted, escaped and cut short, so a pasted blob cannot flood the log. */
+function quote(value) {
+    return JSON.stringify(value.length > 100 ? `${value.slice(0, 97)}...` : value);
+}
+
 ;// CONCATENATED MODULE: ./src/github/calling.ts
 /**
  * One GitHub call; a failure leaves as a StageError naming what was being done ("post the
  * summary comment"), which diagnosis/ turns into the cause and the fix. Apart from client.ts,
  * which loads @actions/github (it reads GITHUB_API_URL once, when first loaded).
+ *
+ * And a create (a POST) sent at most once: see createOnce.
  */
+
 
 async function calling(doing, call) {
     try {
         return await call();
     }
     catch (error) {
+        // The innermost call knows best what was being done.
+        if (error instanceof StageError)
+            throw error;
         throw new StageError('github', doing, error);
     }
+}
+/** Creates tried in all: the first, and one more only when GitHub did not store it. */
+const CREATE_ATTEMPTS = 2;
+/**
+ * Sends a create (a comment, a review, a reply) so that it is stored at most once. A 5xx, or a
+ * connection lost once the request was sent, may come after GitHub stored it: `find` looks for
+ * it (by our identity and its marker or text), and only when it is not there is it sent again.
+ * The client never retries a create by itself (client.ts). A 4xx is a refusal: nothing stored.
+ */
+async function createOnce(what, create, find) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await create();
+        }
+        catch (error) {
+            if (!ambiguous(error))
+                throw error;
+            const stored = await find();
+            if (stored !== undefined) {
+                core/* info */.pq(`GitHub answered ${errorText(error)} to ${what}, but had stored it.`);
+                return stored;
+            }
+            if (attempt >= CREATE_ATTEMPTS)
+                throw error;
+            core/* warning */.$e(`GitHub answered ${errorText(error)} to ${what} and did not store it; once more.`);
+        }
+    }
+}
+/** A failure after which the write may or may not have been stored. */
+function ambiguous(error) {
+    // octokit reports a connection lost mid-request as a RequestError with status 500.
+    return (httpStatus(error) ?? 0) >= 500;
 }
 
 ;// CONCATENATED MODULE: ./src/run/sign-in.ts
@@ -2752,645 +3150,504 @@ async function writeSummary(steps, failure) {
     await core/* summary */.z.write();
 }
 
-;// CONCATENATED MODULE: ./src/cli/diagnosis.ts
+;// CONCATENATED MODULE: ./src/github/commands.ts
+/**
+ * The GitHub side of comment commands: may this user ask, and the reactions that tell them
+ * the command was seen (👀), done (🚀) or failed (😕).
+ */
 
 
-/** The CLI as a "run": no event, the repository it works on when it has one. */
-function cliRun(repo) {
+/** Repository roles, weakest first. `maintain` and `triage` show only in `role_name`. */
+const ROLES = ['none', 'read', 'triage', 'write', 'maintain', 'admin'];
+/**
+ * Asks the API for the user's role on the repository; `author_association` is not used
+ * because it says nothing reliable about write access (MEMBER of an org may only read).
+ */
+async function hasPermission(gh, repo, user, min) {
+    let permission;
+    let roleName;
+    try {
+        const { data } = await gh.rest.repos.getCollaboratorPermissionLevel({
+            owner: repo.owner,
+            repo: repo.repo,
+            username: user
+        });
+        permission = data.permission;
+        roleName = data.role_name;
+    }
+    catch (error) {
+        // GitHub answers 404 for a user who is not a collaborator (or does not exist).
+        if (httpStatus(error) === 404)
+            return { allowed: false, actual: 'none' };
+        throw new StageError('github', `read ${user}'s permission on ${repo.owner}/${repo.repo}`, error);
+    }
+    const actual = roleOf(roleName, permission);
+    return { allowed: ROLES.indexOf(actual) >= ROLES.indexOf(min), actual };
+}
+/** `role_name` when it is a built-in role; a custom role falls back to its base `permission`. */
+function roleOf(roleName, permission) {
+    const known = (value) => ROLES.find((role) => role === value?.toLowerCase());
+    return known(roleName) ?? known(permission) ?? 'none';
+}
+/** Adds a reaction to a comment. A reaction is a courtesy: failing one only warns. */
+async function react(gh, repo, comment, reaction) {
+    const params = {
+        owner: repo.owner,
+        repo: repo.repo,
+        comment_id: comment.commentId,
+        content: reaction
+    };
+    try {
+        await (comment.inThread
+            ? gh.rest.reactions.createForPullRequestReviewComment(params)
+            : gh.rest.reactions.createForIssueComment(params));
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not add the ${reaction} reaction to comment ${comment.commentId}: ${errorText(error)} (the token needs issues: write or pull-requests: write).`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+;// CONCATENATED MODULE: ./src/post/markers.ts
+/**
+ * Hidden HTML-comment markers by which the action finds its own comments again.
+ *
+ * Contract: a body we write carries exactly one marker, on its own line, at its very end
+ * (`appendMarker`). Parsers refuse a body holding more than one, so text quoted or forged in a
+ * body can never move our state; they read only that trailing marker, but for the summary's,
+ * which may have notes people typed after it (the comment is found by our identity first,
+ * github/identity.ts). The sanitizer strips every HTML comment from model output, so our
+ * bodies hold no other marker to begin with.
+ */
+
+const MARKER_PREFIX = 'keyless-pr-review';
+// Still 2: the new keys are optional, and an older version refuses unknown keys either way.
+const SUMMARY_VERSION = 2;
+/** Room the remembered rows may take in the comment (GitHub allows 65,536 characters in all). */
+const ROWS_BUDGET = 18_000;
+const OVERVIEW_BUDGET = 4_000;
+/** Room for the pending paths; beyond it the marker says 'all'. */
+const PENDING_BUDGET = 4_000;
+// Full-length lowercase hex, as the REST API returns SHAs: anything shorter is ambiguous.
+const SHA = /^[0-9a-f]{40}$/;
+const FINGERPRINT = /^[0-9a-f]{12}$/;
+// Any comment that opens with our prefix, however spaced or cased.
+const ANY_OF_OURS = new RegExp(`<!--\\s*${MARKER_PREFIX}`, 'gi');
+/**
+ * Our name however punctuated (`keyless_pr-review`, `KEYLESS PR REVIEW`): the sanitizer
+ * defuses any HTML comment holding it, so no near-copy of a marker survives in what we post.
+ */
+const MARKER_LOOKALIKE = /keyless[\W_]{0,3}pr[\W_]{0,3}review/gi;
+/** Whether a text holds an HTML comment that opens like one of our markers. */
+function hasOurMarker(text) {
+    ANY_OF_OURS.lastIndex = 0;
+    return ANY_OF_OURS.test(text);
+}
+function assertSha(sha, what) {
+    if (!SHA.test(sha))
+        throw new TypeError(`${what} must be a 40-character lowercase hex SHA`);
+}
+/** A short digest of a text: which text we posted, not a secret. */
+function textSeal(text) {
     return {
-        eventName: 'cli',
-        owner: repo?.owner ?? '',
-        repo: repo?.repo ?? '',
-        actor: '',
-        payload: {},
-        serverUrl: 'https://github.com',
-        runUrl: '',
-        troubleshootingUrl: troubleshootingUrl()
+        length: text.length,
+        digest: (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex').slice(0, 12)
     };
 }
-/** Runs `work`; an error leaves it diagnosed (an ActionError with its cause and fix). */
-async function diagnosed(config, chain, repo, work) {
+/**
+ * The state as one line of JSON in an HTML comment. `<`, `>` and `&` are written as JSON
+ * escapes, so no text the model wrote can end the comment or open HTML; rows beyond the
+ * budget are not remembered (a later push then shows fewer rows for unchanged files), and
+ * pending paths beyond theirs make it 'all' (the next run reviews everything: none is lost).
+ */
+function summaryMarker(state, seal) {
+    assertSha(state.head, 'head');
+    assertSha(state.base, 'base');
+    const rows = [];
+    let used = 0;
+    for (const row of state.rows ?? []) {
+        used += row.path.length + row.change.length + 8;
+        if (used > ROWS_BUDGET)
+            break;
+        rows.push([row.path, row.change]);
+    }
+    // Key order fixed by hand: the marker is compared as text when nothing changed.
+    const json = JSON.stringify({
+        version: SUMMARY_VERSION,
+        head: state.head,
+        base: state.base,
+        ...(seal ? { text: [seal.length, seal.digest] } : {}),
+        ...(state.pending !== undefined ? { pending: pendingWithin(state.pending) } : {}),
+        ...(state.overview !== undefined ? { overview: state.overview.slice(0, OVERVIEW_BUDGET) } : {}),
+        ...(state.rows ? { rows } : {})
+    }).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return `<!-- ${MARKER_PREFIX}:summary ${json} -->`;
+}
+function pendingWithin(pending) {
+    if (pending === 'all')
+        return pending;
+    let used = 0;
+    for (const path of pending) {
+        used += JSON.stringify(path).length + 1;
+        if (used > PENDING_BUDGET)
+            return 'all';
+    }
+    return pending;
+}
+function findingMarker(fingerprint) {
+    if (!FINGERPRINT.test(fingerprint))
+        throw new TypeError('fingerprint must be 12 lowercase hex');
+    return `<!-- ${MARKER_PREFIX}:finding ${fingerprint} -->`;
+}
+/** Marks an answer (to `/ask`, `/help` or a reply in a thread): so it is never taken for a question. */
+function answerMarker(kind) {
+    return `<!-- ${MARKER_PREFIX}:${kind} -->`;
+}
+function reviewMarker(sha) {
+    assertSha(sha, 'sha');
+    return `<!-- ${MARKER_PREFIX}:review ${sha} -->`;
+}
+/** The body with the marker as its last line, as the parsers expect it. */
+function appendMarker(body, marker) {
+    const text = body.trimEnd();
+    return text ? `${text}\n\n${marker}` : marker;
+}
+/** The payload of our trailing `kind` marker, or undefined when the body does not end in one. */
+function trailingPayload(body, kind) {
+    if (typeof body !== 'string')
+        return undefined;
+    const text = body.trimEnd();
+    const suffix = ' -->';
+    const start = text.lastIndexOf('\n') + 1;
+    const line = text.slice(start);
+    const head = `<!-- ${MARKER_PREFIX}:${kind} `;
+    if (!line.startsWith(head) || !line.endsWith(suffix))
+        return undefined;
+    // Exactly one marker of ours in the whole body: two mean someone pasted or forged one.
+    if ((text.match(ANY_OF_OURS) ?? []).length !== 1)
+        return undefined;
+    return line.slice(head.length, line.length - suffix.length);
+}
+function parseSummaryMarker(body) {
+    return readSummaryMarker(body)?.state;
+}
+/**
+ * Our summary marker: the one marker of ours in the body, on a line of its own. Text after it
+ * is allowed (a note someone typed below it). Line endings are read as `\n` (GitHub keeps the
+ * `\r\n` of a body edited in the browser).
+ */
+function readSummaryMarker(body) {
+    if (typeof body !== 'string')
+        return undefined;
+    const text = body.replace(/\r\n?/g, '\n');
+    if ((text.match(ANY_OF_OURS) ?? []).length !== 1)
+        return undefined;
+    const head = `<!-- ${MARKER_PREFIX}:summary `;
+    const start = text.startsWith(head) ? 0 : text.indexOf(`\n${head}`) + 1;
+    if (start === 0 && !text.startsWith(head))
+        return undefined;
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const line = text.slice(start, end).trimEnd();
+    if (!line.endsWith(' -->'))
+        return undefined;
+    const parsed = summaryPayload(line.slice(head.length, -' -->'.length));
+    return parsed && { ...parsed, before: text.slice(0, start), after: text.slice(end) };
+}
+function summaryPayload(payload) {
+    let value;
     try {
-        return await work();
+        value = JSON.parse(payload);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return undefined;
+    const { head, base, version, text, pending, overview, rows, ...rest } = value;
+    if (Object.keys(rest).length > 0)
+        return undefined;
+    if (typeof head !== 'string' || typeof base !== 'string')
+        return undefined;
+    if (!SHA.test(head) || !SHA.test(base))
+        return undefined;
+    // Version 1 remembered the commits only.
+    if (version === 1) {
+        const more = [text, pending, overview, rows].some((v) => v !== undefined);
+        return more ? undefined : { state: { head, base }, seal: undefined };
+    }
+    if (version !== SUMMARY_VERSION)
+        return undefined;
+    if (overview !== undefined && typeof overview !== 'string')
+        return undefined;
+    const pairs = rows === undefined ? undefined : readRows(rows);
+    const paths = pending === undefined ? undefined : readPending(pending);
+    const seal = text === undefined ? undefined : readSeal(text);
+    const unreadable = (raw, read) => raw !== undefined && read === undefined;
+    if (unreadable(rows, pairs) || unreadable(pending, paths) || unreadable(text, seal)) {
+        return undefined;
+    }
+    return {
+        state: {
+            head,
+            base,
+            ...(typeof overview === 'string' ? { overview } : {}),
+            ...(pairs ? { rows: pairs } : {}),
+            ...(paths ? { pending: paths } : {})
+        },
+        seal
+    };
+}
+function readPending(value) {
+    if (value === 'all')
+        return value;
+    if (!Array.isArray(value))
+        return undefined;
+    const paths = value;
+    return paths.every((p) => typeof p === 'string') ? paths : undefined;
+}
+function readSeal(value) {
+    if (!Array.isArray(value) || value.length !== 2)
+        return undefined;
+    const [length, digest] = value;
+    if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0)
+        return undefined;
+    return typeof digest === 'string' && FINGERPRINT.test(digest) ? { length, digest } : undefined;
+}
+function readRows(value) {
+    if (!Array.isArray(value))
+        return undefined;
+    const rows = [];
+    for (const item of value) {
+        if (!Array.isArray(item) || item.length !== 2)
+            return undefined;
+        const [path, change] = item;
+        if (typeof path !== 'string' || typeof change !== 'string')
+            return undefined;
+        rows.push({ path, change });
+    }
+    return rows;
+}
+function parseFindingMarker(body) {
+    const payload = trailingPayload(body, 'finding');
+    return payload !== undefined && FINGERPRINT.test(payload) ? payload : undefined;
+}
+function parseReviewMarker(body) {
+    const payload = trailingPayload(body, 'review');
+    return payload !== undefined && SHA.test(payload) ? payload : undefined;
+}
+/**
+ * A short, stable identity for an inline finding, so a re-run recognises what it already said.
+ * Only the first line of the body counts, normalised, so rewording the explanation below it or
+ * sanitizing (zero-width characters) does not make the same finding look new.
+ */
+function fingerprint(path, line, side, body) {
+    const firstLine = body
+        .normalize('NFKC')
+        .replace(/\p{Cf}/gu, '')
+        .split('\n')
+        .map((l) => l
+        .replace(/[*_`~\\]/g, '')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .toLowerCase())
+        .find((l) => l !== '') ?? '';
+    // JSON keeps the fields apart even when a path contains the separator.
+    const key = JSON.stringify([path, line, side, firstLine]);
+    return (0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 12);
+}
+
+;// CONCATENATED MODULE: ./src/github/identity.ts
+/**
+ * Whom `github-token` acts as, asked once per client (once per run): the action knows its own
+ * summary comment, findings, reviews and threads by this login, never by an account type
+ * ("Bot") or a marker alone, which any other bot could copy.
+ *
+ * - A person's token (a classic or fine-grained PAT, a user access token): `GET /user` names
+ *   them.
+ * - An installation token, the job's GITHUB_TOKEN included: `GET /user` answers 403 "Resource
+ *   not accessible by integration", and `GET /app` wants the app's own JWT. GraphQL
+ *   `viewer { login }` answers every kind of token and names the app's bot:
+ *   `github-actions[bot]` for GITHUB_TOKEN, `<slug>[bot]` for another app.
+ *
+ * The limit: every workflow of the repository that posts with its GITHUB_TOKEN posts as
+ * github-actions[bot] too. Such a workflow can write to the repository anyway (one trust
+ * domain), so what we find is also held to the exact format of our markers (post/markers.ts).
+ */
+
+
+const asked = new WeakMap();
+function tokenIdentity(gh) {
+    let identity = asked.get(gh);
+    if (!identity) {
+        identity = calling('find out whom github-token acts as', () => whoAmI(gh));
+        asked.set(gh, identity);
+    }
+    return identity;
+}
+async function whoAmI(gh) {
+    try {
+        const { data } = await gh.rest.users.getAuthenticated();
+        return { login: data.login, app: data.type === 'Bot' };
     }
     catch (error) {
-        throw explain(error, diagnose_runFacts(config, cliRun(repo), chain.trace), troubleshootingUrl());
+        if (httpStatus(error) !== 403)
+            throw error;
     }
+    const { viewer } = await gh.graphql('query { viewer { login } }');
+    // REST names an app's bot `slug[bot]`; GraphQL's Bot.login elsewhere leaves the suffix out.
+    const login = viewer.login.endsWith('[bot]') ? viewer.login : `${viewer.login}[bot]`;
+    return { login, app: true };
+}
+/** Whether an author, as the REST API renders one, is the token's identity. */
+function isOurs(identity, user) {
+    return user?.login.toLowerCase() === identity.login.toLowerCase();
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(31421);
-;// CONCATENATED MODULE: ./src/cli/github.ts
+;// CONCATENATED MODULE: ./src/github/threads.ts
 /**
- * GitHub from a laptop: which pull request (`owner/name#123` or its URL), which repository (the
- * git remote), and a token (GITHUB_TOKEN, else the GitHub CLI's login), never printed.
- */
-
-
-const PR_REF = /^([\w.-]+)\/([\w.-]+)#(\d+)$/;
-const PR_URL = /^https:\/\/[^/]+\/([\w.-]+)\/([\w.-]+)\/pull\/(\d+)(?:[/?#].*)?$/;
-function parsePullRef(text) {
-    const match = PR_REF.exec(text.trim()) ?? PR_URL.exec(text.trim());
-    if (!match?.[1] || !match[2] || !match[3]) {
-        throw new ConfigError(`--pr: got "${text}"; expected owner/name#number or the pull request's URL.`, '--pr octo-org/octo-repo#123');
-    }
-    return { owner: match[1], repo: match[2], number: Number(match[3]) };
-}
-/** owner/name of the `origin` remote of the repository in the working directory, if any. */
-function repoFromGitRemote(cwd = process.cwd()) {
-    let url;
-    try {
-        url = (0,external_node_child_process_.execFileSync)('git', ['remote', 'get-url', 'origin'], {
-            cwd,
-            encoding: 'utf8',
-            stdio: ['ignore', 'pipe', 'ignore']
-        }).trim();
-    }
-    catch {
-        return undefined;
-    }
-    const match = /[:/]([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(url);
-    return match?.[1] && match[2] ? { owner: match[1], repo: match[2] } : undefined;
-}
-/** GITHUB_TOKEN, else `gh auth token`; a clear error when neither gives one. */
-function githubToken(env = process.env) {
-    const fromEnv = env['GITHUB_TOKEN']?.trim() || env['GH_TOKEN']?.trim();
-    if (fromEnv)
-        return fromEnv;
-    try {
-        const token = (0,external_node_child_process_.execFileSync)('gh', ['auth', 'token'], {
-            encoding: 'utf8',
-            stdio: ['ignore', 'pipe', 'ignore']
-        }).trim();
-        if (token)
-            return token;
-    }
-    catch {
-        // Not installed or not logged in: the error below says what to do.
-    }
-    throw new ConfigError('No GitHub token: GITHUB_TOKEN is not set and the GitHub CLI gave none.', 'gh auth login   (or: export GITHUB_TOKEN=<a token that can read the repository>)');
-}
-
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __webpack_require__(57975);
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * Inputs → one typed, frozen Config (settings.ts), validated before any I/O. The only module
- * that reads core.getInput. Every error names the input, what was given and what is expected.
+ * Review threads: the comments of one thread, oldest first, whether we started it, and a reply
+ * posted into it through the replies endpoint (threads are one level deep: replies always go
+ * to the first comment), or in the conversation. A reply is posted at most once.
  */
 
 
 
-
-/**
- * Reads every input, then throws one ConfigError listing every problem, or returns the Config.
- * `githubToken: false`: a run that never talks to GitHub (the CLI on a local diff) needs none.
- */
-function readConfig(needs = { githubToken: true }) {
-    const inputs = new Inputs();
-    // Masked before anything else runs, so no later log line can show it.
-    const githubToken = core/* getInput */.V4('github-token');
-    if (githubToken) {
-        core/* setSecret */.Pq(githubToken);
-    }
-    else if (needs.githubToken) {
-        inputs.fail('github-token: is empty; expected a token for the GitHub API (its default, ${{ github.token }}, is empty only when the workflow sets it so).', ['github-token: ${{ github.token }}']);
-    }
-    const auth = inputs.oneOf('auth', AUTH_KINDS, 'github-oidc');
-    const { clientId, tenantId } = readIdentity(inputs, auth);
-    const endpoint = readEndpoint(inputs);
-    const deployment = inputs.deployment('deployment', true);
-    const summaryDeployment = inputs.deployment('summary-deployment', false) || deployment;
-    const apiVersion = readApiVersion(inputs);
-    const cloud = inputs.oneOf('cloud', CLOUD_NAMES, 'AzureCloud');
-    const authorityHost = readAuthorityHost(inputs, cloud);
-    const audience = inputs.text('audience') || CLOUDS[cloud].audience;
-    const scope = readScope(inputs, cloud);
-    const mode = inputs.oneOf('mode', MODES, 'both');
-    const prNumber = inputs.integer('pr-number', 1, Number.MAX_SAFE_INTEGER, '${{ inputs.pr-number }}');
-    const include = inputs.globs('include');
-    const exclude = inputs.globs('exclude');
-    const instructions = inputs.text('instructions');
-    const language = inputs.text('language') || 'English';
-    const incremental = inputs.boolean('incremental', true);
-    const reviewDrafts = inputs.boolean('review-drafts', false);
-    const allowForks = inputs.boolean('allow-forks', false);
-    const minPermission = inputs.oneOf('min-permission', PERMISSIONS, 'write');
-    const tokenBudget = inputs.integer('token-budget', 1000, 10_000_000, '300000') ?? 300_000;
-    const askBudget = inputs.integer('ask-budget', 2000, 120_000, '30000') ?? 30_000;
-    const answerReplies = inputs.boolean('answer-replies', true);
-    const concurrency = inputs.integer('concurrency', 1, 16, '4') ?? 4;
-    const dryRun = inputs.boolean('dry-run', false);
-    inputs.throwIfAny();
-    return Object.freeze({
-        azure: Object.freeze({
-            auth,
-            clientId,
-            tenantId,
-            cloud,
-            authorityHost,
-            knownAuthority: KNOWN_AUTHORITY_HOSTS.has(new URL(authorityHost).hostname.toLowerCase()),
-            audience,
-            scope
-        }),
-        model: Object.freeze({ endpoint, deployment, summaryDeployment, apiVersion }),
-        mode,
-        githubToken,
-        prNumber,
-        include: Object.freeze(include),
-        exclude: Object.freeze(exclude),
-        instructions,
-        language,
-        incremental,
-        reviewDrafts,
-        allowForks,
-        minPermission,
-        tokenBudget,
-        askBudget,
-        answerReplies,
-        concurrency,
-        dryRun
+/** The comments of the thread that starts with `topId`. */
+async function readThread(gh, repo, prNumber, topId) {
+    const comments = [];
+    await calling(`read the review thread of comment ${topId}`, async () => {
+        for await (const page of gh.paginate.iterator(gh.rest.pulls.listReviewComments, {
+            ...repo,
+            pull_number: prNumber,
+            per_page: 100
+        })) {
+            for (const c of page.data) {
+                if (c.id !== topId && c.in_reply_to_id !== topId)
+                    continue;
+                comments.push({
+                    id: c.id,
+                    author: c.user.login,
+                    bot: c.user.type === 'Bot',
+                    body: c.body,
+                    createdAt: c.created_at,
+                    url: c.html_url
+                });
+            }
+        }
     });
+    comments.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+    const top = comments.find((c) => c.id === topId);
+    // Who we are is asked only of a thread that looks like ours: most threads are people's.
+    const ours = top !== undefined &&
+        parseFindingMarker(top.body) !== undefined &&
+        isOurs(await tokenIdentity(gh), { login: top.author });
+    return { top, comments, ours };
 }
-/** The settings that shape a run, one per line, for the log (nothing secret). */
-function describeConfig(config) {
-    const { azure, model } = config;
-    const deployments = model.summaryDeployment === model.deployment
-        ? model.deployment
-        : `${model.deployment} (summaries: ${model.summaryDeployment})`;
-    return [
-        `mode: ${config.mode}${config.dryRun ? ' (dry run: nothing is posted)' : ''}`,
-        `auth: ${azure.auth}${azure.clientId ? `, client ${azure.clientId}` : ''}${azure.tenantId ? ` in tenant ${azure.tenantId}` : ''} (${azure.cloud})`,
-        `Azure OpenAI: ${model.endpoint}, deployment ${deployments}, ${model.apiVersion ? `api-version ${model.apiVersion}` : 'v1 API'}`,
-        `budget: ${thousands(config.tokenBudget)} prompt tokens, ${config.concurrency} requests at once`
-    ];
+/** Whether the action started the thread. */
+const startedByUs = (thread) => thread.ours;
+async function replyInThread(gh, repo, prNumber, topId, body) {
+    return calling('post the answer in the review thread', () => createOnce('the answer', async () => {
+        const { data } = await gh.rest.pulls.createReplyForReviewComment({
+            ...repo,
+            pull_number: prNumber,
+            comment_id: topId,
+            body
+        });
+        return { id: data.id, url: data.html_url };
+    }, async () => {
+        const thread = await readThread(gh, repo, prNumber, topId);
+        const identity = await tokenIdentity(gh);
+        const reply = thread.comments.find((c) => c.id !== topId && sameText(c.body, body) && isOurs(identity, { login: c.author }));
+        return reply && { id: reply.id, url: reply.url };
+    }));
 }
-/**
- * Reads inputs and collects every problem, so one failed run lists them all. A reader that
- * finds a problem returns a placeholder; throwIfAny() stops it from reaching a Config.
- */
-class Inputs {
-    problems = [];
-    text(name) {
-        return core/* getInput */.V4(name);
-    }
-    fail(message, yaml = [], notes = []) {
-        this.problems.push({ message, yaml, notes });
-    }
-    throwIfAny() {
-        const problems = this.problems;
-        if (problems.length === 0)
-            return;
-        const message = problems.length === 1
-            ? problems[0]?.message
-            : [
-                `The inputs have ${problems.length} problems:`,
-                ...problems.map((p) => `- ${p.message}`)
-            ].join('\n');
-        const yaml = problems.flatMap((p) => p.yaml);
-        const fix = [
-            ...(yaml.length > 0 ? ['with:', ...yaml.map((line) => `  ${line}`)] : []),
-            ...new Set(problems.flatMap((p) => p.notes))
-        ].join('\n');
-        throw new ConfigError(message ?? '', fix);
-    }
-    /** Matches case-insensitively and returns the canonical spelling. */
-    oneOf(name, allowed, fallback) {
-        const given = this.text(name);
-        if (!given)
-            return fallback;
-        const match = allowed.find((value) => value.toLowerCase() === given.toLowerCase());
-        if (match)
-            return match;
-        this.fail(`${name}: got ${quote(given)}; expected one of ${allowed.join(', ')}.`, [
-            `${name}: ${fallback}`
-        ]);
-        return fallback;
-    }
-    /** The YAML 1.2 core schema forms, as core.getBooleanInput accepts them; empty is the default. */
-    boolean(name, fallback) {
-        const given = this.text(name);
-        if (!given)
-            return fallback;
-        if (['true', 'True', 'TRUE'].includes(given))
-            return true;
-        if (['false', 'False', 'FALSE'].includes(given))
-            return false;
-        this.fail(`${name}: got ${quote(given)}; expected true or false (also True, TRUE, False, FALSE).`, [`${name}: ${String(fallback)}`]);
-        return fallback;
-    }
-    /** Decimal digits within [min, max]; undefined when empty or wrong. */
-    integer(name, min, max, example) {
-        const given = this.text(name);
-        if (!given)
-            return undefined;
-        const value = /^\d+$/.test(given) ? Number(given) : Number.NaN;
-        if (Number.isSafeInteger(value) && value >= min && value <= max)
-            return value;
-        const range = max === Number.MAX_SAFE_INTEGER
-            ? `a whole number of at least ${format_thousands(min)}`
-            : `a whole number from ${format_thousands(min)} to ${format_thousands(max)}`;
-        this.fail(`${name}: got ${quote(given)}; expected ${range}.`, [`${name}: ${example}`]);
-        return undefined;
-    }
-    /** One glob per line; blank lines and `#` comments dropped. */
-    globs(name) {
-        return this.text(name)
-            .split(/\r?\n/)
-            .map((line) => line.trim())
-            .filter((line) => line !== '' && !line.startsWith('#'));
-    }
-    deployment(name, required) {
-        const given = this.text(name);
-        const notes = [
-            'List the deployments: az cognitiveservices account deployment list --name NAME --resource-group RG --query "[].name" -o tsv'
-        ];
-        if (!given) {
-            if (required) {
-                this.fail(`${name}: is empty; expected the name of a model deployment.`, [`${name}: NAME`], notes);
-            }
-            return '';
-        }
-        if (/^[\w.-]{2,64}$/.test(given))
-            return given;
-        this.fail(`${name}: got ${quote(given)}; expected a deployment name of 2 to 64 letters, digits, "-", "_" or ".".`, [`${name}: NAME`], notes);
-        return '';
-    }
+async function replyInConversation(gh, repo, prNumber, body) {
+    return calling('post the answer as a comment', () => createOnce('the answer', async () => {
+        const { data } = await gh.rest.issues.createComment({
+            ...repo,
+            issue_number: prNumber,
+            body
+        });
+        return { id: data.id, url: data.html_url };
+    }, () => ourComment(gh, repo, prNumber, body)));
 }
-/** A tenant's domain name, which Entra accepts in place of its ID. */
-const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-const CLIENT_ID = {
-    input: 'client-id',
-    domainAllowed: false,
-    yaml: 'client-id: ${{ vars.AZURE_CLIENT_ID }}',
-    note: 'Find the client ID: az ad app list --display-name NAME --query "[].appId" -o tsv (app registration), or az identity show -n NAME -g RG --query clientId -o tsv (user-assigned managed identity)'
-};
-const TENANT_ID = {
-    input: 'tenant-id',
-    domainAllowed: true,
-    yaml: 'tenant-id: ${{ vars.AZURE_TENANT_ID }}',
-    note: 'Find the tenant ID: az account show --query tenantId -o tsv'
-};
-function readIdentity(inputs, auth) {
-    const clientId = inputs.text('client-id');
-    const tenantId = inputs.text('tenant-id');
-    switch (auth) {
-        case 'github-oidc':
-            return {
-                clientId: identifier(inputs, CLIENT_ID, clientId, 'auth github-oidc needs it'),
-                tenantId: identifier(inputs, TENANT_ID, tenantId, 'auth github-oidc needs it')
-            };
-        case 'workload-identity': {
-            // AKS workload identity injects AZURE_CLIENT_ID, AZURE_TENANT_ID and
-            // AZURE_FEDERATED_TOKEN_FILE into the pods that opt in.
-            if (!process.env['AZURE_FEDERATED_TOKEN_FILE']) {
-                inputs.fail('auth: workload-identity needs AZURE_FEDERATED_TOKEN_FILE in the environment, and it is not set.', [], [
-                    'Run the runner in an AKS pod labelled azure.workload.identity/use: "true" whose service account is annotated azure.workload.identity/client-id, or use auth: github-oidc'
-                ]);
-            }
-            const fromEnv = (id, given, variable) => given
-                ? identifier(inputs, id, given, '')
-                : identifier(inputs, id, process.env[variable]?.trim() ?? '', `auth workload-identity needs it and ${variable} is not set either`, `${variable} (read because ${id.input} is empty)`);
-            return {
-                clientId: fromEnv(CLIENT_ID, clientId, 'AZURE_CLIENT_ID'),
-                tenantId: fromEnv(TENANT_ID, tenantId, 'AZURE_TENANT_ID')
-            };
-        }
-        case 'managed-identity':
-            // A client ID selects a user-assigned identity; without one, the system-assigned one.
-            if (tenantId)
-                core/* debug */.Yz('tenant-id is ignored with auth managed-identity.');
-            return {
-                clientId: clientId ? identifier(inputs, CLIENT_ID, clientId, '') : undefined,
-                tenantId: undefined
-            };
-        case 'azure-cli':
-            // The CLI is already signed in; a tenant, if given, picks which of its tenants to use.
-            if (clientId)
-                core/* debug */.Yz('client-id is ignored with auth azure-cli.');
-            return {
-                clientId: undefined,
-                tenantId: tenantId ? identifier(inputs, TENANT_ID, tenantId, '') : undefined
-            };
+/** Our comment in the conversation with exactly this text (an answer quotes its question). */
+async function ourComment(gh, repo, prNumber, body) {
+    const identity = await tokenIdentity(gh);
+    for await (const page of gh.paginate.iterator(gh.rest.issues.listComments, {
+        ...repo,
+        issue_number: prNumber,
+        per_page: 100
+    })) {
+        const found = page.data.find((c) => isOurs(identity, c.user) && sameText(c.body ?? '', body));
+        if (found)
+            return { id: found.id, url: found.html_url };
     }
-}
-/** A GUID, lower-cased (or a tenant's domain); '' after recording a problem. */
-function identifier(inputs, id, given, whyRequired, source = id.input) {
-    const expected = id.domainAllowed
-        ? 'a GUID (8-4-4-4-12 hex digits) or a tenant domain such as contoso.onmicrosoft.com'
-        : 'a GUID (8-4-4-4-12 hex digits)';
-    if (!given) {
-        inputs.fail(`${id.input}: is empty; ${whyRequired}: ${expected}.`, [id.yaml], [id.note]);
-        return '';
-    }
-    if (GUID.test(given) || (id.domainAllowed && DOMAIN.test(given)))
-        return given.toLowerCase();
-    inputs.fail(`${source}: got ${quote(given)}; expected ${expected}.`, [id.yaml], [id.note]);
-    return '';
-}
-function readEndpoint(inputs) {
-    const given = inputs.text('endpoint');
-    const example = 'https://NAME.openai.azure.com';
-    const findIt = 'Find it: az cognitiveservices account show --name NAME --resource-group RG --query properties.endpoint -o tsv';
-    if (!given) {
-        inputs.fail(`endpoint: is empty; expected the Azure OpenAI resource URL, such as ${example}.`, [`endpoint: ${example}`], [findIt]);
-        return '';
-    }
-    let url;
-    try {
-        url = new URL(given);
-    }
-    catch {
-        inputs.fail(`endpoint: got ${quote(given)}; expected an https URL such as ${example}.`, [`endpoint: ${example}`], [findIt]);
-        return '';
-    }
-    if (url.username || url.password) {
-        // Not quoted: whatever is in there may be a secret.
-        inputs.fail('endpoint: contains a user name or password; expected a URL without credentials (auth is keyless).', [`endpoint: https://${url.host}`]);
-        return '';
-    }
-    let path = url.pathname.replace(/\/+$/, '');
-    const apiPath = /\/openai(?:\/v1)?$/i.exec(path);
-    if (apiPath)
-        path = path.slice(0, apiPath.index);
-    const suggestion = `https://${url.host}${path}`;
-    const regional = REGIONAL_ENDPOINT.exec(url.hostname);
-    if (regional) {
-        const named = `https://NAME.${REGIONAL_TO_RESOURCE_SUFFIX[regional[1]?.toLowerCase() ?? ''] ?? CLOUDS.AzureCloud.resourceSuffix}`;
-        inputs.fail(`endpoint: got ${quote(given)}, a regional endpoint; keyless (Entra ID) auth needs the resource's custom subdomain endpoint, such as ${named}.`, [`endpoint: ${named}`], [
-            'Give the resource a custom subdomain (it cannot be changed once set): az cognitiveservices account update --name NAME --resource-group RG --custom-domain NAME'
-        ]);
-        return '';
-    }
-    const problems = [];
-    if (url.protocol === 'http:') {
-        problems.push('https is required: Entra tokens are never sent over plain http');
-    }
-    else if (url.protocol !== 'https:') {
-        problems.push('expected an https URL');
-    }
-    if (url.search || url.hash || given.includes('?') || given.includes('#')) {
-        problems.push('expected no query or fragment: the action adds api-version and API paths itself');
-    }
-    if (problems.length > 0) {
-        inputs.fail(`endpoint: got ${quote(given)}; ${problems.join('; ')}.`, [
-            `endpoint: ${suggestion}`
-        ]);
-        return '';
-    }
-    if (apiPath) {
-        core/* warning */.$e(`endpoint: removed "${apiPath[0]}" from ${quote(given)}; the action adds API paths itself. Set endpoint: ${suggestion}`);
-    }
-    return `https://${url.host}${path}`;
-}
-const API_VERSION = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:-preview)?$/;
-function readApiVersion(inputs) {
-    const given = inputs.text('api-version');
-    if (!given)
-        return undefined;
-    if (API_VERSION.test(given))
-        return given;
-    inputs.fail(`api-version: got ${quote(given)}; expected YYYY-MM-DD or YYYY-MM-DD-preview, such as 2024-10-21; leave it empty to use the v1 API.`, ["api-version: ''"]);
     return undefined;
 }
-function readAuthorityHost(inputs, cloud) {
-    const fallback = CLOUDS[cloud].authorityHost;
-    const given = inputs.text('authority-host');
-    if (!given)
-        return fallback;
-    const expected = `an https origin without a path, such as ${fallback} (the tenant comes from tenant-id)`;
-    let url;
-    try {
-        url = new URL(given);
-    }
-    catch {
-        url = undefined;
-    }
-    if (url?.protocol === 'https:' && url.pathname === '/' && !/[?#@]/.test(given)) {
-        return url.origin;
-    }
-    const reason = url?.protocol === 'http:' ? 'MSAL requires https; expected' : 'expected';
-    inputs.fail(`authority-host: got ${quote(given)}; ${reason} ${expected}.`, [
-        `authority-host: ${url ? `https://${url.host}` : fallback}`
-    ]);
-    return fallback;
-}
-function readScope(inputs, cloud) {
-    const fallback = CLOUDS[cloud].scope;
-    const given = inputs.text('scope');
-    if (!given)
-        return fallback;
-    if (given.endsWith('/.default') && given.length > '/.default'.length)
-        return given;
-    const suggestion = /^[a-z][a-z0-9+.-]*:\/\/[^/]+/i.test(given)
-        ? `${given.replace(/\/+$/, '').replace(/\/\.default$/, '')}/.default`
-        : fallback;
-    inputs.fail(`scope: got ${quote(given)}; expected a resource scope ending in /.default, such as ${fallback}.`, [`scope: ${suggestion}`]);
-    return fallback;
-}
-/** Quoted, escaped and cut short, so a pasted blob cannot flood the log. */
-function quote(value) {
-    return JSON.stringify(value.length > 100 ? `${value.slice(0, 97)}...` : value);
-}
+const sameText = (stored, sent) => stored.replace(/\r\n?/g, '\n').trim() === sent.trim();
 
-;// CONCATENATED MODULE: ./src/cli/options.ts
+;// CONCATENATED MODULE: ./src/run/commands.ts
 /**
- * The CLI's flags: each model and review flag is the action input of the same name, passed to
- * inputs.ts through the environment the runner would use (`INPUT_<NAME>`), so the CLI reads,
- * validates and explains its settings with the action's own code. Flags absent fall back to
- * the repository-variable names the README uses (AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_DEPLOYMENT).
+ * Comment commands around the work: a reply in a review thread is answered only in a thread the
+ * action started; a command runs only for a user whose repository permission (asked of the
+ * API) meets `min-permission`; and reactions tell them it was seen (👀), done (🚀) or failed (😕).
  */
 
 
 
-/** Flags named after the action's inputs. */
-const INPUT_FLAGS = {
-    endpoint: { type: 'string' },
-    deployment: { type: 'string' },
-    'summary-deployment': { type: 'string' },
-    'api-version': { type: 'string' },
-    auth: { type: 'string' },
-    'client-id': { type: 'string' },
-    'tenant-id': { type: 'string' },
-    cloud: { type: 'string' },
-    'authority-host': { type: 'string' },
-    scope: { type: 'string' },
-    audience: { type: 'string' },
-    'token-budget': { type: 'string' },
-    'ask-budget': { type: 'string' },
-    concurrency: { type: 'string' },
-    include: { type: 'string', multiple: true },
-    exclude: { type: 'string', multiple: true },
-    instructions: { type: 'string' },
-    language: { type: 'string' },
-    incremental: { type: 'string' }
-};
-/** Flags of the commands that review, summarize, ask or check. */
-const REVIEW_FLAGS = {
-    ...INPUT_FLAGS,
-    pr: { type: 'string' },
-    diff: { type: 'string' },
-    title: { type: 'string' },
-    post: { type: 'boolean' },
-    verbose: { type: 'boolean', short: 'v' },
-    help: { type: 'boolean', short: 'h' }
-};
-const FROM_ENVIRONMENT = {
-    endpoint: 'AZURE_OPENAI_ENDPOINT',
-    deployment: 'AZURE_OPENAI_DEPLOYMENT'
-};
-/** On a laptop the Azure CLI's login is the natural identity. */
-const CLI_DEFAULTS = { auth: 'azure-cli' };
-function parse(argv, options = REVIEW_FLAGS) {
-    try {
-        return (0,external_node_util_.parseArgs)({ args: [...argv], options, allowPositionals: true, strict: true });
+/** The decision, or a skip (with a 😕 reaction) when the commenter may not command. */
+async function authorize(config, decision, github, repo) {
+    if (decision.kind === 'skip' || !decision.needsPermissionCheck || !decision.command) {
+        return decision;
     }
-    catch (error) {
-        throw new ConfigError(error instanceof Error ? error.message : String(error), 'run the command with --help for its flags');
-    }
-}
-/**
- * The Config the action would build from the same values: every flag set as its input, the
- * GitHub token (when the command needs one) as `github-token`, nothing posted unless `post`.
- */
-function configFrom(values, context) {
-    const saved = { ...process.env };
-    try {
-        for (const name of Object.keys(INPUT_FLAGS)) {
-            const given = values[name];
-            const value = Array.isArray(given)
-                ? given.join('\n')
-                : typeof given === 'string'
-                    ? given
-                    : (process.env[FROM_ENVIRONMENT[name] ?? ''] ?? CLI_DEFAULTS[name] ?? '');
-            setInput(name, value);
+    const { user, thread } = decision.command;
+    // Humans talk among themselves in their own threads: no reaction, no permission lookup.
+    if (thread?.replyOnly) {
+        const found = await readThread(github, repo, decision.prNumber, thread.topId);
+        if (!startedByUs(found)) {
+            return {
+                kind: 'skip',
+                reason: 'reply in a review thread the action did not start; start a comment with /ask to ask'
+            };
         }
-        setInput('github-token', context.githubToken ?? '');
-        setInput('dry-run', context.post ? 'false' : 'true');
-        setInput('mode', 'both');
-        return readConfig({ githubToken: context.githubToken !== undefined });
+    }
+    const permission = await hasPermission(github, repo, user, config.minPermission);
+    core/* info */.pq(`@${user} has '${permission.actual}' permission on ${repo.owner}/${repo.repo}.`);
+    if (permission.allowed)
+        return decision;
+    await react(github, repo, commentRef(decision.command), 'confused');
+    return {
+        kind: 'skip',
+        reason: `@${user} has '${permission.actual}' permission; commands need '${config.minPermission}' or higher (min-permission input).`,
+        notice: true
+    };
+}
+/** Runs `work` between 👀 and 🚀 (or 😕 when it fails) on the command's comment, if any. */
+async function withReactions(github, repo, command, work) {
+    if (command === undefined)
+        return work();
+    const comment = commentRef(command);
+    await react(github, repo, comment, 'eyes');
+    try {
+        const result = await work();
+        await react(github, repo, comment, 'rocket');
+        return result;
     }
     catch (error) {
-        throw error instanceof ConfigError ? asFlags(error) : error;
-    }
-    finally {
-        for (const key of Object.keys(process.env))
-            if (!(key in saved))
-                Reflect.deleteProperty(process.env, key);
-        Object.assign(process.env, saved);
+        await react(github, repo, comment, 'confused');
+        throw error;
     }
 }
-function setInput(name, value) {
-    process.env[`INPUT_${name.toUpperCase()}`] = value;
-}
-/** The action's fix says `with:` and YAML lines; at a terminal the same fix is a flag. */
-function asFlags(error) {
-    const fix = error.fix
-        .split('\n')
-        .filter((line) => line.trim() !== 'with:')
-        .map((line) => {
-        const yaml = /^\s+([a-z-]+): (.*)$/.exec(line);
-        return yaml ? `  --${yaml[1]} ${yaml[2]}` : line;
-    })
-        .join('\n');
-    return new ConfigError(error.message, fix, { cause: error });
-}
-
-;// CONCATENATED MODULE: ./src/cli/check.ts
-/**
- * `check` from a laptop: the action's `mode: check` over the same chain, with the identity the
- * flags name (the Azure CLI's login by default), and the GitHub API link when a repository and
- * a token are at hand.
- */
-
-
-
-
-
-
-
-
-async function runCheckCommand(parsed) {
-    const { values } = parsed;
-    const repo = repoOf(typeof values['repo'] === 'string' ? values['repo'] : undefined);
-    let token;
-    try {
-        token = repo ? githubToken() : undefined;
-    }
-    catch {
-        token = undefined;
-    }
-    const config = configFrom(values, { ...(token ? { githubToken: token } : {}), post: false });
-    const chain = openKeylessChain(config);
-    const facts = diagnose_runFacts(config, cliRun(repo), chain.trace);
-    await runCheck({
-        config,
-        chain,
-        ...(repo && token ? { github: { client: createGitHubClient(token), repo } } : {}),
-        facts,
-        troubleshootingUrl: troubleshootingUrl()
-    });
-}
-function repoOf(flag) {
-    if (flag) {
-        const [owner, name] = flag.split('/');
-        if (owner && name)
-            return { owner, repo: name };
-    }
-    return repoFromGitRemote();
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(51455);
-;// CONCATENATED MODULE: ./src/review/tokens.ts
-/**
- * Token counts with the model's own tokenizer (o200k_base: gpt-4o, gpt-4.1, the o-series and
- * gpt-5). Its tables are the largest part of the action, so they load on first need
- * (`loadTokenizer`), after the network work has started: `mode: check` and skipped events
- * never pay for them.
- */
-
-let encoding;
-/**
- * The byte-pair ranks as JSON (scripts/tokenizer-ranks.js writes them from gpt-tokenizer; the
- * bundle carries the file beside it): parsed as JSON, they cost a fraction of the memory the
- * library's own module, one huge array literal, takes to compile.
- */
-const RANKS = new URL(/* asset import */ __webpack_require__(49379), __webpack_require__.b);
-/**
- * Chunks whose tokens the tokenizer remembers. Its default (100,000) holds tens of megabytes
- * on a large diff, where few chunks repeat across files; a small cache keeps the common ones.
- */
-const MERGE_CACHE_SIZE = 10_000;
-async function loadTokenizer() {
-    if (encoding)
-        return;
-    const [{ GptEncoding }, json] = await Promise.all([
-        __webpack_require__.e(/* import() */ 98).then(__webpack_require__.bind(__webpack_require__, 44098)),
-        (0,promises_.readFile)(RANKS, 'utf8').catch((error) => {
-            throw new Error(`The tokenizer's ranks are missing (${String(RANKS)}): run npm install`, {
-                cause: error
-            });
-        })
-    ]);
-    const ranks = JSON.parse(json);
-    encoding ??= GptEncoding.getEncodingApi('o200k_base', () => ranks);
-    encoding.setMergeCacheSize(MERGE_CACHE_SIZE);
-}
-function loaded() {
-    if (!encoding)
-        throw new Error('Token counting before loadTokenizer() finished');
-    return encoding;
-}
-// Diffs may contain `<|endoftext|>` and friends (tokenizer code, docs); the API reads them as
-// plain text, and the tokenizer must too instead of throwing.
-const PLAIN = { disallowedSpecial: new Set() };
-function countTokens(text) {
-    return loaded().countTokens(text, PLAIN);
-}
+const commentRef = (command) => ({
+    commentId: command.commentId,
+    inThread: command.thread !== undefined
+});
 
 // EXTERNAL MODULE: ./node_modules/p-limit/index.js + 1 modules
-var p_limit = __webpack_require__(70370);
+var p_limit = __webpack_require__(370);
 ;// CONCATENATED MODULE: ./src/github/head-files.ts
 /**
  * Files at the pull request's head commit (the contents API in raw form, so files over 1 MB come
@@ -3450,15 +3707,7 @@ function rawText(data) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./node_modules/parse-diff/index.js
-var parse_diff = __webpack_require__(82673);
-var parse_diff_default = /*#__PURE__*/__webpack_require__.n(parse_diff);
 ;// CONCATENATED MODULE: ./src/review/diff.ts
-/**
- * GitHub's per-file patches → hunks, the lines a review comment may sit on, and a rendering
- * the model can cite exactly. Pure functions of data.
- */
-
 /** A PrFile whose hunks are parsed from its patch on first use, once. */
 function changedFile(listed) {
     let hunks;
@@ -3470,42 +3719,91 @@ function changedFile(listed) {
         }
     };
 }
-/** A patch as GitHub sends it (hunks only, starting at `@@`) → its hunks. */
+/** `@@ -a,b +c,d @@`, a count of 1 left out. */
+const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+/**
+ * A patch as GitHub sends it (hunks only, starting at `@@`) → its hunks. A hunk takes the lines
+ * its header counts and stops early at a line that does not fit: a header whose counts lie, a
+ * cut or a mangled patch loses lines rather than misnumbering any. `\ No newline at end of
+ * file` markers, CRs of CRLF and a final newline are dropped; a hunk left empty is too.
+ */
 function parsePatch(patch) {
-    // parse-diff opens a file at the first `@@` when there is no `diff --git` header, so GitHub's
-    // header-less patch needs none prepended. It does turn each `\ No newline at end of file`
-    // marker into a copy of the preceding change, which is dropped here.
-    return parse_diff_default()(patch).flatMap((f) => f.chunks.map((chunk) => ({
-        header: chunk.content,
-        oldStart: chunk.oldStart,
-        oldLines: chunk.oldLines,
-        newStart: chunk.newStart,
-        newLines: chunk.newLines,
-        lines: chunk.changes.filter((c) => !c.content.startsWith('\\')).map(toLine)
-    })));
-}
-function toLine(change) {
-    // A CR left by CRLF files would only confuse the rendering.
-    const line = change.content.endsWith('\r') ? change.content.slice(0, -1) : change.content;
-    switch (change.type) {
-        case 'add':
-            return { kind: 'add', line, newLine: change.ln };
-        case 'del':
-            return { kind: 'del', line, oldLine: change.ln };
-        case 'normal':
-            return { kind: 'context', line: line || ' ', oldLine: change.ln1, newLine: change.ln2 };
+    const rows = patch.split('\n');
+    if (rows[rows.length - 1] === '')
+        rows.pop();
+    const hunks = [];
+    let reading;
+    for (const raw of rows) {
+        const row = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+        const opened = openHunk(row);
+        if (opened) {
+            reading = opened.reading;
+            hunks.push(opened.hunk);
+        }
+        else if (reading && !row.startsWith('\\') && !read(reading, row)) {
+            reading = undefined;
+        }
     }
+    return hunks.filter((h) => h.lines.length > 0);
+}
+/** A hunk header → the hunk and its reading; undefined for any other row or impossible numbers. */
+function openHunk(row) {
+    const m = HUNK_HEADER.exec(row);
+    if (!m)
+        return undefined;
+    const oldStart = Number(m[1]);
+    const oldLines = Number(m[2] ?? 1);
+    const newStart = Number(m[3]);
+    const newLines = Number(m[4] ?? 1);
+    if (!lineRange(oldStart, oldLines) || !lineRange(newStart, newLines))
+        return undefined;
+    const lines = [];
+    return {
+        hunk: { header: row, oldStart, oldLines, newStart, newLines, lines },
+        reading: { lines, oldLine: oldStart, newLine: newStart, oldLeft: oldLines, newLeft: newLines }
+    };
+}
+/** Lines `start` to `start + count - 1` are lines (from 1) and numbered exactly. */
+const lineRange = (start, count) => (count === 0 || start >= 1) && Number.isSafeInteger(start + count);
+/** Takes one row into the hunk; false when the row does not fit or the hunk is complete. */
+function read(r, row) {
+    // An empty row is a blank context line whose space was stripped.
+    const line = row || ' ';
+    const old = line[0] === ' ' || line[0] === '-';
+    const fresh = line[0] === ' ' || line[0] === '+';
+    if ((!old && !fresh) || (old && r.oldLeft === 0) || (fresh && r.newLeft === 0))
+        return false;
+    r.lines.push(!old
+        ? { kind: 'add', line, newLine: r.newLine }
+        : !fresh
+            ? { kind: 'del', line, oldLine: r.oldLine }
+            : { kind: 'context', line, oldLine: r.oldLine, newLine: r.newLine });
+    if (old) {
+        r.oldLine++;
+        r.oldLeft--;
+    }
+    if (fresh) {
+        r.newLine++;
+        r.newLeft--;
+    }
+    return r.oldLeft > 0 || r.newLeft > 0;
 }
 /** The code of a line, without its marker. */
 const codeOf = (l) => l.line.slice(1);
+const linesOfHunk = new WeakMap();
+/** A hunk's line numbers on each side, gathered once per hunk. */
 function hunkLines(hunk) {
-    const sets = { RIGHT: new Set(), LEFT: new Set() };
+    let sets = linesOfHunk.get(hunk);
+    if (sets)
+        return sets;
+    sets = { RIGHT: new Set(), LEFT: new Set() };
     for (const l of hunk.lines) {
         if (l.newLine !== undefined)
             sets.RIGHT.add(l.newLine);
         if (l.oldLine !== undefined)
             sets.LEFT.add(l.oldLine);
     }
+    linesOfHunk.set(hunk, sets);
     return sets;
 }
 /**
@@ -3779,586 +4077,374 @@ async function readBaseFile(gh, repo, path, baseRef) {
     return Buffer.from(data.content, 'base64').toString('utf8');
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
-;// CONCATENATED MODULE: ./src/post/markers.ts
+// EXTERNAL MODULE: ./node_modules/micromark/lib/postprocess.js
+var postprocess = __webpack_require__(5387);
+// EXTERNAL MODULE: ./node_modules/micromark/lib/parse.js + 36 modules
+var parse = __webpack_require__(165);
+// EXTERNAL MODULE: ./node_modules/micromark/lib/preprocess.js
+var preprocess = __webpack_require__(9811);
+// EXTERNAL MODULE: ./node_modules/micromark-extension-gfm/index.js + 7 modules
+var micromark_extension_gfm = __webpack_require__(2297);
+;// CONCATENATED MODULE: ./src/post/markdown.ts
 /**
- * Hidden HTML-comment markers by which the action finds its own comments again.
- *
- * Contract: a body we write carries exactly one marker, on its own line, at its very end
- * (`appendMarker`). Parsers read only that trailing marker and refuse a body holding more than
- * one, so text quoted or forged earlier in a body can never move our state. The sanitizer strips
- * every HTML comment from model output, so our bodies hold no other marker to begin with.
- */
-
-const MARKER_PREFIX = 'keyless-pr-review';
-const SUMMARY_VERSION = 2;
-/** Room the remembered rows may take in the comment (GitHub allows 65,536 characters in all). */
-const ROWS_BUDGET = 18_000;
-const OVERVIEW_BUDGET = 4_000;
-// Full-length lowercase hex, as the REST API returns SHAs: anything shorter is ambiguous.
-const SHA = /^[0-9a-f]{40}$/;
-const FINGERPRINT = /^[0-9a-f]{12}$/;
-// Any comment that opens with our prefix, however spaced or cased.
-const ANY_OF_OURS = new RegExp(`<!--\\s*${MARKER_PREFIX}`, 'gi');
-/**
- * Our name however punctuated (`keyless_pr-review`, `KEYLESS PR REVIEW`): the sanitizer
- * defuses any HTML comment holding it, so no near-copy of a marker survives in what we post.
- */
-const MARKER_LOOKALIKE = /keyless\W{0,3}pr\W{0,3}review/gi;
-/** Whether a text holds an HTML comment that opens like one of our markers. */
-function markers_hasOurMarker(text) {
-    ANY_OF_OURS.lastIndex = 0;
-    return ANY_OF_OURS.test(text);
-}
-function assertSha(sha, what) {
-    if (!SHA.test(sha))
-        throw new TypeError(`${what} must be a 40-character lowercase hex SHA`);
-}
-/**
- * The state as one line of JSON in an HTML comment. `<`, `>` and `&` are written as JSON
- * escapes, so no text the model wrote can end the comment or open HTML; rows beyond the
- * budget are not remembered (a later push then shows fewer rows for unchanged files).
- */
-function summaryMarker(state) {
-    assertSha(state.head, 'head');
-    assertSha(state.base, 'base');
-    const rows = [];
-    let used = 0;
-    for (const row of state.rows ?? []) {
-        used += row.path.length + row.change.length + 8;
-        if (used > ROWS_BUDGET)
-            break;
-        rows.push([row.path, row.change]);
-    }
-    // Key order fixed by hand: the marker is compared as text when nothing changed.
-    const json = JSON.stringify({
-        version: SUMMARY_VERSION,
-        head: state.head,
-        base: state.base,
-        ...(state.overview !== undefined ? { overview: state.overview.slice(0, OVERVIEW_BUDGET) } : {}),
-        ...(state.rows ? { rows } : {})
-    }).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return `<!-- ${MARKER_PREFIX}:summary ${json} -->`;
-}
-function findingMarker(fingerprint) {
-    if (!FINGERPRINT.test(fingerprint))
-        throw new TypeError('fingerprint must be 12 lowercase hex');
-    return `<!-- ${MARKER_PREFIX}:finding ${fingerprint} -->`;
-}
-/** Marks an answer (to `/ask`, `/help` or a reply in a thread): so it is never taken for a question. */
-function markers_answerMarker(kind) {
-    return `<!-- ${MARKER_PREFIX}:${kind} -->`;
-}
-function reviewMarker(sha) {
-    assertSha(sha, 'sha');
-    return `<!-- ${MARKER_PREFIX}:review ${sha} -->`;
-}
-/** The body with the marker as its last line, as the parsers expect it. */
-function markers_appendMarker(body, marker) {
-    const text = body.trimEnd();
-    return text ? `${text}\n\n${marker}` : marker;
-}
-/** The payload of our trailing `kind` marker, or undefined when the body does not end in one. */
-function trailingPayload(body, kind) {
-    if (typeof body !== 'string')
-        return undefined;
-    const text = body.trimEnd();
-    const suffix = ' -->';
-    const start = text.lastIndexOf('\n') + 1;
-    const line = text.slice(start);
-    const head = `<!-- ${MARKER_PREFIX}:${kind} `;
-    if (!line.startsWith(head) || !line.endsWith(suffix))
-        return undefined;
-    // Exactly one marker of ours in the whole body: two mean someone pasted or forged one.
-    if ((text.match(ANY_OF_OURS) ?? []).length !== 1)
-        return undefined;
-    return line.slice(head.length, line.length - suffix.length);
-}
-function parseSummaryMarker(body) {
-    const payload = trailingPayload(body, 'summary');
-    if (payload === undefined)
-        return undefined;
-    let value;
-    try {
-        value = JSON.parse(payload);
-    }
-    catch {
-        return undefined;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return undefined;
-    const { head, base, version, overview, rows, ...rest } = value;
-    if (Object.keys(rest).length > 0)
-        return undefined;
-    if (typeof head !== 'string' || typeof base !== 'string')
-        return undefined;
-    if (!SHA.test(head) || !SHA.test(base))
-        return undefined;
-    // Version 1 remembered the commits only.
-    if (version === 1 && overview === undefined && rows === undefined)
-        return { head, base };
-    if (version !== SUMMARY_VERSION)
-        return undefined;
-    if (overview !== undefined && typeof overview !== 'string')
-        return undefined;
-    const pairs = rows === undefined ? undefined : readRows(rows);
-    if (rows !== undefined && !pairs)
-        return undefined;
-    return {
-        head,
-        base,
-        ...(typeof overview === 'string' ? { overview } : {}),
-        ...(pairs ? { rows: pairs } : {})
-    };
-}
-function readRows(value) {
-    if (!Array.isArray(value))
-        return undefined;
-    const rows = [];
-    for (const item of value) {
-        if (!Array.isArray(item) || item.length !== 2)
-            return undefined;
-        const [path, change] = item;
-        if (typeof path !== 'string' || typeof change !== 'string')
-            return undefined;
-        rows.push({ path, change });
-    }
-    return rows;
-}
-function parseFindingMarker(body) {
-    const payload = trailingPayload(body, 'finding');
-    return payload !== undefined && FINGERPRINT.test(payload) ? payload : undefined;
-}
-function parseReviewMarker(body) {
-    const payload = trailingPayload(body, 'review');
-    return payload !== undefined && SHA.test(payload) ? payload : undefined;
-}
-/**
- * A short, stable identity for an inline finding, so a re-run recognises what it already said.
- * Only the first line of the body counts, normalised, so rewording the explanation below it or
- * sanitizing (zero-width characters) does not make the same finding look new.
- */
-function fingerprint(path, line, side, body) {
-    const firstLine = body
-        .normalize('NFKC')
-        .replace(/\p{Cf}/gu, '')
-        .split('\n')
-        .map((l) => l
-        .replace(/[*_`~\\]/g, '')
-        .replace(/\s+/g, ' ')
-        .trim()
-        .toLowerCase())
-        .find((l) => l !== '') ?? '';
-    // JSON keeps the fields apart even when a path contains the separator.
-    const key = JSON.stringify([path, line, side, firstLine]);
-    return (0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 12);
-}
-
-;// CONCATENATED MODULE: ./src/github/threads.ts
-/**
- * Review threads: the comments of one thread, oldest first, and a reply posted into it through
- * the replies endpoint (threads are one level deep: replies always go to the first comment).
+ * Markdown as GitHub reads it, from micromark's GFM parse (CommonMark and GFM, as cmark-gfm,
+ * GitHub's parser, implements them): where the code, the raw HTML, the links and images are, and
+ * the text GitHub renders outside code, character by character with the source offsets of each.
+ * The sanitizer decides what to change; this module only reads.
  */
 
 
-/** The comments of the thread that starts with `topId`. */
-async function readThread(gh, repo, prNumber, topId) {
-    const comments = [];
-    await calling(`read the review thread of comment ${topId}`, async () => {
-        for await (const page of gh.paginate.iterator(gh.rest.pulls.listReviewComments, {
-            ...repo,
-            pull_number: prNumber,
-            per_page: 100
-        })) {
-            for (const c of page.data) {
-                if (c.id !== topId && c.in_reply_to_id !== topId)
-                    continue;
-                comments.push({
-                    id: c.id,
-                    author: c.user.login,
-                    bot: c.user.type === 'Bot',
-                    body: c.body,
-                    createdAt: c.created_at
-                });
-            }
+/**
+ * Emphasis and strikethrough only split text into nodes, which the sanitizer assumes anywhere
+ * (see RenderedText); micromark resolves them in quadratic time, so they are not parsed.
+ */
+const OPTIONS = { extensions: [(0,micromark_extension_gfm/* gfm */.T)(), { disable: { null: ['attention', 'strikethrough'] } }] };
+function readMarkdown(source) {
+    const events = (0,postprocess/* postprocess */._)((0,parse/* parse */.q)(OPTIONS)
+        .document()
+        .write((0,preprocess/* preprocess */.v)()(source, undefined, true)));
+    const walk = new Walk(source);
+    for (const [kind, token] of events) {
+        if (kind === 'enter')
+            walk.enter(token);
+        else
+            walk.exit(token);
+    }
+    return walk.finish();
+}
+/**
+ * micromark walks back over its events at each `]`, at each setext heading underline and at
+ * each change of container, so a text dense in them takes quadratic time (30,000 `]` take a
+ * minute). Past these counts the sanitizer does not read the text at all.
+ */
+const MOST_BRACKETS_PER_BLOCK = 2_000;
+const MOST_UNDERLINES = 1_000;
+const MOST_CONTAINER_LINES = 2_000;
+function tooComplexToRead(source) {
+    const underlines = source.match(/^ {0,3}(?:=+|-+)[ \t]*$/gm)?.length ?? 0;
+    const containers = source.match(/^[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))/gm)?.length ?? 0;
+    return (underlines > MOST_UNDERLINES ||
+        containers > MOST_CONTAINER_LINES ||
+        // Quotes nested deeper than anyone writes.
+        /^(?:[ \t]*>){33}/m.test(source) ||
+        source.split(/\n[ \t]*\n/).some((block) => markdown_count(block, ']') > MOST_BRACKETS_PER_BLOCK));
+}
+function markdown_count(text, char) {
+    let n = 0;
+    for (let i = text.indexOf(char); i !== -1; i = text.indexOf(char, i + 1))
+        n++;
+    return n;
+}
+// Not rendered as text: destinations, code block fences and info strings, and what the
+// sanitizer replaces whole (raw HTML, autolinks, images). Code spans too, unless after a `$`.
+const HIDDEN = new Set([
+    'resourceDestination',
+    'definitionDestination',
+    'codeFencedFence',
+    'codeIndented',
+    'htmlFlow',
+    'htmlText',
+    'autolink',
+    'image'
+]);
+// Text within one node: markup around these does not split it.
+const INLINE = new Set([
+    'data',
+    'lineEnding',
+    'characterEscape',
+    'escapeMarker',
+    'characterEscapeValue',
+    'characterReference',
+    'characterReferenceMarker',
+    'characterReferenceMarkerNumeric',
+    'characterReferenceMarkerHexadecimal',
+    'characterReferenceValue'
+]);
+// Blocks of inline text; a table cell counts as one.
+const BLOCKS = new Set([
+    'paragraph',
+    'atxHeading',
+    'setextHeading',
+    'tableData',
+    'tableHeader'
+]);
+const LITERALS = {
+    literalAutolinkHttp: 'http',
+    literalAutolinkWww: 'www',
+    literalAutolinkEmail: 'email'
+};
+// The character references worth rendering as what they decode to; any other is defused.
+const HARMLESS_REFERENCES = {
+    amp: '&',
+    lt: '<',
+    gt: '>',
+    quot: '"',
+    apos: "'",
+    nbsp: '\u00A0',
+    mdash: '—',
+    ndash: '–',
+    hellip: '…'
+};
+/** One pass over micromark's events. */
+class Walk {
+    source;
+    chars = [];
+    text = { from: [], to: [], node: [], origin: [] };
+    html = [];
+    autolinks = [];
+    literals = [];
+    links = [];
+    definitions = [];
+    references = [];
+    code = [];
+    closer;
+    node = 0;
+    /** Depth inside tokens whose text is not rendered. */
+    hidden = 0;
+    codeHidden = false;
+    /** A `$` earlier in the block: GitHub may read a code span after it as math, not code. */
+    dollar = false;
+    open = [];
+    destination;
+    fence;
+    constructor(source) {
+        this.source = source;
+    }
+    finish() {
+        return {
+            text: { chars: this.chars.join(''), ...this.text },
+            html: this.html,
+            autolinks: this.autolinks,
+            literals: this.literals,
+            links: this.links,
+            definitions: this.definitions,
+            references: this.references,
+            code: this.code,
+            ...(this.closer === undefined ? {} : { closer: this.closer })
+        };
+    }
+    enter(token) {
+        const type = token.type;
+        const { start, end } = span(token);
+        if (!INLINE.has(type))
+            this.node++;
+        if (BLOCKS.has(type))
+            this.dollar = false;
+        this.record(type, start, end);
+        const hides = type === 'codeText' ? !this.dollar : HIDDEN.has(type);
+        if (type === 'codeText')
+            this.codeHidden = hides;
+        if (hides && this.hidden++ === 0)
+            this.push(start, start, ' ', 'break');
+        if (this.hidden > 0)
+            this.collectDestination(type, start, end);
+        else
+            this.collectText(type, start, end);
+    }
+    exit(token) {
+        const type = token.type;
+        const { end } = span(token);
+        if (!INLINE.has(type))
+            this.node++;
+        if (type === 'codeText' ? this.codeHidden : HIDDEN.has(type))
+            this.hidden--;
+        // A block ends with a line break, so no pattern runs from one block into the next.
+        if (BLOCKS.has(type))
+            this.push(end, end, '\n', 'break');
+        if (type === 'link' || type === 'image')
+            this.closeLink(end);
+        else if (type === 'resourceDestinationString')
+            this.closeDestination(false);
+        else if (type === 'definitionDestinationString')
+            this.closeDestination(true);
+        else if (type === 'codeFenced')
+            this.closeFence(end);
+    }
+    /** Everything the sanitizer needs beyond the rendered text. */
+    record(type, start, end) {
+        if (type === 'htmlFlow' || type === 'htmlText')
+            this.html.push({ start, end });
+        else if (type === 'autolink')
+            this.autolinks.push({ start, end });
+        else if (type === 'codeFlowValue' || type === 'codeTextData')
+            this.code.push({ start, end });
+        else if (type === 'characterReference')
+            this.references.push(this.reference(start, end));
+        else if (type === 'link' || type === 'image')
+            this.open.push({ image: type === 'image', start });
+        else if (type === 'labelText')
+            this.label({ start, end });
+        else if (type === 'resourceDestinationString' || type === 'definitionDestinationString')
+            this.destination = { start, end, value: '' };
+        else if (type === 'codeFenced')
+            this.fence = { sequences: 0, closer: '' };
+        else if (type === 'codeFencedFenceSequence')
+            this.fenceSequence(start, end);
+        const kind = LITERALS[type];
+        if (kind)
+            this.literals.push({ start, end, kind, node: this.node });
+    }
+    collectText(type, start, end) {
+        const source = this.source;
+        if (type === 'data' || type === 'codeTextData') {
+            const origin = type === 'data' ? 'data' : 'code';
+            if (origin === 'data' && source.slice(start, end).includes('$'))
+                this.dollar = true;
+            for (let i = start; i < end; i++)
+                this.push(i, i + 1, source.charAt(i), origin);
         }
-    });
-    comments.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-    return { top: comments.find((c) => c.id === topId), comments };
+        else if (type === 'characterEscape') {
+            this.push(start, end, source.charAt(end - 1), 'escape');
+        }
+        else if (type === 'characterReference') {
+            // One the sanitizer defuses stands for a character that is neither letter nor digit.
+            const name = this.reference(start, end).name;
+            this.push(start, end, (name && HARMLESS_REFERENCES[name]) ?? '&', 'reference');
+        }
+        else if (type === 'lineEnding') {
+            this.push(start, end, '\n', 'break');
+        }
+        else if (LITERALS[type]) {
+            for (let i = start; i < end; i++)
+                this.push(i, i + 1, source.charAt(i), 'literal');
+        }
+    }
+    collectDestination(type, start, end) {
+        const destination = this.destination;
+        if (!destination)
+            return;
+        if (type === 'data' || type === 'characterReference')
+            destination.value += this.source.slice(start, end);
+        else if (type === 'characterEscapeValue')
+            destination.value += this.source.charAt(start);
+    }
+    push(from, to, char, origin) {
+        this.chars.push(char);
+        this.text.from.push(from);
+        this.text.to.push(to);
+        this.text.node.push(this.node);
+        this.text.origin.push(origin);
+    }
+    reference(start, end) {
+        const name = /^&([A-Za-z\d]+);$/.exec(this.source.slice(start, end))?.[1];
+        return name === undefined ? { start, end } : { start, end, name };
+    }
+    label(label) {
+        const link = this.open.at(-1);
+        if (link && link.label === undefined)
+            link.label = label;
+    }
+    closeLink(end) {
+        const link = this.open.pop();
+        if (link)
+            this.links.push({ ...link, end });
+    }
+    closeDestination(definition) {
+        const destination = this.destination;
+        this.destination = undefined;
+        const link = this.open.at(-1);
+        if (destination && definition)
+            this.definitions.push(destination);
+        else if (destination && link)
+            link.destination = destination;
+    }
+    fenceSequence(start, end) {
+        const fence = this.fence;
+        if (!fence || fence.sequences++ > 0)
+            return;
+        // The closing line repeats the opening line's containers: `>` stays, list markers become
+        // the spaces that continue their item.
+        const lineStart = this.source.lastIndexOf('\n', start - 1) + 1;
+        const prefix = this.source.slice(lineStart, start).replace(/[^ \t>]/g, ' ');
+        fence.closer = prefix + this.source.slice(start, end);
+    }
+    /** A fence left open at the end of the text would swallow whatever is posted after it. */
+    closeFence(end) {
+        const fence = this.fence;
+        this.fence = undefined;
+        if (fence?.sequences === 1 && /^[ \t\n]*$/.test(this.source.slice(end))) {
+            this.closer = fence.closer;
+        }
+    }
 }
-/** Whether the action started the thread: its first comment is a bot's and carries our marker. */
-const startedByUs = (thread) => thread.top !== undefined && thread.top.bot && hasOurMarker(thread.top.body);
-async function replyInThread(gh, repo, prNumber, topId, body) {
-    const { data } = await calling('post the answer in the review thread', () => gh.rest.pulls.createReplyForReviewComment({
-        ...repo,
-        pull_number: prNumber,
-        comment_id: topId,
-        body
-    }));
-    return { id: data.id, url: data.html_url };
-}
-async function replyInConversation(gh, repo, prNumber, body) {
-    const { data } = await calling('post the answer as a comment', () => gh.rest.issues.createComment({ ...repo, issue_number: prNumber, body }));
-    return { id: data.id, url: data.html_url };
+function span(token) {
+    return { start: token.start.offset, end: token.end.offset };
 }
 
-;// CONCATENATED MODULE: ./src/post/sanitize.ts
+;// CONCATENATED MODULE: ./src/post/defuse.ts
 /**
- * Makes model-written markdown safe to post on GitHub. The model is untrusted (the pull request
- * it reads may carry a prompt injection), so nothing it writes may ping people, reference issues,
- * start a bot command, forge our hidden markers, hide text in HTML, load remote images or exceed
- * the body limit.
+ * The edits that make model Markdown safe to post, found on GitHub's reading of it
+ * (markdown.ts). One technique throughout: a zero-width space (U+200B, written ‸ here) where
+ * GitHub or a bot needs two characters to touch: `@‸user`, `#‸12`, `<‸img`, `‸/merge`. It renders
+ * like the original, and no pattern below matches across it.
  *
- * One technique throughout: a zero-width space (U+200B, written ‸ here) inserted where GitHub's
- * parser or a bot's pattern needs two characters to touch: `@‸user`, `#‸12`, `<‸img`, `‸/merge`. It
- * renders exactly like the original, reads naturally, and unlike wrapping in backticks it cannot
- * pair up with a stray backtick elsewhere and turn neighbouring text back into live markdown.
- * No pattern we neutralize matches across it, which also makes sanitizing idempotent.
- *
- * Code is left alone only where GitHub certainly renders code: fences we can delimit exactly
- * and code spans we can pair exactly. Wherever the parse is uncertain (containers, tables, link
- * destinations, URLs, lines after a stray backtick) the text is treated as prose; the only cost
- * is an invisible character inside what may render as code.
+ * What is live is decided as GitHub decides it: a mention is `@` after a non-word character
+ * (or the start of a text node) followed by a login, in text outside code and links; GitHub's
+ * references are `#12`, `owner/repo#12` and `GH-12`, and a bare issue or pull request URL. In
+ * code nothing is live, and only what acts on the raw text is changed there: a line a bot would
+ * read as a command, and a copy of our hidden marker.
  */
+
 
 const ZWSP = '\u200B';
-/** GitHub rejects issue, comment and review bodies longer than this (UTF-16 code units). */
-const GITHUB_BODY_LIMIT = 65_536;
-/** Leaves room under the limit for the marker and separators publishing appends. */
-const DEFAULT_MAX_LENGTH = 65_000;
-const DEFAULT_INLINE_LENGTH = 256;
-/** Model markdown → markdown that is safe to post. Never throws; sanitizing twice changes nothing. */
-function sanitizeMarkdown(text, options = {}) {
-    const limit = positive(options.maxLength, DEFAULT_MAX_LENGTH);
-    try {
-        return truncate(sanitizeBlocks(clean(text)), limit);
-    }
-    catch {
-        // Unreachable by design; a failure must still not post the raw text nor fail the run.
-        return '_(The generated text could not be made safe to post and was left out.)_'.slice(0, limit);
-    }
-}
-// ---------------------------------------------------------------------------------------------
-// Characters
-const OUR_PLACEHOLDERS = '\uE000-\uE01F';
-const REMOVED = new RegExp(`(?![\\t\\n])[\\p{Cc}\\u202A-\\u202E\\u2066-\\u2069${OUR_PLACEHOLDERS}]`, 'gu');
+const insert = (at, text = ZWSP) => ({ start: at, end: at, text });
 /**
- * Control characters and bidi overrides go (they can make a comment read differently from what
- * it says), and so do the private-use characters we use as placeholders for code spans.
+ * The edits a reading calls for. `structure` changes what GitHub parses (HTML and autolinks
+ * become text, images and some links are rewritten, a reference or URL stops being one) and
+ * calls for a new reading before anything else. Once the structure stays, `closing` closes a
+ * fence left open at the end, and `inText` breaks patterns within the text as read: made any
+ * earlier, a zero-width space could land where a later reading finds code, and sanitizing
+ * again would not put it back.
  */
-function clean(text) {
-    // Callers are typed, but a missing field from parsed model JSON must not throw here.
-    const s = typeof text === 'string' ? text : '';
-    return s.replace(/\r\n?/g, '\n').replace(REMOVED, '');
+function defusals(source, reading) {
+    const structure = [
+        ...html(source, reading.html),
+        ...reading.autolinks.map((a) => insert(a.start + 1)),
+        ...reading.links.flatMap((link) => defuseLink(source, link)),
+        ...reading.definitions.flatMap((d) => defuseDefinition(source, d)),
+        ...reading.references
+            .filter((r) => r.name === undefined || HARMLESS_REFERENCES[r.name] === undefined)
+            .map((r) => insert(r.start + 1)),
+        ...textStructure(reading.text)
+    ];
+    const closing = reading.closer === undefined ? [] : [closeFence(source, reading.closer)];
+    const inText = [
+        ...textPatterns(source, reading),
+        ...commandLines(source, reading.code),
+        ...markerComments(source)
+    ];
+    return { structure, closing, inText };
 }
-function positive(value, fallback) {
-    return typeof value === 'number' && Number.isFinite(value) && value >= 1
-        ? Math.floor(value)
-        : fallback;
-}
-const isBlank = (line) => /^[ \t]*$/.test(line);
-/** Width of the leading spaces and tabs, tabs to the next multiple of 4 as CommonMark counts. */
-function indentOf(line) {
-    let width = 0;
-    for (const c of line) {
-        if (c === ' ')
-            width++;
-        else if (c === '\t')
-            width += 4 - (width % 4);
-        else
-            break;
-    }
-    return width;
-}
-function fenceOpener(line) {
-    const m = /^[ \t]*(`{3,}|~{3,})(.*)$/.exec(line);
-    const run = m?.[1];
-    if (run === undefined || (run.startsWith('`') && (m?.[2] ?? '').includes('`')))
-        return undefined;
-    return { indent: indentOf(line), char: run.charAt(0), length: run.length };
-}
-function closes(line, fence) {
-    const run = /^[ \t]*(`+|~+)[ \t]*$/.exec(line)?.[1];
-    return run?.startsWith(fence.char) === true && run.length >= fence.length;
-}
-/**
- * Where a fence ends: the index of its closing line, `null` for the end of the text, or
- * undefined when GitHub might end it earlier than we would (a content line indented less than
- * the opener leaves any list item it sits in, and GitHub would close the fence there).
- */
-/** The line that made fenceEnd give up on the fence opened at `start`. */
-function rejectedAt(lines, start, fence) {
-    let j = start + 1;
-    while (j < lines.length && (isBlank(lines[j] ?? '') || indentOf(lines[j] ?? '') >= fence.indent))
-        j++;
-    return j;
-}
-function fenceEnd(lines, start, fence) {
-    for (let j = start + 1; j < lines.length; j++) {
-        const line = lines[j] ?? '';
-        if (isBlank(line))
-            continue;
-        const indent = indentOf(line);
-        // Any closing run GitHub could accept counts; we re-indent it to the opener's so it must.
-        if (indent <= fence.indent + 3 && closes(line, fence))
-            return j;
-        if (indent < fence.indent)
-            return undefined;
-    }
-    return null;
-}
-/**
- * Splits the text into fenced code we are sure of and prose. A fence indented 4+ columns is
- * only trusted after a blank line: after a paragraph line GitHub would read it as more
- * paragraph. Fences we do not trust stay prose and are broken there (see finishProseLine).
- */
-function splitBlocks(lines) {
-    const blocks = [];
-    let prose = [];
-    let afterBreak = true;
-    // The last rejected fence of each character: a later opener it covers fails at the same line.
-    // Without this, a run of unclosable openers costs quadratic time.
-    const rejected = new Map();
-    let i = 0;
-    while (i < lines.length) {
-        const line = lines[i] ?? '';
-        const fence = fenceOpener(line);
-        let end;
-        if (fence && (fence.indent <= 3 || afterBreak)) {
-            const known = rejected.get(fence.char);
-            const covered = known !== undefined &&
-                i < known.until &&
-                fence.indent === known.indent &&
-                fence.length >= known.length;
-            end = covered ? undefined : fenceEnd(lines, i, fence);
-            if (end === undefined && !covered) {
-                rejected.set(fence.char, { ...fence, until: rejectedAt(lines, i, fence) });
-            }
-        }
-        if (fence && end !== undefined) {
-            if (prose.length > 0)
-                blocks.push({ code: false, lines: prose });
-            prose = [];
-            const closer = end === null ? fence.char.repeat(fence.length) : (lines[end] ?? '').replace(/[ \t]/g, '');
-            // An unclosed fence runs to the end on GitHub too; closing it keeps whatever is appended
-            // later (our marker, a truncation note) out of the code block.
-            blocks.push({
-                code: true,
-                lines: [...lines.slice(i, end ?? lines.length), ' '.repeat(fence.indent) + closer]
-            });
-            i = end === null ? lines.length : end + 1;
-            afterBreak = true;
-            continue;
-        }
-        prose.push(line);
-        afterBreak = isBlank(line);
-        i++;
-    }
-    if (prose.length > 0)
-        blocks.push({ code: false, lines: prose });
-    return blocks;
-}
-function sanitizeBlocks(text) {
-    const blocks = splitBlocks(text.split('\n')).map((b) => b.code ? defuseCode(b.lines) : sanitizeProse(b.lines).join('\n'));
-    // Prose has no comment left; this reaches copies of our marker inside code spans.
-    return defuseMarkerComments(blocks.join('\n'));
-}
-// ---------------------------------------------------------------------------------------------
-// Code: left as written, except what would act on GitHub from inside a code block
-/**
- * Code keeps its text: it renders literally and suggestions commit it. Two things still act
- * from inside: bots that match a command line in the raw body, and a copy of our own marker
- * that a careless search for it would find.
- */
-function defuseCode(block) {
-    const lines = block.map((line, i) => i === 0 || i === block.length - 1 ? line : line.replace(BARE_COMMAND, `$1${ZWSP}`));
-    return defuseMarkerComments(lines.join('\n'));
-}
-// Only a lone `/word` first token: `/usr/bin/env` or a regex literal line stays untouched.
-const BARE_COMMAND = /^([ \t]*)(?=\/[A-Za-z][\w-]*(?:[ \t]|$))/;
-/** `<!--` → `<‸!--` for each comment that names our marker. Linear: scans forward once. */
-function defuseMarkerComments(text) {
+/** The source with the edits made; an edit inside a span another replaces waits a pass. */
+function applyEdits(source, edits) {
+    const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end || (a.text < b.text ? -1 : +(a.text > b.text)));
     let out = '';
     let at = 0;
-    let name = -2; // position of the next marker name at or after `at`; -2 = not looked up yet
-    for (let s = text.indexOf('<!--'); s !== -1; s = text.indexOf('<!--', s + 4)) {
-        if (name !== -1 && name < s) {
-            MARKER_LOOKALIKE.lastIndex = s;
-            name = MARKER_LOOKALIKE.exec(text)?.index ?? -1;
-        }
-        const end = text.indexOf('-->', s + 2);
-        if (name !== -1 && (end === -1 || name < end)) {
-            out += text.slice(at, s + 1) + ZWSP;
-            at = s + 1;
-        }
+    let last;
+    for (const edit of sorted) {
+        const repeated = last?.start === edit.start && last.end === edit.end && last.text === edit.text;
+        if (edit.start < at || repeated)
+            continue;
+        out += source.slice(at, edit.start) + edit.text;
+        at = edit.end;
+        last = edit;
     }
-    return out + text.slice(at);
+    return out + source.slice(at);
 }
 // ---------------------------------------------------------------------------------------------
-// Prose
-function sanitizeProse(lines) {
-    const spans = [];
-    const masked = maskCodeSpans(lines, spans).join('\n');
-    const restored = transformProse(masked).replace(sanitize_PLACEHOLDER, (_, id) => spans[decodeId(id)] ?? '');
-    return restored.split('\n').map(finishProseLine);
-}
+// HTML, links, images
+const TAG_OPEN = /<(?=[A-Za-z/!?])/g;
 /**
- * Per line, after everything else: a line that would start a bot command gets a zero-width
- * space before its slash (bots trim whitespace, and `trim` keeps U+200B); a fence we did not
- * trust is broken the same way so GitHub cannot open a code block we do not know about.
+ * Raw HTML renders as text: comments go (they hide text from readers: instructions to later
+ * bots, forged markers), keeping their line breaks; every other tag gets `<‸`.
  */
-function finishProseLine(line) {
-    return line
-        .replace(/^([\s>]*)(?=\/\w)/, `$1${ZWSP}`)
-        .replace(/^((?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)(?=`{3,}[^`]*$|~{3,})/, `$1${ZWSP}`);
-}
-// Code spans are swapped for placeholders made of private-use characters, which no prose rule
-// matches and which clean() removed from the input.
-const sanitize_PLACEHOLDER = /\uE000([\uE010-\uE01F]+)\uE001/g;
-function placeholder(id) {
-    let digits = '';
-    for (const d of id.toString(16))
-        digits += String.fromCharCode(0xe010 + parseInt(d, 16));
-    return `\uE000${digits}\uE001`;
-}
-function decodeId(digits) {
-    let hex = '';
-    for (let k = 0; k < digits.length; k++)
-        hex += (digits.charCodeAt(k) - 0xe010).toString(16);
-    return parseInt(hex, 16);
-}
-/**
- * Replaces the code spans GitHub certainly renders as code with placeholders. After a stray
- * backtick GitHub may pair it with one on a later line, so the rest of that paragraph counts as
- * prose; a blank line ends the paragraph.
- */
-function maskCodeSpans(lines, spans) {
-    let tainted = false;
-    return lines.map((line) => {
-        if (isBlank(line)) {
-            tainted = false;
-            return line;
-        }
-        if (tainted)
-            return line;
-        const found = certainSpans(line);
-        tainted = found.taint;
-        let out = '';
-        let at = 0;
-        for (const [start, end] of found.spans) {
-            out += line.slice(at, start) + placeholder(spans.push(line.slice(start, end)) - 1);
-            at = end;
-        }
-        return out + line.slice(at);
+function html(source, spans) {
+    return spans.flatMap(({ start, end }) => {
+        const raw = source.slice(start, end);
+        const text = removeComments(raw).replace(TAG_OPEN, `<${ZWSP}`);
+        return text === raw ? [] : [{ start, end, text }];
     });
 }
-/**
- * A table row is parsed cell by cell and a plain line as a whole; a line with pipes keeps its
- * spans only if both readings agree.
- */
-function certainSpans(line) {
-    const whole = scanSpans(line, 0);
-    if (!line.includes('|'))
-        return whole;
-    const cells = [];
-    let offset = 0;
-    for (const cell of line.split('|')) {
-        cells.push(scanSpans(cell, offset));
-        offset += cell.length + 1;
-    }
-    const split = cells.flatMap((c) => c.spans);
-    const same = split.length === whole.spans.length &&
-        split.every(([s, e], k) => {
-            const span = whole.spans[k];
-            return span?.[0] === s && span[1] === e;
-        });
-    return same
-        ? { spans: whole.spans, taint: whole.taint || cells.some((c) => c.taint) }
-        : { spans: [], taint: true };
-}
-/**
- * CommonMark code spans within one line: a backtick run pairs with the next run of the same
- * length. We stop trusting the line where another construct could swallow a backtick first:
- * a link destination or title after `](`, math after `$`, an autolinked URL.
- */
-function scanSpans(text, offset) {
-    const spans = [];
-    let inUrl = false;
-    let i = 0;
-    while (i < text.length) {
-        const c = text.charAt(i);
-        if (c === '\\') {
-            i += 2;
-            continue;
-        }
-        if ((c === ']' && text.charAt(i + 1) === '(') || c === '$')
-            return { spans, taint: true };
-        // GitHub's autolinks end at ASCII whitespace only; any other separator keeps us cautious.
-        if (c === ' ' || c === '\t')
-            inUrl = false;
-        else if (text.startsWith('://', i) || (/[wW]/.test(c) && /^www\./i.test(text.slice(i, i + 4))))
-            inUrl = true;
-        if (c !== '`') {
-            i++;
-            continue;
-        }
-        if (inUrl)
-            return { spans, taint: true };
-        let end = i;
-        while (text.charAt(end) === '`')
-            end++;
-        const close = closingRun(text, end, end - i);
-        if (close === -1)
-            return { spans, taint: true };
-        spans.push([offset + i, offset + close + (end - i)]);
-        i = close + (end - i);
-    }
-    return { spans, taint: false };
-}
-function closingRun(text, from, length) {
-    for (let k = text.indexOf('`', from); k !== -1;) {
-        let end = k;
-        while (text.charAt(end) === '`')
-            end++;
-        if (end - k === length)
-            return k;
-        k = text.indexOf('`', end);
-    }
-    return -1;
-}
-// Not preceded by an odd number of backslashes (which would escape the next character).
-const UNESCAPED = String.raw `(?<!(?:^|[^\\])(?:\\\\)*\\)`;
-// Link text or image alt: escaped characters, anything but brackets, one level of nesting,
-// no blank line (it would end the paragraph).
-const TEXT_CHAR = String.raw `(?:\\.|[^\\\[\]\n]|\n(?![ \t]*\n))`;
-const LABEL = String.raw `((?:${TEXT_CHAR}|\[${TEXT_CHAR}{0,200}\]){0,500})`;
-// A destination on the same line, without code: `<…>` or balanced parentheses, then a title.
-const DESTINATION = String.raw `\([ \t]*(<[^<>\n\`\uE000-\uE01F]*>|[^\s()<>\`\uE000-\uE01F]*(?:\([^\s()\`\uE000-\uE01F]*\)[^\s()<>\`\uE000-\uE01F]*)*)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)`;
-const INLINE_IMAGE = new RegExp(`${UNESCAPED}!\\[${LABEL}\\]${DESTINATION}`, 'g');
-const REFERENCE_IMAGE = new RegExp(`${UNESCAPED}!\\[${LABEL}\\](?:\\[(?:\\\\.|[^\\\\\\[\\]]){0,500}\\])?`, 'g');
-const ANY_IMAGE = new RegExp(`${UNESCAPED}!\\[`, 'g');
-const INLINE_LINK = new RegExp(`${UNESCAPED}\\[${LABEL}\\]${DESTINATION}`, 'g');
-const DANGEROUS_SCHEME = /^(?:javascript|vbscript|data|file):/i;
-const GITHUB_REFERENCE_URL = /^(?:https?:\/\/)?(?:www\.)?github\.com\/[^/\s]+\/[^/\s]+\/(?:issues|pull|discussions)\/\d/i;
-const imageText = (alt) => {
-    const text = alt.trim();
-    return text ? `\\[image: ${text}\\]` : '\\[image\\]';
-};
-function transformProse(text) {
-    return neutralizeText(removeComments(text)
-        // Remote images are fetched for every reader (tracking) and can show anything.
-        .replace(INLINE_IMAGE, (_, alt) => imageText(alt))
-        .replace(REFERENCE_IMAGE, (_, alt) => imageText(alt))
-        .replace(ANY_IMAGE, '!\\[')
-        .replace(INLINE_LINK, rewriteLink)
-        // Every tag, comment opener, declaration and autolink `<…>` renders as text.
-        .replace(/<(?=[A-Za-z/!?])/g, `<${ZWSP}`));
-}
-/**
- * All HTML comments go: they hide text from readers (instructions to later bots, forged
- * markers). Their line breaks stay so the lines around keep their block structure.
- */
 function removeComments(text) {
     let out = '';
     let at = 0;
@@ -4372,83 +4458,294 @@ function removeComments(text) {
     }
     return out + text.slice(at);
 }
-function rewriteLink(link, label, destination) {
-    // Links inside the text are judged in the same pass, or a second pass would find them.
-    const text = label.replace(INLINE_LINK, rewriteLink);
-    const url = destination.replace(/^<|>$/g, '').trim();
-    // A scheme already broken by a zero-width space is left as it is: sanitizing stays idempotent.
-    if (DANGEROUS_SCHEME.test(url))
-        return text;
-    // A link to an issue or pull request posts "mentioned this" on it; keep the address as text.
-    if (GITHUB_REFERENCE_URL.test(url))
-        return `${text} (${defuseUrl(url)})`;
-    return `[${text}${link.slice(1 + label.length)}`;
-}
-// Every scheme and `www.` in the token: the text after the first may be a URL of its own.
+const DANGEROUS_SCHEME = /^(?:javascript|vbscript|data|file):/i;
+const GITHUB_REFERENCE = String.raw `(?:https?:\/\/|www\.)(?:www\.)?github\.com\/[^/\s]+\/[^/\s]+\/(?:issues|pull|discussions)\/\d`;
+// A link to an issue or pull request posts "mentioned this" on it.
+const GITHUB_REFERENCE_URL = new RegExp(`^${GITHUB_REFERENCE}`, 'i');
+const GITHUB_REFERENCE_IN_TEXT = new RegExp(GITHUB_REFERENCE, 'gi');
+// Every scheme and `www.` in it: the text after the first may be a URL of its own.
 const defuseUrl = (url) => url.replace(/([a-z]+:)(?=\/\/)/gi, `$1${ZWSP}`).replace(/(www)(?=\.)/gi, `$1${ZWSP}`);
-// What GitHub turns into a link on its own: `http(s)://` or `www.`, to whitespace or `<`.
-const URL_TOKEN = /(?:https?:\/\/|www\.)[^\s<>`\uE000-\uE01F]*/gi;
-// GitHub only autolinks after whitespace, `*`, `_`, `~`, `(` and only a domain with a dot.
-const AUTOLINKED = /^(?:https?:\/\/|www\.)(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/i;
-const SAFE_ENTITIES = new Set([
-    'amp',
-    'lt',
-    'gt',
-    'quot',
-    'apos',
-    'nbsp',
-    'mdash',
-    'ndash',
-    'hellip'
-]);
 /**
- * Mentions, references, entities and schemes, outside the URLs GitHub will autolink: inside a
- * link `@` and `#` neither ping nor reference, and a zero-width space would break the link.
+ * Remote images are fetched for every reader (tracking) and can show anything: each becomes
+ * `[image: alt]`. A link with a dangerous scheme is reduced to its text, and one to an issue
+ * or pull request shows the address as text.
  */
-function neutralizeText(text) {
-    let out = '';
-    let at = 0;
-    for (const m of text.matchAll(URL_TOKEN)) {
-        const before = m.index === 0 ? ' ' : text.charAt(m.index - 1);
-        const url = m[0];
-        if (GITHUB_REFERENCE_URL.test(url)) {
-            out += neutralizeWords(text.slice(at, m.index)) + neutralizeWords(defuseUrl(url));
-        }
-        else if (/[\s*_~(]/.test(before) && AUTOLINKED.test(url)) {
-            out += neutralizeWords(text.slice(at, m.index)) + url;
-        }
-        else
-            continue;
-        at = m.index + url.length;
+function defuseLink(source, link) {
+    const label = link.label ? source.slice(link.label.start, link.label.end) : '';
+    if (link.image) {
+        const alt = label.trim();
+        return [{ ...link, text: alt ? `\\[image: ${alt}\\]` : '\\[image\\]' }];
     }
-    return out + neutralizeWords(text.slice(at));
+    const destination = link.destination;
+    const url = destination?.value.trim() ?? '';
+    if (DANGEROUS_SCHEME.test(url))
+        return [{ ...link, text: label }];
+    if (destination && GITHUB_REFERENCE_URL.test(url)) {
+        const address = defuseUrl(source.slice(destination.start, destination.end));
+        return [{ ...link, text: `${label} (${address})` }];
+    }
+    return [];
 }
-function neutralizeWords(text) {
-    return (text
-        // `&#64;user` renders as `@user` and would ping; named entities are kept when harmless.
-        .replace(/&(?:#\d{1,7}|#[xX][\da-fA-F]{1,6}|([A-Za-z][A-Za-z\d]{0,31}));/g, (entity, name) => name !== undefined && SAFE_ENTITIES.has(name) ? entity : `&${ZWSP}${entity.slice(1)}`)
-        // Reference-style links and anything the link pattern missed.
-        .replace(/\b(javascript|vbscript|data|file)(?=:)/gi, `$1${ZWSP}`)
-        // A letter or digit right before `@` is an email address, which never pings.
-        .replace(/(?<![A-Za-z\d])@(?=[A-Za-z\d])/g, `@${ZWSP}`)
-        .replace(/#(?=\d)/g, `#${ZWSP}`)
-        .replace(/\b(GH-)(?=\d)/gi, `$1${ZWSP}`));
+/** The same for the destination of `[label]: destination`, which reference links use. */
+function defuseDefinition(source, destination) {
+    const url = destination.value.trim();
+    const raw = source.slice(destination.start, destination.end);
+    if (DANGEROUS_SCHEME.test(url))
+        return [insert(destination.start + raw.indexOf(':'))];
+    if (GITHUB_REFERENCE_URL.test(url))
+        return [{ ...destination, text: defuseUrl(raw) }];
+    return [];
+}
+// ---------------------------------------------------------------------------------------------
+// Text
+/**
+ * GitHub links a mention or reference within one text node, but emphasis (`@**user**`) or a
+ * text node boundary (`<em>a</em>@b`) must not make us think otherwise: emphasis markers may
+ * sit anywhere in a match, and a letter before `@` only makes an email address when it is in
+ * the same node.
+ */
+const MENTION = /@(?=[*_~]*[A-Za-z\d])/g;
+const ISSUE = /#(?=[*_~]*\d)/g;
+const GH_ISSUE = /G[*_~]*H[*_~]*-(?=[*_~]*\d)/gi;
+const IMAGE_OPEN = /!\[/g;
+const WORD = /[A-Za-z\d]/;
+function textPatterns(source, reading) {
+    const { chars, to, node, origin } = reading.text;
+    const linked = new Set(reading.literals.filter((l) => linkedByGitHub(source, l)).map((l) => l.node));
+    const live = (i) => !linked.has(node[i] ?? -1);
+    const after = (i) => insert(to[i] ?? 0);
+    const edits = [];
+    for (const { index: i } of chars.matchAll(MENTION)) {
+        const email = WORD.test(chars.charAt(i - 1)) && node[i - 1] === node[i];
+        if (live(i) && !email)
+            edits.push(after(i));
+    }
+    for (const { index: i } of chars.matchAll(ISSUE))
+        if (live(i))
+            edits.push(after(i));
+    for (const m of chars.matchAll(GH_ISSUE)) {
+        if (live(m.index))
+            edits.push(after(m.index + m[0].length - 1));
+    }
+    // What GitHub's parser may read as HTML even where micromark does not (its version differs).
+    for (const { index: i } of chars.matchAll(TAG_OPEN)) {
+        if (origin[i] === 'data')
+            edits.push(after(i));
+    }
+    return edits;
+}
+/** Text that stops being a construct, which the next reading must see. */
+function textStructure(text) {
+    const { chars, from, to, origin } = text;
+    const edits = [];
+    // An image start left over: no definition added later may complete it.
+    for (const { index: i } of chars.matchAll(IMAGE_OPEN)) {
+        if (origin[i + 1] === 'data' || origin[i + 1] === 'literal') {
+            edits.push(insert(from[i + 1] ?? 0, '\\'));
+        }
+    }
+    // A bare issue URL: text it held (`@`, `#`) is text once it is no longer a link.
+    for (const m of chars.matchAll(GITHUB_REFERENCE_IN_TEXT)) {
+        for (const part of m[0].matchAll(/[a-z]+:(?=\/\/)|www(?=\.)/gi)) {
+            edits.push(insert(to[m.index + part.index + part[0].length - 1] ?? 0));
+        }
+    }
+    return edits;
+}
+/**
+ * Whether GitHub links a bare URL micromark links, so that `@` and `#` inside it are part of
+ * a link, not mentions. GitHub does not link after a bracket, nor `WWW.` in upper case
+ * (github/cmark-gfm#278, #280, which micromark fixes); an email address is judged as text,
+ * where a letter before `@` keeps it from being a mention anyway.
+ */
+function linkedByGitHub(source, literal) {
+    if ('[]'.includes(source.charAt(literal.start - 1) || ' '))
+        return false;
+    if (literal.kind === 'www')
+        return source.startsWith('www.', literal.start);
+    return literal.kind === 'http';
+}
+// ---------------------------------------------------------------------------------------------
+// Lines, markers, fences: the raw text, which bots and our own marker search read
+const LINE_START = /^(?:[^\S\n]|>)*(?=\/)/gm;
+// In code only a lone `/word` first token: `/usr/bin/env` or a regex literal line stays.
+const BARE_COMMAND = /\/[A-Za-z][\w-]*(?=[ \t]|$)/my;
+const ANY_COMMAND = /\/\w/y;
+/**
+ * A line that would start a bot command gets a zero-width space before its slash (bots trim
+ * whitespace and `>`, and `trim` keeps U+200B).
+ */
+function commandLines(source, code) {
+    const edits = [];
+    let k = 0;
+    for (const m of source.matchAll(LINE_START)) {
+        const at = m.index + m[0].length;
+        while (k < code.length && (code[k]?.end ?? 0) <= at)
+            k++;
+        const command = (code[k]?.start ?? Infinity) <= at ? BARE_COMMAND : ANY_COMMAND;
+        command.lastIndex = at;
+        if (command.test(source))
+            edits.push(insert(at));
+    }
+    return edits;
+}
+/**
+ * `<!--` → `<‸!--` for each comment that names our marker, in code too, where comments stay:
+ * a search for our marker must find none but ours. Linear: scans forward once.
+ */
+function markerComments(source) {
+    const edits = [];
+    let name = -2; // the next marker name at or after the comment; -2: not looked up yet
+    let end = -2; // the next `-->` after the comment's start; -1: none
+    for (let s = source.indexOf('<!--'); s !== -1; s = source.indexOf('<!--', s + 4)) {
+        if (name < s) {
+            MARKER_LOOKALIKE.lastIndex = s;
+            name = MARKER_LOOKALIKE.exec(source)?.index ?? -1;
+        }
+        if (name === -1)
+            break;
+        if (end !== -1 && end < s + 2)
+            end = source.indexOf('-->', s + 2);
+        if (end === -1 || name < end)
+            edits.push(insert(s + 1));
+    }
+    return edits;
+}
+/** A fence left open at the end runs to the end on GitHub too; closed, what follows is not code. */
+function closeFence(source, closer) {
+    return insert(source.length, (source.endsWith('\n') ? '' : '\n') + closer);
+}
+
+;// CONCATENATED MODULE: ./src/post/sanitize.ts
+/**
+ * Makes model-written Markdown safe to post on GitHub. The model is untrusted (the pull request
+ * it reads may carry a prompt injection), so nothing it writes may ping people, reference issues,
+ * start a bot command, forge our hidden markers, hide text in HTML or invisible characters, load
+ * remote images, leave a construct open that would swallow what we post after it, or exceed the
+ * body limit.
+ *
+ * The text is read as GitHub reads it (markdown.ts, micromark's GFM parse), defused where GitHub
+ * would make something live (defuse.ts), and read again until nothing is left to defuse: making
+ * raw HTML text can turn what it held into Markdown. Sanitizing twice changes nothing.
+ */
+
+
+/** GitHub rejects issue, comment and review bodies longer than this (UTF-16 code units). */
+const GITHUB_BODY_LIMIT = 65_536;
+/** Leaves room under the limit for the marker and separators publishing appends. */
+const DEFAULT_MAX_LENGTH = 65_000;
+const DEFAULT_INLINE_LENGTH = 256;
+/** Model markdown → markdown that is safe to post. Never throws; sanitizing twice changes nothing. */
+function sanitizeMarkdown(text, options = {}) {
+    const limit = positive(options.maxLength, DEFAULT_MAX_LENGTH);
+    try {
+        const input = stripInvisible(text);
+        // Reading costs time with length; what is beyond the limit could not be shown anyway.
+        const head = cutAt(input, limit);
+        return truncate(sanitizeText(head), limit, input.length - head.length);
+    }
+    catch {
+        // Unreachable by design; a failure must still not post the raw text nor fail the run.
+        return '_(The generated text could not be made safe to post and was left out.)_'.slice(0, limit);
+    }
+}
+// ---------------------------------------------------------------------------------------------
+// Characters
+// Kept inside emoji: the joiner between pictographs (👩‍💻) and the emoji-style selector.
+const EMOJI = String.raw `\p{Extended_Pictographic}\uFE0F?[\u{1F3FB}-\u{1F3FF}]?(?:\u200D\p{Extended_Pictographic}\uFE0F?[\u{1F3FB}-\u{1F3FF}]?)*|[#*\d]\uFE0F\u20E3`;
+const INVISIBLE = String.raw `(?![\t\n])[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2028\u2029]`;
+const STRIPPED = new RegExp(`(${EMOJI})|${INVISIBLE}`, 'gu');
+/**
+ * Line endings become `\n`; control characters, line and paragraph separators (a bot that
+ * splits lines on them would see a command) and invisible characters go: zero-width spaces and
+ * joiners, bidi controls (text that reads differently from what it says), soft hyphens, BOMs,
+ * variation selectors and tags (text smuggled past readers). One click commits a suggestion
+ * with whatever it holds, so suggestions go through here too.
+ */
+function stripInvisible(text) {
+    // Callers are typed, but a missing field from parsed model JSON must not throw here.
+    const s = typeof text === 'string' ? text : '';
+    return s.replace(/\r\n?/g, '\n').replace(STRIPPED, (_, emoji) => emoji ?? '');
+}
+function positive(value, fallback) {
+    return typeof value === 'number' && Number.isFinite(value) && value >= 1
+        ? Math.floor(value)
+        : fallback;
+}
+// ---------------------------------------------------------------------------------------------
+// Reading and defusing until nothing is left
+/** Each pass can reveal one more level: raw HTML made text may hold Markdown. */
+const MOST_PASSES = 8;
+const MOST_ROUNDS = 4;
+/**
+ * Sanitized text, self-contained: every fence closed, no raw HTML left open. Sanitizing it
+ * again strips the zero-width spaces and must put each back: when the edits changed more than
+ * those (a comment removed can turn what follows into code), the result is sanitized again.
+ */
+function sanitizeText(text) {
+    let source = stripInvisible(text);
+    if (tooComplexToRead(source))
+        return asCode(source);
+    for (let round = 0; round < MOST_ROUNDS; round++) {
+        const out = defuse(source);
+        if (out === undefined)
+            break;
+        const next = stripInvisible(out);
+        if (next === source)
+            return out;
+        source = next;
+    }
+    return asCode(stripInvisible(text));
+}
+/**
+ * Reads and edits until the structure no longer changes, then closes what is left open and
+ * defuses the text, which changes nothing GitHub parses; undefined when that does not settle.
+ */
+function defuse(text) {
+    let source = text;
+    for (let pass = 0; pass < MOST_PASSES; pass++) {
+        const { structure, closing, inText } = defusals(source, readMarkdown(source));
+        if (structure.length === 0)
+            return applyEdits(source, [...closing, ...inText]);
+        source = applyEdits(source, structure);
+    }
+    return undefined;
+}
+/**
+ * Text we cannot read in reasonable time (or that does not settle) is posted as one code block,
+ * where nothing is live; only its command lines and marker copies are defused. Such a block,
+ * sanitized again or cut short, is closed as it was.
+ */
+function asCode(text) {
+    const fence = /^`{3,}(?=\n)/.exec(text)?.[0];
+    if (fence) {
+        const inner = text.slice(fence.length).replace(new RegExp(`\\n${fence}$`), '');
+        if (longestRun(inner) < fence.length)
+            return defuseCode(`${fence}${inner}\n${fence}`);
+    }
+    const ours = '`'.repeat(Math.max(3, longestRun(text) + 1));
+    return defuseCode(`${ours}\n${text}\n${ours}`);
+}
+const longestRun = (text) => (text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
+function defuseCode(block) {
+    const code = [{ start: 0, end: block.length }];
+    return applyEdits(block, [...commandLines(block, code), ...markerComments(block)]);
 }
 // ---------------------------------------------------------------------------------------------
 // Length
 /**
  * Cuts at a line boundary (inside a line only when one line is most of the budget) and
- * sanitizes the cut text again: a prefix can parse differently (a fence left open, a backtick
- * left unpaired), and re-sanitizing closes the fence and re-judges the code spans.
+ * sanitizes the cut text again: a prefix can read differently (a fence left open, a backtick
+ * left unpaired), and sanitizing closes the fence and judges the code spans again.
  */
-function truncate(text, limit) {
-    if (text.length <= limit)
+function truncate(text, limit, dropped) {
+    if (text.length <= limit && dropped === 0)
         return text;
-    let budget = limit - 48;
+    let budget = Math.min(text.length, limit - 48);
     for (let attempt = 0; attempt < 8 && budget > 0; attempt++) {
         const cut = cutAt(text, budget);
-        const note = `_… truncated: ${text.length - cut.length} characters omitted._`;
-        const body = sanitizeBlocks(cut).trimEnd();
+        const note = `_… truncated: ${text.length + dropped - cut.length} characters omitted._`;
+        const body = (cut === text ? text : sanitizeText(cut)).trimEnd();
         const out = body ? `${body}\n\n${note}` : note;
         if (out.length <= limit)
             return out;
@@ -4457,6 +4754,8 @@ function truncate(text, limit) {
     return '';
 }
 function cutAt(text, budget) {
+    if (text.length <= budget)
+        return text;
     const newline = text.lastIndexOf('\n', budget);
     if (newline >= budget / 2)
         return text.slice(0, newline);
@@ -4477,7 +4776,7 @@ function sanitizeInline(text, maxLength = DEFAULT_INLINE_LENGTH) {
     const limit = positive(maxLength, DEFAULT_INLINE_LENGTH);
     try {
         // Code points, so a cut never splits a surrogate pair.
-        const chars = Array.from(clean(text).replace(/\s+/g, ' ').trim());
+        const chars = Array.from(stripInvisible(text).replace(/\s+/g, ' ').trim());
         let out = '';
         for (let i = 0; i < chars.length; i++) {
             const span = codeSpan(chars, i);
@@ -4514,7 +4813,7 @@ function inlinePiece(chars, i) {
     const alnum = (s) => /^[A-Za-z\d]$/.test(s);
     if ('\\`*_[]<>|~!&'.includes(c))
         return `\\${c}`;
-    if (c === '@' && alnum(next) && !alnum(prev))
+    if (c === '@' && alnum(next) && !(alnum(prev) && !atBefore(chars, i)))
         return `@${ZWSP}`;
     if (c === '#' && /\d/.test(next))
         return `#${ZWSP}`;
@@ -4529,16 +4828,31 @@ function inlinePiece(chars, i) {
     return c;
 }
 /**
- * A GitHub suggestion block for `code` (the replacement lines; '' deletes them). The fence is
- * longer than any backtick run in the code, so nothing inside can close it.
+ * Whether the word before `i` holds an `@`. A letter or digit before `@` makes an email address
+ * unless it does: GitHub links `a@b.co` in `a@b.co@user`, and the rest starts a text node.
+ * Linear overall: the scan stops at the previous `@`.
+ */
+function atBefore(chars, i) {
+    for (let k = i - 1; k >= 0 && chars[k] !== ' '; k--)
+        if (chars[k] === '@')
+            return true;
+    return false;
+}
+/**
+ * A GitHub suggestion block for `code` (the replacement lines; '' deletes them), or '' when
+ * the code cannot be posted as it is. The fence is longer than any backtick run in the code, so
+ * nothing inside can close it. One click commits a suggestion verbatim, so nothing is inserted:
+ * code with a line a bot would read as a command, or a copy of our marker, is not suggested.
  */
 function suggestionBlock(code) {
-    const text = clean(code);
-    const longest = (text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
-    const fence = '`'.repeat(Math.max(3, longest + 1));
+    const text = stripInvisible(code);
+    const whole = [{ start: 0, end: text.length }];
+    if (commandLines(text, whole).length > 0 || markerComments(text).length > 0)
+        return '';
+    const fence = '`'.repeat(Math.max(3, longestRun(text) + 1));
     // One trailing newline ends the last line; it is not an extra empty line.
     const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
-    return defuseCode([`${fence}suggestion`, ...lines, fence]);
+    return [`${fence}suggestion`, ...lines, fence].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/post/answer.ts
@@ -4564,11 +4878,11 @@ function renderAnswer(input) {
     const footer = [
         'Answered by keyless-pr-review',
         ...input.notes,
-        ...(input.usage ? [`${format_thousands(input.usage.promptTokens)} prompt tokens`] : []),
+        ...(input.usage ? [`${thousands(input.usage.promptTokens)} prompt tokens`] : []),
         'advice, not an approval'
     ];
     parts.push(`<sub>${footer.join(' · ')}</sub>`);
-    return markers_appendMarker(parts.join('\n\n'), markers_answerMarker('answer'));
+    return appendMarker(parts.join('\n\n'), answerMarker('answer'));
 }
 /** `> [Question](url) from name:` and the question's first lines, defused. */
 function answer_quote(input) {
@@ -4582,7 +4896,7 @@ function answer_quote(input) {
     const asked = url ? `[Question](${url})` : 'Question';
     return [`> ${asked} from ${sanitizeInline(input.asker, 100)}:`, ...shown].join('\n');
 }
-function answer_renderHelp(input) {
+function renderHelp(input) {
     const body = [
         `**keyless-pr-review** answers these commands from collaborators with \`${input.minPermission}\` permission or higher (the \`min-permission\` input), at the start of a comment:`,
         [
@@ -4600,6 +4914,106 @@ function answer_renderHelp(input) {
         'Answers and reviews are advice from a model: they never approve or block a pull request.'
     ].join('\n\n');
     return appendMarker(body, answerMarker('help'));
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+;// CONCATENATED MODULE: ./src/review/tokens.ts
+/**
+ * Token counts with the model's own tokenizer (o200k_base: gpt-4o, gpt-4.1, the o-series and
+ * gpt-5). Its tables are the largest part of the action, so they load on first need
+ * (`loadTokenizer`), after the network work has started: `mode: check` and skipped events
+ * never pay for them.
+ */
+
+let encoding;
+/**
+ * The byte-pair ranks as JSON (scripts/tokenizer-ranks.js writes them from gpt-tokenizer; the
+ * bundle carries the file beside it): parsed as JSON, they cost a fraction of the memory the
+ * library's own module, one huge array literal, takes to compile.
+ */
+const RANKS = new URL(/* asset import */ __webpack_require__(1760), __webpack_require__.b);
+/**
+ * Chunks whose tokens the tokenizer remembers. Its default (100,000) holds tens of megabytes
+ * on a large diff, where few chunks repeat across files; a small cache keeps the common ones.
+ */
+const MERGE_CACHE_SIZE = 10_000;
+async function loadTokenizer() {
+    if (encoding)
+        return;
+    const [{ GptEncoding }, json] = await Promise.all([
+        __webpack_require__.e(/* import() */ 98).then(__webpack_require__.bind(__webpack_require__, 4098)),
+        (0,promises_.readFile)(RANKS, 'utf8').catch((error) => {
+            throw new Error(`The tokenizer's ranks are missing (${String(RANKS)}): run npm install`, {
+                cause: error
+            });
+        })
+    ]);
+    const ranks = JSON.parse(json);
+    encoding ??= GptEncoding.getEncodingApi('o200k_base', () => ranks);
+    encoding.setMergeCacheSize(MERGE_CACHE_SIZE);
+}
+function loaded() {
+    if (!encoding)
+        throw new Error('Token counting before loadTokenizer() finished');
+    return encoding;
+}
+// Diffs may contain `<|endoftext|>` and friends (tokenizer code, docs); the API reads them as
+// plain text, and the tokenizer must too instead of throwing.
+const PLAIN = { disallowedSpecial: new Set() };
+/**
+ * Text is counted in pieces of at most this many characters. Byte-pair merging costs the square
+ * of a pre-tokenized chunk's length, and a chunk is a whole run of letters or of punctuation: a
+ * 240,000-character minified or base64 line took 44 s in one piece.
+ */
+const MAX_PIECE = 500;
+/**
+ * o200k tokens in `text`, counted piece by piece: linear in its length. A piece ends where the
+ * tokenizer's own pre-split ends a chunk anyway, so the count is exact; only a run of more than
+ * MAX_PIECE characters with no such place is cut inside, at a cost of about a token a cut.
+ */
+function countTokens(text) {
+    const encoding = loaded();
+    let total = 0;
+    let start = 0;
+    while (text.length - start > MAX_PIECE) {
+        const end = pieceEnd(text, start);
+        total += encoding.countTokens(text.slice(start, end), PLAIN);
+        start = end;
+    }
+    return total + encoding.countTokens(text.slice(start), PLAIN);
+}
+/**
+ * Where the piece from `start` ends: the last place within MAX_PIECE where the tokenizer's
+ * pre-split ends a chunk whatever follows, else MAX_PIECE on (never inside a surrogate pair).
+ */
+function pieceEnd(text, start) {
+    const limit = start + MAX_PIECE;
+    for (let i = limit; i > start + 1; i--)
+        if (endsChunk(text, i))
+            return i;
+    const low = text.charCodeAt(limit);
+    return low >= 0xdc00 && low <= 0xdfff ? limit - 1 : limit;
+}
+/** Characters that continue a chunk ending in a letter or digit (marks, a contraction's '). */
+const CONTINUES_WORD = /[\p{L}\p{N}\p{M}']/uy;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const WHITESPACE = /\s/;
+/**
+ * Whether o200k's split pattern ends a chunk between text[i - 1] and text[i] whatever comes
+ * after: no chunk runs from other characters into a space or tab, from a line break into text
+ * (but a `/`, which follows punctuation's breaks), or from a letter or digit into anything
+ * but word characters.
+ */
+function endsChunk(text, i) {
+    const before = text.charAt(i - 1);
+    const at = text.charAt(i);
+    if (at === ' ' || at === '\t')
+        return !WHITESPACE.test(before);
+    if (before === '\n' || before === '\r')
+        return !WHITESPACE.test(at) && at !== '/';
+    CONTINUES_WORD.lastIndex = i;
+    return LETTER_OR_DIGIT.test(before) && !CONTINUES_WORD.test(text);
 }
 
 ;// CONCATENATED MODULE: ./src/review/pack.ts
@@ -4887,9 +5301,9 @@ function remainingSegments(file, leftPiece) {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 7 modules
-var schemas = __webpack_require__(12311);
+var schemas = __webpack_require__(2311);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
-var json_schema_processors = __webpack_require__(98439);
+var json_schema_processors = __webpack_require__(8439);
 ;// CONCATENATED MODULE: ./src/review/schema.ts
 /**
  * What the model must answer with, and the validation of what it did answer. Each answer is
@@ -5299,8 +5713,9 @@ const FRAMING_TOKENS = 9;
 // Joining the files' renderings can merge tokens at a seam; 2 per seam keeps sums an upper bound.
 const question_SEAM_TOKENS = 2;
 function systemForQuestion(inputs) {
+    // The path is the PR author's choice: quoted as a JSON string, it cannot leave its quotes.
     const where = inputs.thread
-        ? `in a review thread on \`${inputs.thread.path}\``
+        ? `in a review thread on the file ${JSON.stringify(inputs.thread.path)}`
         : 'in the pull request’s conversation';
     return [
         [
@@ -5409,7 +5824,7 @@ function question_clip(text, max) {
 }
 
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __webpack_require__(14006);
+var picomatch = __webpack_require__(4006);
 var picomatch_default = /*#__PURE__*/__webpack_require__.n(picomatch);
 ;// CONCATENATED MODULE: ./src/review/select.ts
 /**
@@ -5559,68 +5974,274 @@ function skipReason(file, include, exclude) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/github/comments.ts
+;// CONCATENATED MODULE: ./src/post/summary.ts
 /**
- * The sticky summary comment: found again by the state marker at its end and edited in place.
- * Only a bot's comment is ever ours; a human quoting the marker is left alone.
+ * The summary comment, exactly as it is posted: the model's overview and walkthrough rows
+ * sanitized piece by piece, then our own structure around them (headings, the table, what was
+ * not reviewed and why, the footer) and the hidden state marker last. Nothing sanitizes the
+ * whole body again, so the structure we add stays ours and model text can never open or close
+ * it. Rows and items are dropped whole to stay within GitHub's limit. When the comment is
+ * posted again, notes people typed around our text are kept (mergeSummary).
  */
 
 
 
-/** Our summary comment: written by a bot and ending in our summary marker. */
-async function findSummaryComment(gh, repo, prNumber) {
+/** The first line of our text: where it starts among notes people add before it. */
+const SUMMARY_HEADING = '## Pull request summary';
+const KIND_ORDER = { failed: 0, budget: 1, skipped: 2 };
+// With the marker's copy of the overview and rows, within GitHub's 65,536 characters.
+const OVERVIEW_LENGTH = 6_000;
+const WALKTHROUGH_BUDGET = 18_000;
+const NOT_REVIEWED_BUDGET = 8_000;
+/** The comment body to post, hidden marker included. */
+function renderSummaryComment(input) {
+    const overview = sanitizeMarkdown(input.overview, { maxLength: OVERVIEW_LENGTH });
+    const parts = [SUMMARY_HEADING, overview];
+    let remembered = input.walkthrough;
+    if (input.walkthrough.length > 0) {
+        const rows = input.walkthrough.map((w) => `| ${sanitizeInline(w.path, 300)} | ${sanitizeInline(w.change, 600)} |`);
+        const kept = within(rows, WALKTHROUGH_BUDGET);
+        const more = rows.length - kept.length;
+        // The marker remembers the rows the table shows.
+        remembered = input.walkthrough.slice(0, kept.length);
+        parts.push(['### Walkthrough', '', '| File | Change |', '| --- | --- |', ...kept].join('\n') +
+            (more > 0 ? `\n| … and ${more} more files | |` : ''));
+    }
+    const pending = input.notReviewed.filter((n) => n.kind !== 'skipped');
+    if (pending.length > 0)
+        parts.push(toReviewAgain(pending));
+    if (input.notReviewed.length > 0)
+        parts.push(notReviewedList(input));
+    parts.push(footer(input));
+    // The overview as shown (sanitized): no text the model wrote is kept unsanitized.
+    const state = {
+        ...input.commits,
+        overview,
+        rows: remembered,
+        pending: pending.map((n) => n.path)
+    };
+    const ours = parts.join('\n\n');
+    return appendMarker(ours, summaryMarker(state, textSeal(ours)));
+}
+/** Shown outside the list: what was left for a later run, and how to run it now. */
+function toReviewAgain(pending) {
+    const failed = pending.filter((n) => n.kind === 'failed').length;
+    const budget = pending.length - failed;
+    const why = [
+        failed > 0 ? `${count(failed, 'file')} whose review failed` : '',
+        budget > 0 ? `${count(budget, 'file')} over the token budget` : ''
+    ];
+    const them = pending.length === 1 ? 'it' : 'them';
+    return `**Not reviewed yet:** ${why.filter(Boolean).join(' and ')}. The next push reviews ${them}; to review ${them} now, comment \`/review\` or re-run the job.`;
+}
+/** Every file not reviewed with its reason, those to review again first, collapsed. */
+function notReviewedList(input) {
+    const sorted = [...input.notReviewed].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+    const items = sorted.map((n) => `- ${sanitizeInline(n.path, 300)}: ${n.kind === 'failed' ? 'review failed: ' : ''}${sanitizeInline(n.reason, 300)}`);
+    const kept = within(items, NOT_REVIEWED_BUDGET);
+    const more = items.length - kept.length;
+    const over = input.overBudget;
+    return [
+        '<details>',
+        `<summary>Not reviewed (${input.notReviewed.length})</summary>`,
+        '',
+        ...(over
+            ? [
+                `Reviewing the ${count(over.files, 'file')} over the token budget would cost about ${thousands(over.tokens)} more prompt tokens: set \`token-budget: ${over.budget}\` to include ${over.files === 1 ? 'it' : 'them'}.`,
+                ''
+            ]
+            : []),
+        ...kept,
+        ...(more > 0 ? [`- … and ${more} more`] : []),
+        '',
+        '</details>'
+    ].join('\n');
+}
+function footer(input) {
+    let text = `Reviewed up to ${shortSha(input.commits.head)}`;
+    const u = input.usage;
+    if (u) {
+        text += ` · this run: ${count(u.requests, 'model request')}, ${thousands(u.promptTokens)} prompt and ${thousands(u.completionTokens)} completion tokens`;
+    }
+    return `_${text}._`;
+}
+/**
+ * The body to post over our comment as it is now (`current`): `next`, with whatever people
+ * typed around our text kept as they wrote it (before it, between it and the marker, after the
+ * marker). Undefined when our text itself was edited, or the marker is gone: that is a
+ * person's text too, and it is never overwritten.
+ */
+function mergeSummary(current, next) {
+    const now = readSummaryMarker(current);
+    const ours = now && ourText(now.before, now.seal);
+    const fresh = readSummaryMarker(next);
+    if (!now || !ours || !fresh)
+        return undefined;
+    const before = now.before.slice(0, ours.start);
+    const between = now.before.slice(ours.end);
+    const marker = next.slice(fresh.before.length).trimEnd();
+    return `${before}${fresh.before.trimEnd()}${gap(between)}${marker}${now.after}`;
+}
+/**
+ * Where our text sits in what precedes the marker: at a line that starts with our heading,
+ * with the length and digest the marker recorded. A marker of an older version recorded
+ * none: everything before it is ours (it never kept notes).
+ */
+function ourText(before, seal) {
+    if (!seal)
+        return { start: 0, end: before.trimEnd().length };
+    for (let at = before.indexOf(SUMMARY_HEADING); at !== -1;) {
+        const end = at + seal.length;
+        const lineStart = at === 0 || before[at - 1] === '\n';
+        if (lineStart && textSeal(before.slice(at, end)).digest === seal.digest)
+            return { start: at, end };
+        at = before.indexOf(SUMMARY_HEADING, at + 1);
+    }
+    return undefined;
+}
+/** What separates our text from the marker: a note someone typed there, or a blank line. */
+function gap(between) {
+    if (between.trim() === '')
+        return '\n\n';
+    return between.endsWith('\n') ? between : `${between}\n`;
+}
+/** The leading items whose lines fit in `budget` characters. */
+function within(items, budget) {
+    let used = 0;
+    const kept = [];
+    for (const item of items) {
+        used += item.length + 1;
+        if (used > budget)
+            break;
+        kept.push(item);
+    }
+    return kept;
+}
+
+;// CONCATENATED MODULE: ./src/github/comments.ts
+/**
+ * The sticky summary comment: ours (written by github-token's identity) and holding our summary
+ * marker, edited in place, at most one per pull request. A comment anyone else wrote is never
+ * taken for ours, whatever it holds; what people typed into ours is kept.
+ */
+
+
+
+
+
+
+/** Our summary comment: the first comment by `identity` holding our summary marker. */
+async function findSummaryComment(gh, repo, prNumber, identity) {
+    return (await ourSummaries(gh, repo, prNumber, identity))[0];
+}
+async function ourSummaries(gh, repo, prNumber, identity) {
     return calling(`read the comments of pull request #${prNumber}`, async () => {
+        const found = [];
         for await (const page of gh.paginate.iterator(gh.rest.issues.listComments, {
             ...repo,
             issue_number: prNumber,
             per_page: 100
         })) {
             for (const c of page.data) {
-                // A human quoting our marker must never have their comment taken over.
-                if (c.user?.type !== 'Bot')
-                    continue;
-                const state = parseSummaryMarker(c.body ?? '');
-                if (state)
-                    return { id: c.id, state, body: c.body ?? '', url: c.html_url };
+                const summary = ourSummary(c, identity);
+                if (summary)
+                    found.push(summary);
             }
         }
-        return undefined;
+        return found;
     });
 }
-/** Posts `body` as the summary: edits `existing` (found when the run began) or creates it. */
-async function upsertSummary(gh, repo, prNumber, body, existing) {
-    if (existing?.body === body) {
-        core/* info */.pq(`Summary comment ${existing.id} is already up to date.`);
-        return { id: existing.id, url: existing.url, action: 'unchanged' };
-    }
+function ourSummary(c, identity) {
+    // Anyone may copy our marker, another bot included: only our identity's comment is ours.
+    if (!isOurs(identity, c.user))
+        return undefined;
+    const marker = readSummaryMarker(c.body ?? '');
+    return marker && { id: c.id, state: marker.state, body: c.body ?? '', url: c.html_url };
+}
+/**
+ * Posts `body` as the summary, at most one comment per pull request: our comment found when
+ * the run began (`known`) is read again and edited; without one, the comments are read again
+ * first (a run beside this one may have created it since). A create whose answer was lost is
+ * looked for before it is sent again, and should a run beside this one create one at the same
+ * moment, the later of the two is deleted.
+ */
+async function postSummary(gh, repo, prNumber, body, known, identity) {
     return calling('post the summary comment', async () => {
-        if (existing) {
-            const { data } = await gh.rest.issues.updateComment({
+        const current = (known && (await readSummaryComment(gh, repo, known.id, identity))) ??
+            (await findSummaryComment(gh, repo, prNumber, identity));
+        if (current)
+            return edit(gh, repo, current, body);
+        const created = await createOnce('the summary comment', async () => {
+            const { data } = await gh.rest.issues.createComment({
                 ...repo,
-                comment_id: existing.id,
+                issue_number: prNumber,
                 body
             });
-            core/* info */.pq(`Updated the summary comment ${data.id}.`);
-            return { id: data.id, url: data.html_url, action: 'updated' };
-        }
-        const { data } = await gh.rest.issues.createComment({ ...repo, issue_number: prNumber, body });
-        core/* info */.pq(`Created the summary comment ${data.id}.`);
-        return { id: data.id, url: data.html_url, action: 'created' };
+            return { id: data.id, url: data.html_url };
+        }, () => findSummaryComment(gh, repo, prNumber, identity));
+        core/* info */.pq(`Created the summary comment ${created.id}.`);
+        return oneOfThem(gh, repo, prNumber, identity, created, body);
     });
+}
+/** Our summary comment as it is now; undefined when it is gone or no longer holds our marker. */
+async function readSummaryComment(gh, repo, id, identity) {
+    try {
+        const { data } = await gh.rest.issues.getComment({ ...repo, comment_id: id });
+        return ourSummary(data, identity);
+    }
+    catch (error) {
+        if (httpStatus(error) === 404)
+            return undefined;
+        throw error;
+    }
+}
+/** Edits our comment to `body`, keeping what people typed around our text. */
+async function edit(gh, repo, current, body) {
+    const merged = mergeSummary(current.body, body);
+    if (merged === undefined) {
+        core/* warning */.$e(`The summary comment ${current.id} was edited inside the text the action wrote; it is left as it is, as a person's text is never overwritten. Move the edit above or below that text, or delete the comment, for the summary to be updated.`);
+        return { id: current.id, url: current.url, action: 'kept' };
+    }
+    if (merged === current.body.replace(/\r\n?/g, '\n')) {
+        core/* info */.pq(`Summary comment ${current.id} is already up to date.`);
+        return { id: current.id, url: current.url, action: 'unchanged' };
+    }
+    const { data } = await gh.rest.issues.updateComment({
+        ...repo,
+        comment_id: current.id,
+        body: merged
+    });
+    core/* info */.pq(`Updated the summary comment ${data.id}.`);
+    return { id: data.id, url: data.html_url, action: 'updated' };
+}
+/**
+ * After creating one: should a run beside this one have created one at the same moment, the
+ * first stays (ids grow with time, so both runs agree which) and ours is deleted.
+ */
+async function oneOfThem(gh, repo, prNumber, identity, created, body) {
+    const first = await findSummaryComment(gh, repo, prNumber, identity);
+    if (!first || first.id === created.id)
+        return { ...created, action: 'created' };
+    core/* info */.pq(`A run beside this one created the summary comment ${first.id} too: deleting ${created.id}.`);
+    await gh.rest.issues.deleteComment({ ...repo, comment_id: created.id });
+    return edit(gh, repo, first, body);
 }
 
 ;// CONCATENATED MODULE: ./src/github/reviews.ts
 /**
- * Reviews on GitHub: the fingerprints of findings posted before, and posting one rendered
- * review (post/review.ts), event COMMENT: model output never approves nor requests changes.
+ * Reviews on GitHub: the fingerprints of findings we posted before, our reviews and the head
+ * each reviewed, and posting one rendered review (post/review.ts), event COMMENT: model output
+ * never approves nor requests changes. Ours means written by github-token's identity and
+ * holding our marker; at most one review per head comes from runs that overlap.
  */
 
 
 
 
 
-/** Fingerprints of the findings we posted before, from bots' review comments. */
-async function postedFingerprints(gh, repo, prNumber) {
+
+/** Fingerprints of the findings we posted before, from our review comments. */
+async function postedFingerprints(gh, repo, prNumber, identity) {
     const found = new Set();
     await calling(`read the review comments of pull request #${prNumber}`, async () => {
         for await (const page of gh.paginate.iterator(gh.rest.pulls.listReviewComments, {
@@ -5629,7 +6250,7 @@ async function postedFingerprints(gh, repo, prNumber) {
             per_page: 100
         })) {
             for (const c of page.data) {
-                if (c.user.type !== 'Bot')
+                if (!isOurs(identity, c.user))
                     continue;
                 const fp = parseFindingMarker(c.body);
                 if (fp)
@@ -5639,35 +6260,63 @@ async function postedFingerprints(gh, repo, prNumber) {
     });
     return found;
 }
-/**
- * Posts the review on the head its findings were anchored against. GitHub checks every inline
- * line and fails the whole review (422) on one it cannot resolve; we anchor only to lines of
- * the diff, so a 422 means the PR moved on mid-run: the same review is posted again with every
- * finding in the body (all or nothing, never half).
- */
-async function postReview(gh, repo, prNumber, draft) {
-    const create = (body, comments) => gh.rest.pulls.createReview({
-        ...repo,
-        pull_number: prNumber,
-        commit_id: draft.commitId,
-        event: 'COMMENT',
-        body,
-        comments: [...comments]
+/** Our reviews of the pull request, oldest first. */
+async function ourReviews(gh, repo, prNumber, identity) {
+    return calling(`read the reviews of pull request #${prNumber}`, async () => {
+        const found = [];
+        for await (const page of gh.paginate.iterator(gh.rest.pulls.listReviews, {
+            ...repo,
+            pull_number: prNumber,
+            per_page: 100
+        })) {
+            for (const r of page.data) {
+                const head = isOurs(identity, r.user) ? parseReviewMarker(r.body) : undefined;
+                if (head)
+                    found.push({ id: r.id, head });
+            }
+        }
+        return found;
     });
+}
+/**
+ * Posts the review on the head its findings were anchored against, unless a run beside this
+ * one did since the run began. GitHub checks every inline line and fails the whole review (422)
+ * on one it cannot resolve; we anchor only to lines of the diff, so a 422 means the PR moved on
+ * mid-run: the same review is posted again with every finding in the body (all or nothing,
+ * never half). A create whose answer was lost is looked for before it is sent again.
+ */
+async function postReview(gh, repo, prNumber, draft, target) {
+    const besideUs = async () => (await ourReviews(gh, repo, prNumber, target.identity)).find((r) => r.head === draft.commitId && !target.reviews.includes(r.id));
+    const create = (body, comments) => createOnce('the review', async () => {
+        const { data } = await gh.rest.pulls.createReview({
+            ...repo,
+            pull_number: prNumber,
+            commit_id: draft.commitId,
+            event: 'COMMENT',
+            body,
+            comments: [...comments]
+        });
+        return { id: data.id };
+    }, besideUs);
     return calling('post the review', async () => {
+        const posted = await besideUs();
+        if (posted) {
+            core/* info */.pq(`A run beside this one posted review ${posted.id} on ${shortSha(draft.commitId)}: this run posts none.`);
+            return { id: posted.id, comments: 0, bodyOnly: false, byAnotherRun: true };
+        }
         const inline = count(draft.comments.length, 'inline comment');
         try {
-            const { data } = await create(draft.body, draft.comments);
-            core/* info */.pq(`Posted review ${data.id} with ${inline}.`);
-            return { id: data.id, comments: draft.comments.length, bodyOnly: false };
+            const { id } = await create(draft.body, draft.comments);
+            core/* info */.pq(`Posted review ${id} with ${inline}.`);
+            return { id, comments: draft.comments.length, bodyOnly: false, byAnotherRun: false };
         }
         catch (error) {
             if (httpStatus(error) !== 422 || draft.comments.length === 0)
                 throw error;
             core/* warning */.$e(`GitHub refused the inline comments (${errorText(error)}); posting every finding in the review body instead.`);
-            const { data } = await create(draft.bodyOnly, []);
-            core/* info */.pq(`Posted review ${data.id} with all findings in its body.`);
-            return { id: data.id, comments: 0, bodyOnly: true };
+            const { id } = await create(draft.bodyOnly, []);
+            core/* info */.pq(`Posted review ${id} with all findings in its body.`);
+            return { id, comments: 0, bodyOnly: true, byAnotherRun: false };
         }
     });
 }
@@ -5675,11 +6324,13 @@ async function postReview(gh, repo, prNumber, draft) {
 ;// CONCATENATED MODULE: ./src/run/snapshot.ts
 /**
  * The pull request read once, at the start of a run: metadata, every changed file with its
- * patch parsed once, our summary comment from an earlier run and its state, the findings
- * posted before, the base branch's reviewer guidance, and (for an incremental review) the
- * files changed since the last reviewed head. Every later stage reads this snapshot and
- * nothing else of GitHub.
+ * patch parsed once, who github-token acts as, our summary comment from an earlier run and its
+ * state, the findings and reviews we posted before, the base branch's reviewer guidance, and
+ * (for an incremental review) the files changed since the last reviewed head. Every later
+ * stage reads this snapshot and nothing else of GitHub, but posting, which looks again just
+ * before it writes (at most once).
  */
+
 
 
 
@@ -5689,23 +6340,45 @@ async function postReview(gh, repo, prNumber, draft) {
 const REPO_GUIDANCE_PATH = '.github/pr-review.md';
 async function readSnapshot(gh, repo, prNumber, options) {
     const pr = await readPullRequest(gh, repo, prNumber);
-    core/* info */.pq(`#${pr.number} “${pr.title}”: ${shortSha(pr.baseSha)}...${shortSha(pr.headSha)}`);
-    const [files, summaryComment, postedFindings, repoGuidance] = await Promise.all([
+    // The title is the author's text: on one line, it cannot start a workflow command.
+    core/* info */.pq(`#${pr.number} “${pr.title.replace(/\s+/g, ' ')}”: ${shortSha(pr.baseSha)}...${shortSha(pr.headSha)}`);
+    const identity = tokenIdentity(gh);
+    const review = options.tasks.includes('review');
+    const [files, summaryComment, postedFindings, reviews, repoGuidance, who] = await Promise.all([
         listFiles(gh, repo, pr),
-        findSummaryComment(gh, repo, pr.number),
-        options.tasks.includes('review')
-            ? postedFingerprints(gh, repo, pr.number)
-            : Promise.resolve(new Set()),
-        readBaseFile(gh, repo, REPO_GUIDANCE_PATH, pr.baseRef)
+        identity.then((id) => findSummaryComment(gh, repo, pr.number, id)),
+        review ? identity.then((id) => postedFingerprints(gh, repo, pr.number, id)) : new Set(),
+        review ? identity.then((id) => ourReviews(gh, repo, pr.number, id)) : [],
+        readBaseFile(gh, repo, REPO_GUIDANCE_PATH, pr.baseRef),
+        identity
     ]);
-    if (summaryComment) {
-        core/* info */.pq(`Found our summary comment ${summaryComment.id}, reviewed up to ${shortSha(summaryComment.state.head)}.`);
-    }
-    const since = summaryComment?.state.head;
+    core/* info */.pq(`github-token acts as ${who.login}.`);
+    if (summaryComment)
+        core/* info */.pq(found(summaryComment));
+    // Too many files left to review to list them: the whole pull request again.
+    const state = summaryComment?.state;
+    const since = state?.pending === 'all' ? undefined : state?.head;
     const incremental = options.incremental && since && since !== pr.headSha
         ? await changedInPullRequest(gh, repo, since, pr, files)
         : undefined;
-    return { repo, pr, files, summaryComment, postedFindings, repoGuidance, incremental };
+    return {
+        repo,
+        pr,
+        files,
+        summaryComment,
+        postedFindings,
+        repoGuidance,
+        incremental,
+        ours: { identity: who, reviews: reviews.map((r) => r.id) }
+    };
+}
+function found({ id, state }) {
+    const pending = state.pending === 'all'
+        ? ' (more files still to review than it lists: all of them again)'
+        : state.pending?.length
+            ? ` (${count(state.pending.length, 'file')} still to review)`
+            : '';
+    return `Found our summary comment ${id}, reviewed up to ${shortSha(state.head)}${pending}.`;
 }
 /** The compare diff since the last reviewed head, limited to files still in the PR. */
 async function changedInPullRequest(gh, repo, since, pr, prFiles) {
@@ -5717,6 +6390,22 @@ async function changedInPullRequest(gh, repo, since, pr, prFiles) {
     return { since, files: changed.filter((f) => inPr.has(f.path)) };
 }
 
+;// CONCATENATED MODULE: ./src/run/untrusted-log.ts
+/**
+ * Logging text a pull request's author or the model wrote (dry-run previews): between
+ * `stop-commands` and its random token the runner reads every line as text, so a line like
+ * `::set-output name=…::` in a finding cannot set an output or mask, group or fail the step.
+ */
+
+
+function logUntrusted(heading, text) {
+    const token = (0,external_node_crypto_.randomUUID)();
+    core/* info */.pq(heading);
+    core/* info */.pq(`::stop-commands::${token}`);
+    core/* info */.pq(text);
+    core/* info */.pq(`::${token}::`);
+}
+
 ;// CONCATENATED MODULE: ./src/run/conversation.ts
 /**
  * Questions and `/help` on a pull request, answered by one comment: `/ask` in the conversation
@@ -5726,6 +6415,7 @@ async function changedInPullRequest(gh, repo, since, pr, prFiles) {
  * diff. One model request within `ask-budget`; a question that cannot fit gets a reply that
  * says so instead of a model call.
  */
+
 
 
 
@@ -5806,10 +6496,10 @@ async function composeAnswer(input) {
             files: selected
         }, budget);
         if ('needed' in plan) {
-            core/* info */.pq(`The question needs ${format_thousands(plan.needed)} prompt tokens before any diff: over the budget of ${format_thousands(budget)}.`);
+            core/* info */.pq(`The question needs ${thousands(plan.needed)} prompt tokens before any diff: over the budget of ${thousands(budget)}.`);
         }
         else {
-            core/* info */.pq(`Question from ${input.asker}: the diff of ${count(plan.shown.length, 'file')} of ${selected.length}, ${format_thousands(plan.tokens)} prompt tokens (budget ${format_thousands(budget)}).`);
+            core/* info */.pq(`Question from ${input.asker}: the diff of ${count(plan.shown.length, 'file')} of ${selected.length}, ${thousands(plan.tokens)} prompt tokens (budget ${thousands(budget)}).`);
         }
         return Promise.resolve({ plan, selected: selected.length });
     });
@@ -5819,11 +6509,11 @@ async function composeAnswer(input) {
     const { plan } = planned;
     if ('needed' in plan) {
         const raise = Math.ceil((plan.needed + 2000) / 1000) * 1000;
-        notice = `This question needs about ${format_thousands(plan.needed)} prompt tokens before any of the diff, more than \`ask-budget\` allows (${format_thousands(budget)}). Ask a shorter question, or raise the budget in the workflow: \`ask-budget: ${raise}\`.`;
+        notice = `This question needs about ${thousands(plan.needed)} prompt tokens before any of the diff, more than \`ask-budget\` allows (${thousands(budget)}). Ask a shorter question, or raise the budget in the workflow: \`ask-budget: ${raise}\`.`;
     }
     else {
         if (plan.left.length > 0) {
-            notes.push(`saw the diff of ${plan.shown.length} of ${count(planned.selected, 'file')} (ask-budget ${format_thousands(budget)})`);
+            notes.push(`saw the diff of ${plan.shown.length} of ${count(planned.selected, 'file')} (ask-budget ${thousands(budget)})`);
         }
         const asked = await core/* group */.Os(`Asking ${config.model.deployment}`, () => ask(input.model, config.model.deployment, plan.system, plan.user));
         result = asked.result;
@@ -5863,7 +6553,7 @@ async function ask(model, deployment, system, user) {
             maxOutputTokens: MAX_ANSWER_TOKENS,
             temperature: TEMPERATURE
         });
-        core/* info */.pq(`Answered in ${((Date.now() - started) / 1000).toFixed(1)} s: ${format_thousands(result.promptTokens)} prompt and ${format_thousands(result.completionTokens)} completion tokens.`);
+        core/* info */.pq(`Answered in ${((Date.now() - started) / 1000).toFixed(1)} s: ${thousands(result.promptTokens)} prompt and ${thousands(result.completionTokens)} completion tokens.`);
         if (result.finishReason === 'content_filter') {
             return { result, notice: FILTERED };
         }
@@ -5947,7 +6637,7 @@ async function postAnswer(input, body) {
     const { thread } = input.command;
     if (input.config.dryRun) {
         return core/* group */.Os('Dry run: what would be posted', () => {
-            core/* info */.pq(`${thread ? `A reply in the thread of comment ${thread.topId}` : 'A comment'}:\n${body}`);
+            logUntrusted(`${thread ? `A reply in the thread of comment ${thread.topId}` : 'A comment'}:`, body);
             return Promise.resolve(undefined);
         });
     }
@@ -5958,82 +6648,6 @@ async function postAnswer(input, body) {
         core/* info */.pq(`Posted the answer: ${posted.url}`);
         return posted;
     });
-}
-
-;// CONCATENATED MODULE: ./src/post/summary.ts
-/**
- * The summary comment, exactly as it is posted: the model's overview and walkthrough rows
- * sanitized piece by piece, then our own structure around them (headings, the table, the
- * collapsible list of what was not reviewed, the footer) and the hidden state marker last.
- * Nothing sanitizes the whole body again, so the structure we add stays ours and model text
- * can never open or close it. Rows and items are dropped whole to stay within GitHub's limit.
- */
-
-
-
-// With the marker's copy of the overview and rows, within GitHub's 65,536 characters.
-const OVERVIEW_LENGTH = 6_000;
-const WALKTHROUGH_BUDGET = 18_000;
-const NOT_REVIEWED_BUDGET = 8_000;
-/** The comment body to post, hidden marker included. */
-function renderSummaryComment(input) {
-    const overview = sanitizeMarkdown(input.overview, { maxLength: OVERVIEW_LENGTH });
-    const parts = ['## Pull request summary', overview];
-    let remembered = input.walkthrough;
-    if (input.walkthrough.length > 0) {
-        const rows = input.walkthrough.map((w) => `| ${sanitizeInline(w.path, 300)} | ${sanitizeInline(w.change, 600)} |`);
-        const kept = within(rows, WALKTHROUGH_BUDGET);
-        const more = rows.length - kept.length;
-        // The marker remembers the rows the table shows.
-        remembered = input.walkthrough.slice(0, kept.length);
-        parts.push(['### Walkthrough', '', '| File | Change |', '| --- | --- |', ...kept].join('\n') +
-            (more > 0 ? `\n| … and ${more} more files | |` : ''));
-    }
-    if (input.notReviewed.length > 0) {
-        const items = input.notReviewed.map((n) => `- ${sanitizeInline(n.path, 300)}: ${sanitizeInline(n.reason, 300)}`);
-        const kept = within(items, NOT_REVIEWED_BUDGET);
-        const more = items.length - kept.length;
-        const over = input.overBudget;
-        parts.push([
-            '<details>',
-            `<summary>Not reviewed (${input.notReviewed.length})</summary>`,
-            '',
-            ...(over
-                ? [
-                    `Reviewing the ${count(over.files, 'file')} over the token budget would cost about ${format_thousands(over.tokens)} more prompt tokens: set \`token-budget: ${over.budget}\` to include ${over.files === 1 ? 'it' : 'them'}.`,
-                    ''
-                ]
-                : []),
-            ...kept,
-            ...(more > 0 ? [`- … and ${more} more`] : []),
-            '',
-            '</details>'
-        ].join('\n'));
-    }
-    parts.push(footer(input));
-    // The overview as shown (sanitized): no text the model wrote is kept unsanitized.
-    const state = { ...input.commits, overview, rows: remembered };
-    return markers_appendMarker(parts.join('\n\n'), summaryMarker(state));
-}
-function footer(input) {
-    let text = `Reviewed up to ${shortSha(input.commits.head)}`;
-    const u = input.usage;
-    if (u) {
-        text += ` · this run: ${count(u.requests, 'model request')}, ${format_thousands(u.promptTokens)} prompt and ${format_thousands(u.completionTokens)} completion tokens`;
-    }
-    return `_${text}._`;
-}
-/** The leading items whose lines fit in `budget` characters. */
-function within(items, budget) {
-    let used = 0;
-    const kept = [];
-    for (const item of items) {
-        used += item.length + 1;
-        if (used > budget)
-            break;
-        kept.push(item);
-    }
-    return kept;
 }
 
 ;// CONCATENATED MODULE: ./src/post/review.ts
@@ -6148,7 +6762,7 @@ function findingComment(f, withSuggestion, marker) {
         if (block.length <= SUGGESTION_LENGTH)
             parts.push(block);
     }
-    return markers_appendMarker(parts.filter((p) => p !== '').join('\n\n'), marker);
+    return appendMarker(parts.filter((p) => p !== '').join('\n\n'), marker);
 }
 /** The body: a one-line tally, the findings not posted inline as lists, the marker. */
 function reviewBody(r, allInBody) {
@@ -6186,7 +6800,7 @@ function reviewBody(r, allInBody) {
         budget -= text.length + 2;
         parts.push(text);
     }
-    return markers_appendMarker(parts.join('\n\n'), reviewMarker(r.headSha));
+    return appendMarker(parts.join('\n\n'), reviewMarker(r.headSha));
 }
 /** "- **🟠 Major** `path` line N — title: explanation", on one line. */
 function bodyItem(f) {
@@ -6666,7 +7280,7 @@ function matchesHead(head, span) {
 function readText(lines, markdown) {
     const indents = new Int32Array(lines.length);
     for (let i = 0; i < lines.length; i++)
-        indents[i] = context_indentOf(lines[i] ?? '');
+        indents[i] = indentOf(lines[i] ?? '');
     const nextNonBlank = new Int32Array(lines.length + 1);
     nextNonBlank[lines.length] = lines.length;
     for (let i = lines.length - 1; i >= 0; i--) {
@@ -6675,7 +7289,7 @@ function readText(lines, markdown) {
     return { lines, indents, nextNonBlank, ...(markdown && { headings: markdownHeadings(lines) }) };
 }
 /** Leading spaces and tabs in columns (a tab is 4); -1 for a blank line, which has none. */
-function context_indentOf(line) {
+function indentOf(line) {
     if (line.trim() === '')
         return -1;
     let columns = 0;
@@ -6761,14 +7375,14 @@ function boundedRanges(text, regions, bounds) {
 function referenceOf(text, run) {
     const below = text.nextNonBlank[run.last.to] ?? text.lines.length;
     const belowIndent = below < text.lines.length ? indent(text, below) : 0;
-    const first = ownLines(text, run.first).find((l) => context_indentOf(l) >= 0);
-    const last = ownLines(text, run.last).findLast((l) => context_indentOf(l) >= 0);
+    const first = ownLines(text, run.first).find((l) => indentOf(l) >= 0);
+    const last = ownLines(text, run.last).findLast((l) => indentOf(l) >= 0);
     if (first === undefined || last === undefined) {
         return { first: belowIndent, last: belowIndent, lastInBlock: true };
     }
-    const lastIndent = context_indentOf(last);
+    const lastIndent = indentOf(last);
     return {
-        first: context_indentOf(first),
+        first: indentOf(first),
         last: lastIndent,
         lastInBlock: CLOSER.test(last.trimStart()) || belowIndent > lastIndent
     };
@@ -6921,12 +7535,12 @@ function rangeOf(text, lines, trim) {
         return undefined;
     return { start: first + 1, lines: text.lines.slice(first, last + 1) };
 }
-const context_isBlank = (line) => line.trim() === '';
+const isBlank = (line) => line.trim() === '';
 function keepLast(range, keep) {
     if (range.lines.length <= keep)
         return range;
     const lines = range.lines.slice(range.lines.length - keep);
-    const skip = lines.findIndex((l) => !context_isBlank(l));
+    const skip = lines.findIndex((l) => !isBlank(l));
     if (skip < 0)
         return undefined;
     return { start: range.start + range.lines.length - keep + skip, lines: lines.slice(skip) };
@@ -6935,7 +7549,7 @@ function keepFirst(range, keep) {
     if (range.lines.length <= keep)
         return range;
     const lines = range.lines.slice(0, keep);
-    const end = lines.findLastIndex((l) => !context_isBlank(l));
+    const end = lines.findLastIndex((l) => !isBlank(l));
     if (end < 0)
         return undefined;
     return { start: range.start, lines: lines.slice(0, end + 1) };
@@ -7006,9 +7620,9 @@ function costAt(all, k) {
 ;// CONCATENATED MODULE: ./src/run/plan.ts
 /**
  * What the model will see, decided before anything is sent: which files (review/select.ts;
- * after a later push, only those it changed), in which requests (review/pack.ts) within the
- * per-request and the run's budgets, asked for what (the passes of review/tasks.ts), and what
- * is left out and why.
+ * after a later push, only those it changed and those an earlier run left to review), in which
+ * requests (review/pack.ts) within the per-request and the run's budgets, asked for what (the
+ * passes of review/tasks.ts), and what is left out and why.
  */
 
 
@@ -7033,7 +7647,10 @@ function planRun(config, snapshot, tasks, prompt) {
     const changed = snapshot.incremental && (previous || !tasks.includes('summary'))
         ? snapshot.incremental
         : undefined;
-    const scope = changed ? selectFiles(changed.files, config).selected : whole.selected;
+    const carried = changed ? leftToReview(snapshot) : [];
+    const scope = changed
+        ? selectFiles(together(snapshot, changed.files, carried), config).selected
+        : whole.selected;
     const packOptions = {
         perRequestBudget: Math.min(...passes.map((p) => requestBudget(p.deployment, MAX_OUTPUT_TOKENS))),
         runBudget: config.tokenBudget,
@@ -7042,14 +7659,17 @@ function planRun(config, snapshot, tasks, prompt) {
     };
     const packed = pack(scope, packOptions);
     const sent = [...new Set(packed.requests.flatMap((r) => r.pieces.map((p) => p.file.path)))];
-    const left = new Map(whole.skipped.map((s) => [s.path, s.reason]));
+    const left = new Map();
+    for (const s of whole.skipped)
+        left.set(s.path, { ...s, kind: 'skipped' });
     for (const n of packed.notReviewed)
-        left.set(n.path, n.reason);
-    const notReviewed = [...left].map(([path, reason]) => ({ path, reason }));
+        left.set(n.path, { ...n, kind: 'budget' });
+    const notReviewed = [...left.values()];
     if (changed) {
-        core/* info */.pq(`Incremental: ${count(scope.length, 'file')} to review, changed since ${shortSha(changed.since)}${previous ? `; the summary keeps its rows for the other ${count(previous.rows.length, 'file')}` : ''}.`);
+        const also = carried.length > 0 ? ` (and ${count(carried.length, 'file')} an earlier run left)` : '';
+        core/* info */.pq(`Incremental: ${count(scope.length, 'file')} to review, changed since ${shortSha(changed.since)}${also}${previous ? `; the summary keeps its rows for the other ${count(previous.rows.length, 'file')}` : ''}.`);
     }
-    core/* info */.pq(`${passes.map((p) => `${p.label} on ${p.deployment}`).join(', ')}: ${count(sent.length, 'file')} in ${count(packed.requests.length, 'request')}, ${format_thousands(packed.promptTokens)} prompt tokens planned (token-budget ${format_thousands(config.tokenBudget)}).`);
+    core/* info */.pq(`${passes.map((p) => `${p.label} on ${p.deployment}`).join(', ')}: ${count(sent.length, 'file')} in ${count(packed.requests.length, 'request')}, ${thousands(packed.promptTokens)} prompt tokens planned (token-budget ${thousands(config.tokenBudget)}).`);
     for (const [reason, n] of plan_tally(notReviewed))
         core/* info */.pq(`  left out: ${count(n, 'file')}, ${reason}`);
     const overBudget = packed.overBudget && {
@@ -7058,7 +7678,7 @@ function planRun(config, snapshot, tasks, prompt) {
         budget: Math.ceil((config.tokenBudget + packed.overBudget.tokens) / 10_000) * 10_000
     };
     if (overBudget) {
-        core/* warning */.$e(`Reviewing the ${count(overBudget.files, 'file')} over the token budget would cost about ${format_thousands(overBudget.tokens)} more prompt tokens; set token-budget: ${overBudget.budget} to include them.`);
+        core/* warning */.$e(`Reviewing the ${count(overBudget.files, 'file')} over the token budget would cost about ${thousands(overBudget.tokens)} more prompt tokens; set token-budget: ${overBudget.budget} to include them.`);
     }
     return {
         passes,
@@ -7124,13 +7744,32 @@ function withContext(plan, heads) {
             tokens: Math.max(0, diffTokensOf(packed) - diffTokens),
             diffTokens
         };
-        core/* info */.pq(`Context: ${format_thousands(context.tokens)} tokens of code around ${count(context.hunks, 'hunk')} in ${count(context.files, 'file')} (${Math.round((100 * context.tokens) / Math.max(1, diffTokens))}% of the diff's ${format_thousands(diffTokens)} tokens; at most ${Math.round(MAX_CONTEXT_SHARE * 100)}%); ${count(packed.requests.length, 'request')}, ${format_thousands(packed.promptTokens)} prompt tokens planned.`);
+        core/* info */.pq(`Context: ${thousands(context.tokens)} tokens of code around ${count(context.hunks, 'hunk')} in ${count(context.files, 'file')} (${Math.round((100 * context.tokens) / Math.max(1, diffTokens))}% of the diff's ${thousands(diffTokens)} tokens; at most ${Math.round(MAX_CONTEXT_SHARE * 100)}%); ${count(packed.requests.length, 'request')}, ${thousands(packed.promptTokens)} prompt tokens planned.`);
         return { ...plan, packed, scope: surrounded.files, context };
     }
     core/* info */.pq(plan.packed.overBudget
         ? 'Context: none this run (token-budget is spent on the diff itself).'
         : 'Context: none this run (no room left in token-budget, or no code around the hunks).');
     return plan;
+}
+/** The files of the pull request an earlier run did not review (its part failed, or the budget). */
+function leftToReview(snapshot) {
+    const pending = snapshot.summaryComment?.state.pending;
+    if (!Array.isArray(pending))
+        return [];
+    const paths = new Set(pending);
+    return snapshot.files.filter((f) => paths.has(f.path));
+}
+/**
+ * The changed files and those left to review, in the pull request's order; a file left to
+ * review is shown whole (its earlier changes were never reviewed), not only what changed.
+ */
+function together(snapshot, changed, carried) {
+    const byPath = new Map(changed.map((f) => [f.path, f]));
+    for (const f of carried)
+        byPath.set(f.path, f);
+    const order = new Map(snapshot.files.map((f, i) => [f.path, i]));
+    return [...byPath.values()].sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
 }
 /**
  * The overview and the rows of files still in the pull request that the latest push did not
@@ -7161,10 +7800,12 @@ function plan_tally(notReviewed) {
 /**
  * One pull request, end to end: read it once (snapshot.ts), plan what the model sees (plan.ts),
  * ask the model (review/tasks.ts), render what is posted once (post/), then post exactly that
- * — or, in a dry run, show it. A later push is reviewed incrementally: only what changed since
- * the head recorded in our summary comment is sent, and the summary reuses the overview and
- * rows it remembers for the rest.
+ * — or, in a dry run, show it — at most once. A later push is reviewed incrementally: only what
+ * changed since the head recorded in our summary comment is sent, with the files an earlier
+ * run left to review, and the summary reuses the overview and rows it remembers for the rest.
  */
+
+
 
 
 
@@ -7200,20 +7841,25 @@ async function reviewSnapshot(input, snapshot, heads) {
     const prompt = promptInputs(config, snapshot, input.guidance);
     const plan = await core/* group */.Os('Planning', () => aroundTheHunks(heads, snapshot, planRun(config, snapshot, tasks, prompt)));
     const deployments = [...new Set(plan.passes.map((p) => p.deployment))].join(' and ');
-    const outcome = await core/* group */.Os(`Asking ${deployments}`, () => runTasks(input.model, {
-        passes: plan.passes,
-        requests: plan.packed.requests,
-        prompt,
-        concurrency: config.concurrency,
-        maxOutputTokens: MAX_OUTPUT_TOKENS,
-        ...(plan.previous ? { previous: plan.previous } : {})
-    }));
+    const outcome = await core/* group */.Os(`Asking ${deployments}`, async () => {
+        const asked = await runTasks(input.model, {
+            passes: plan.passes,
+            requests: plan.packed.requests,
+            prompt,
+            concurrency: config.concurrency,
+            maxOutputTokens: MAX_OUTPUT_TOKENS,
+            ...(plan.previous ? { previous: plan.previous } : {})
+        });
+        warnOfFailedParts(asked.parts);
+        return asked;
+    });
+    const notReviewed = omissions(plan.notReviewed, outcome);
     const order = new Map(snapshot.files.map((f, i) => [f.path, i]));
     const summaryBody = tasks.includes('summary')
         ? renderSummaryComment({
             overview: outcome.overview,
             walkthrough: [...outcome.walkthrough].sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0)),
-            notReviewed: plan.notReviewed,
+            notReviewed,
             ...(plan.overBudget ? { overBudget: plan.overBudget } : {}),
             commits: { head: snapshot.pr.headSha, base: snapshot.pr.baseSha },
             usage: outcome
@@ -7224,14 +7870,14 @@ async function reviewSnapshot(input, snapshot, heads) {
         : undefined;
     const posts = config.dryRun
         ? await core/* group */.Os('Dry run: what would be posted', () => Promise.resolve(show(summaryBody, draft)))
-        : await core/* group */.Os('Posting', () => publish(postingTo(input), snapshot, summaryBody, draft));
+        : await core/* group */.Os('Posting', () => publish(postingTo(input, snapshot), snapshot, summaryBody, draft));
     return {
         pr: snapshot.pr,
         tasks,
         dryRun: config.dryRun,
         filesListed: snapshot.files.length,
         filesReviewed: plan.sent,
-        notReviewed: plan.notReviewed,
+        notReviewed,
         incrementalFrom: plan.previous ? snapshot.incremental?.since : undefined,
         parts: outcome.parts,
         posts,
@@ -7239,6 +7885,44 @@ async function reviewSnapshot(input, snapshot, heads) {
         completionTokens: outcome.completionTokens,
         requests: outcome.requests
     };
+}
+/**
+ * What the plan left out, and the files of every part that did not come back whole (failed,
+ * filtered, or cut short): they are not reviewed, and the next run reviews them.
+ */
+function omissions(planned, outcome) {
+    const failed = new Map();
+    for (const { part } of outcome.parts) {
+        if (part.status === 'ok')
+            continue;
+        for (const path of part.files) {
+            if (!failed.has(path)) {
+                failed.set(path, { path, reason: part.reason ?? part.status, kind: 'failed' });
+            }
+        }
+    }
+    return [...failed.values(), ...planned.filter((n) => !failed.has(n.path))];
+}
+/**
+ * The parts that reviewed files, and whether any of them worked (one cut at the output limit
+ * kept what was complete). The overview's composition reviews none (tasks.ts warns of it).
+ */
+function reviewing(parts) {
+    const shown = parts.filter((p) => p.part.files.length > 0);
+    const worked = shown.some((p) => p.part.status === 'ok' || p.part.status === 'partial');
+    return { parts: shown, worked };
+}
+/**
+ * A part that did not come back whole beside others that worked is a warning; the step fails
+ * only when none worked (report.ts).
+ */
+function warnOfFailedParts(all) {
+    const { parts, worked } = reviewing(all);
+    const failed = parts.filter((p) => p.part.status !== 'ok');
+    if (failed.length === 0 || !worked)
+        return;
+    const files = new Set(failed.flatMap((p) => p.part.files)).size;
+    core/* warning */.$e(`${failed.length} of ${count(parts.length, 'part')} did not come back whole (${failed.map((p) => `${p.task} ${p.part.index}: ${p.part.reason ?? p.part.status}`).join('; ')}): ${count(files, 'file')} listed as not reviewed, reviewed on the next run.`);
 }
 /**
  * The plan with the code around its hunks, from the files at head (read `concurrency` at a
@@ -7267,28 +7951,36 @@ function promptInputs(config, snapshot, guidance) {
         ...(guidance ? { commandGuidance: guidance } : {})
     };
 }
-function postingTo(input) {
-    if (!input.github)
-        throw new Error('Posting needs a GitHub client; run it as a dry run');
-    return { github: input.github, repo: input.repo };
+function postingTo(input, snapshot) {
+    if (!input.github || !snapshot.ours) {
+        throw new Error('Posting needs a pull request read from GitHub; run it as a dry run');
+    }
+    return { github: input.github, repo: input.repo, as: snapshot.ours };
 }
-async function publish(input, snapshot, summaryBody, draft) {
-    const { github, repo } = input;
+async function publish(to, snapshot, summaryBody, draft) {
+    const { github, repo } = to;
     const number = snapshot.pr.number;
+    const moved = await movedOn(to, snapshot.pr);
+    if (moved) {
+        core/* info */.pq(moved);
+        return { notPosted: moved };
+    }
     let summary;
     if (summaryBody !== undefined) {
-        const posted = await upsertSummary(github, repo, number, summaryBody, snapshot.summaryComment);
-        summary = { body: summaryBody, url: posted.url };
+        const known = snapshot.summaryComment;
+        const posted = await postSummary(github, repo, number, summaryBody, known, to.as.identity);
+        summary = { body: summaryBody, url: posted.url, action: posted.action };
     }
     let review;
     if (draft && draft.findings > 0) {
-        const posted = await postReview(github, repo, number, draft);
+        const posted = await postReview(github, repo, number, draft, to.as);
         review = {
             draft,
             id: posted.id,
             url: `${snapshot.pr.htmlUrl}#pullrequestreview-${String(posted.id)}`,
             inline: posted.comments,
-            bodyOnly: posted.bodyOnly
+            bodyOnly: posted.bodyOnly,
+            byAnotherRun: posted.byAnotherRun
         };
     }
     else if (draft) {
@@ -7296,15 +7988,30 @@ async function publish(input, snapshot, summaryBody, draft) {
     }
     return { ...(summary ? { summary } : {}), ...(review ? { review } : {}) };
 }
+/**
+ * Why nothing is posted: the pull request was closed, or its head moved on (a push, a
+ * force-push), while the model worked. Neither the review nor the summary's state may speak of
+ * a head that is no longer the pull request's; the run for the new head reviews it.
+ */
+async function movedOn(to, pr) {
+    const now = await readPullRequest(to.github, to.repo, pr.number);
+    if (now.state !== 'open') {
+        return `Pull request #${pr.number} was ${now.state} while the model worked: nothing posted.`;
+    }
+    if (now.headSha !== pr.headSha) {
+        return `Pull request #${pr.number} moved from ${shortSha(pr.headSha)} to ${shortSha(now.headSha)} while the model worked: nothing posted; the run for ${shortSha(now.headSha)} reviews it.`;
+    }
+    return undefined;
+}
 /** A dry run's log shows exactly what would be posted. */
 function show(summaryBody, draft) {
     if (summaryBody !== undefined) {
-        core/* info */.pq(`The summary comment:\n${summaryBody}`);
+        logUntrusted('The summary comment:', summaryBody);
     }
     if (draft && draft.findings > 0) {
-        core/* info */.pq(`A review on ${shortSha(draft.commitId)} with ${count(draft.comments.length, 'inline comment')}; its body:\n${draft.body}`);
+        logUntrusted(`A review on ${shortSha(draft.commitId)} with ${count(draft.comments.length, 'inline comment')}; its body:`, draft.body);
         for (const c of draft.comments) {
-            core/* info */.pq(`Inline comment on ${c.path} line ${c.line} (${c.side}):\n${c.body}`);
+            logUntrusted(`Inline comment on ${c.path} line ${c.line} (${c.side}):`, c.body);
         }
     }
     else if (draft) {
@@ -7322,128 +8029,400 @@ function nothingToSay(draft) {
     return `Review: nothing new to say${already}; no review posted.`;
 }
 
-;// CONCATENATED MODULE: ./src/cli/local-diff.ts
+;// CONCATENATED MODULE: ./src/run/report.ts
 /**
- * A local diff (`git diff main`, a .patch file) as the files a pull request would list, and the
- * working tree as the files at its head: the CLI reviews a change before it is pushed with the
- * same planning, prompts and rendering as the action.
+ * The story of a run for people and workflows: the step outputs and the step's outcome, and
+ * the job summary with the parts the model worked on and, verbatim, the text that was posted
+ * (in a dry run, the text that would have been) — the same strings GitHub received, not a
+ * second rendering.
+ *
+ * The failure rule: a review run fails only when no part of it succeeded. A part that failed
+ * beside others that worked is a warning, and its files are listed as not reviewed in the
+ * summary comment and reviewed on the next run.
  */
 
 
 
-
-function filesOfDiff(text) {
-    return parse_diff_default()(text.replace(/\r\n/g, '\n')).flatMap((file) => {
-        const path = local_diff_clean(file.to) ?? local_diff_clean(file.from);
-        if (!path)
-            return [];
-        const previous = local_diff_clean(file.from);
-        const status = file.new
-            ? 'added'
-            : file.deleted
-                ? 'removed'
-                : previous && previous !== path
-                    ? 'renamed'
-                    : 'modified';
-        // Without hunks (a binary file, a rename alone) there is no patch, as GitHub sends none.
-        const patch = file.chunks.length === 0
-            ? null
-            : file.chunks
-                .map((chunk) => [chunk.content, ...chunk.changes.map((c) => c.content)].join('\n'))
-                .join('\n');
-        return [
-            changedFile({
-                path,
-                ...(status === 'renamed' && previous ? { previousPath: previous } : {}),
-                status,
-                additions: file.additions,
-                deletions: file.deletions,
-                patch
-            })
-        ];
-    });
-}
-function local_diff_clean(path) {
-    if (!path || path === '/dev/null')
-        return undefined;
-    return path.replace(/^[ab]\//, '');
-}
-/**
- * The working tree under `root` as the head of the change (what `git diff` compares against):
- * a path outside `root` is never read.
- */
-function workingTree(root) {
-    const base = (0,external_node_path_.resolve)(root);
-    let reads = 0;
-    const cache = new Map();
-    const read = async (path) => {
-        const full = (0,external_node_path_.resolve)(base, path);
-        if (!full.startsWith(base + external_node_path_.sep))
-            return undefined;
-        reads += 1;
-        try {
-            const text = await (0,promises_.readFile)(full, 'utf8');
-            return text.includes('\0') ? undefined : text.split(/\r?\n/);
-        }
-        catch {
-            return undefined;
-        }
-    };
-    return {
-        lines(path) {
-            let pending = cache.get(path);
-            if (!pending) {
-                pending = read(path);
-                cache.set(path, pending);
-            }
-            return pending;
-        },
-        get reads() {
-            return reads;
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/cli/results.ts
-const MARKERS = /\n*<!--[\s\S]*?-->\s*/g;
-function reviewResult(result, posted) {
-    const parts = [];
+/** The step outputs, and the step's outcome by the failure rule. */
+function setOutputs(result) {
     const { summary, review } = result.posts;
-    if (summary) {
-        parts.push(summary.body.replace(MARKERS, '\n').trim());
-        if (posted && summary.url)
-            parts.push(`_Posted: ${summary.url}_`);
-    }
-    if (review) {
-        const { draft } = review;
-        parts.push(`## Review\n\n${(review.bodyOnly ? draft.bodyOnly : draft.body).replace(MARKERS, '\n').trim()}`);
-        if (!review.bodyOnly) {
-            for (const c of draft.comments) {
-                const lines = c.start_line ? `lines ${c.start_line}–${c.line}` : `line ${c.line}`;
-                parts.push(`### ${c.path} ${lines}${c.side === 'LEFT' ? ' (old)' : ''}\n\n${c.body.replace(MARKERS, '\n').trim()}`);
-            }
-        }
-        if (posted && review.url)
-            parts.push(`_Posted: ${review.url}_`);
-    }
-    else if (result.tasks.includes('review')) {
-        parts.push('## Review\n\nNothing to report.');
-    }
-    if (!posted && (summary || review))
-        parts.push('_Nothing was posted (add --post to post on the pull request)._');
-    return `${parts.join('\n\n')}\n`;
+    core/* setOutput */.uH('summary', summary?.body ?? '');
+    core/* setOutput */.uH('review-id', review?.id ?? '');
+    core/* setOutput */.uH('comments', review?.inline ?? 0);
+    core/* setOutput */.uH('prompt-tokens', result.promptTokens);
+    core/* setOutput */.uH('completion-tokens', result.completionTokens);
+    core/* setOutput */.uH('skipped', '');
+    const failure = nothingSucceeded(result);
+    if (failure)
+        core/* setFailed */.C1(failure);
 }
-function answerResult(body, posted) {
-    const text = body.replace(MARKERS, '\n').trim();
-    return `${text}\n\n${posted ? `_Posted: ${posted.url}_` : '_Nothing was posted (add --post to post on the pull request)._'}\n`;
+/** Why the step fails: no part that reviewed files worked. */
+function nothingSucceeded(result) {
+    const { parts, worked } = reviewing(result.parts);
+    if (parts.length === 0 || worked)
+        return undefined;
+    const reasons = [...new Set(parts.map((p) => p.part.reason ?? p.part.status))];
+    const files = result.notReviewed.filter((n) => n.kind === 'failed').length;
+    return `No part of the review succeeded (${reasons.join('; ')}): ${count(files, 'file')} not reviewed; the next run reviews them.`;
+}
+/** An answer's outputs and job summary: its usage, a link, and the reply verbatim. */
+async function reportAnswer(answer, elapsedMs) {
+    core/* setOutput */.uH('answer-id', answer.posted?.id ?? '');
+    core/* setOutput */.uH('prompt-tokens', answer.promptTokens);
+    core/* setOutput */.uH('completion-tokens', answer.completionTokens);
+    core/* setOutput */.uH('skipped', '');
+    const what = answer.kind === 'help' ? '/help' : 'a question';
+    const s = core/* summary */.z.addHeading(`Keyless PR Review: #${answer.prNumber}`, 2);
+    if (answer.dryRun)
+        s.addRaw(DRY_RUN_BANNER, true);
+    s.addList([
+        `Answered ${what} from ${escapeHtml(answer.asker)}`,
+        `Tokens: ${answer.promptTokens} prompt, ${answer.completionTokens} completion, in ${count(answer.requests, 'request')}`,
+        `Elapsed: ${(elapsedMs / 1000).toFixed(1)} s`
+    ]);
+    if (answer.posted)
+        s.addLink('Open the answer', answer.posted.url).addBreak();
+    s.addHeading('Answer', 3);
+    s.addRaw(`\n\n${answer.body}\n\n`);
+    await s.write();
+}
+const DRY_RUN_BANNER = '<p><b>Dry run</b>: nothing was posted; below is exactly what would have been.</p>';
+async function writeJobSummary(result, elapsedMs) {
+    const { pr, posts } = result;
+    const s = core/* summary */.z.addHeading(`Keyless PR Review: #${pr.number}`, 2);
+    if (result.dryRun)
+        s.addRaw(DRY_RUN_BANNER, true);
+    s.addTable([
+        [
+            { data: 'Task', header: true },
+            { data: 'Part', header: true },
+            { data: 'Files', header: true },
+            { data: 'Status', header: true },
+            { data: 'Prompt tokens', header: true },
+            { data: 'Completion tokens', header: true },
+            { data: 'Requests', header: true },
+            { data: 'Time', header: true }
+        ],
+        ...result.parts.map(({ task, part }) => [
+            task,
+            part.piece ? `${part.index}.${part.piece}` : String(part.index),
+            String(part.files.length),
+            part.reason ? `${part.status}: ${escapeHtml(part.reason)}` : part.status,
+            String(part.promptTokens),
+            String(part.completionTokens),
+            String(part.requests),
+            `${(part.durationMs / 1000).toFixed(1)} s`
+        ])
+    ]);
+    const review = posts.review;
+    s.addList([
+        `Files listed: ${result.filesListed}; sent to the model: ${result.filesReviewed.length}; not reviewed: ${result.notReviewed.length}`,
+        result.incrementalFrom
+            ? `Incremental review since ${shortSha(result.incrementalFrom)}`
+            : 'Full review',
+        `Tokens: ${result.promptTokens} prompt, ${result.completionTokens} completion, in ${count(result.requests, 'request')}`,
+        review?.byAnotherRun
+            ? `Review: a run beside this one posted review ${review.id} on this head; this run posted none`
+            : review
+                ? `Review: ${count(review.draft.findings, 'finding')}, ${review.inline} inline, ${review.draft.inBody} in the review body, ${review.draft.duplicates} already posted`
+                : result.tasks.includes('review')
+                    ? 'Review: nothing new to post'
+                    : 'Review: not requested',
+        ...(posts.notPosted ? [escapeHtml(posts.notPosted)] : []),
+        ...(posts.summary?.action === 'kept'
+            ? [
+                'Summary comment: left as it is, as a person edited the text the action wrote (the log says how to let it update)'
+            ]
+            : []),
+        `Elapsed: ${(elapsedMs / 1000).toFixed(1)} s`
+    ]);
+    if (posts.summary?.url)
+        s.addLink('Open the summary comment', posts.summary.url).addBreak();
+    if (posts.review?.url)
+        s.addLink('Open the review', posts.review.url).addBreak();
+    // Below, the text exactly as GitHub received it (or, in a dry run, would have): the same
+    // bytes in both kinds of run.
+    if (posts.summary) {
+        s.addHeading('Summary comment', 3);
+        s.addRaw(`\n\n${posts.summary.body}\n\n`);
+    }
+    if (posts.review && !posts.review.byAnotherRun) {
+        const { draft, bodyOnly } = posts.review;
+        s.addHeading(`Review on ${shortSha(draft.commitId)}`, 3);
+        s.addRaw(`\n\n${bodyOnly ? draft.bodyOnly : draft.body}\n\n`);
+        for (const c of bodyOnly ? [] : draft.comments) {
+            const lines = c.start_line ? `lines ${c.start_line}–${c.line}` : `line ${c.line}`;
+            s.addHeading(`${escapeHtml(c.path)} ${lines} (${c.side})`, 4);
+            s.addRaw(`\n\n${c.body}\n\n`);
+        }
+    }
+    await s.write();
 }
 
-;// CONCATENATED MODULE: ./src/cli/review.ts
+;// CONCATENATED MODULE: ./src/run/trigger.ts
+
+
+const PR_ACTIONS = ['opened', 'reopened', 'ready_for_review', 'synchronize'];
+const SUPPORTED_EVENTS = 'pull_request, pull_request_target, issue_comment, pull_request_review_comment, workflow_dispatch';
+/** Guidance beyond this is cut: it goes into every prompt of the run. */
+const MAX_GUIDANCE_CHARS = 2000;
 /**
- * `review`, `summarize` and `ask` from a laptop: on a pull request (`--pr owner/name#123`, read
- * with a GitHub token; posted only with `--post`) or on a local diff (`--diff FILE` or `-` for
- * stdin, with the working tree as its head; never posted). The same planning, prompts,
- * sanitizing and diagnosis as the action: the pipeline and the conversation modules themselves.
+ * A command word at the start of a line, after at most three spaces: four columns of
+ * indentation (a tab is four) make an indented code block, which GitHub shows as code.
+ */
+const COMMAND = /^ {0,3}\/(review|summarize|ask|help)(?=\s|$)/i;
+/** A question longer than this is cut: it goes into the prompt. */
+const MAX_QUESTION_CHARS = 4000;
+function decide(config, run) {
+    // main.ts runs the check itself and never asks what to do; reaching here is a bug.
+    if (config.mode === 'check')
+        throw new Error('decide() is not for mode check');
+    switch (run.eventName) {
+        case 'pull_request':
+        case 'pull_request_target':
+            return decidePullRequest(config, run);
+        case 'issue_comment':
+            return decideComment(run);
+        case 'pull_request_review_comment':
+            return decideReviewComment(config, run);
+        case 'workflow_dispatch':
+            if (config.prNumber === undefined) {
+                return skip('workflow_dispatch carries no pull request; set the pr-number input (pr-number: ${{ inputs.pr-number }})', true);
+            }
+            return runOn(config.prNumber, tasksFor(config.mode), 'dispatch');
+        default:
+            if (config.prNumber !== undefined) {
+                return runOn(config.prNumber, tasksFor(config.mode), 'input');
+            }
+            return skip(`event '${run.eventName}' carries no pull request; set the pr-number input, or trigger on ${SUPPORTED_EVENTS}`, true);
+    }
+}
+function tasksFor(mode) {
+    switch (mode) {
+        case 'both':
+            return ['summary', 'review'];
+        case 'summary':
+            return ['summary'];
+        case 'review':
+            return ['review'];
+        case 'check':
+            throw new Error('mode check has no tasks');
+    }
+}
+function decidePullRequest(config, run) {
+    const event = run.eventName;
+    const action = stringOf(run.payload['action']);
+    if (!PR_ACTIONS.includes(action)) {
+        return skip(`${event} action '${action}' is not one this action handles (${PR_ACTIONS.join(', ')})`);
+    }
+    const pr = (run.payload['pull_request'] ?? {});
+    const number = positiveInteger(pr.number ?? run.payload['number']);
+    if (number === undefined)
+        return skip(`${event} payload names no pull request number`);
+    const closed = closedReason(number, pr.state, pr.merged === true || Boolean(pr.merged_at));
+    if (closed)
+        return skip(closed);
+    if (event === 'pull_request' && run.actor === 'dependabot[bot]') {
+        return skip(`PR #${number} skipped: runs triggered by Dependabot on pull_request get no ID token and no secrets; a maintainer can comment /review on the PR instead`, true);
+    }
+    if ((0,src_context/* isForkPullRequest */.B7)(run.payload)) {
+        if (event === 'pull_request') {
+            return skip(`PR #${number} comes from a fork: on pull_request, GitHub gives fork PRs no ID token and a read-only token, so nothing can be posted. Either a maintainer comments /review on the PR, or run on pull_request_target with allow-forks: true (cost: anyone can open a PR and spend model tokens; the action never checks out PR code)`, true);
+        }
+        if (!config.allowForks) {
+            return skip(`PR #${number} comes from a fork and allow-forks is false; set allow-forks: true to review fork PRs automatically (cost: anyone can open a PR and spend model tokens; the action never checks out PR code), or a maintainer comments /review on the PR`, true);
+        }
+    }
+    if (pr.draft === true && !config.reviewDrafts) {
+        return skip(`draft PR #${number} skipped; set review-drafts: true to review drafts, or mark the PR ready for review`);
+    }
+    return runOn(number, tasksFor(config.mode), 'event');
+}
+/** Why a comment's author is not answered, if so: bots (and this action) never are. */
+function ignoredAuthor(comment) {
+    const login = stringOf(comment.user?.login);
+    if (comment.user?.type === 'Bot' || login.endsWith('[bot]')) {
+        return `comment by bot '${login}' is ignored; commands come from people`;
+    }
+    if (hasOurMarker(stringOf(comment.body)))
+        return 'comment was written by this action';
+    return undefined;
+}
+function decideComment(run) {
+    const action = stringOf(run.payload['action']);
+    if (action !== 'created') {
+        return skip(`issue_comment action '${action}' is ignored; only new comments are commands`);
+    }
+    const issue = (run.payload['issue'] ?? {});
+    const number = positiveInteger(issue.number);
+    if (!issue.pull_request || number === undefined) {
+        return skip('comment is on an issue, not a pull request');
+    }
+    const comment = (run.payload['comment'] ?? {});
+    const ignored = ignoredAuthor(comment);
+    if (ignored)
+        return skip(ignored);
+    const login = stringOf(comment.user?.login);
+    const command = parseCommand(stringOf(comment.body));
+    const commentId = positiveInteger(comment.id);
+    if (!command || commentId === undefined || login === '') {
+        return skip('comment is not a /review, /summarize, /ask or /help command');
+    }
+    const closed = closedReason(number, issue.state, Boolean(issue.pull_request.merged_at));
+    if (closed)
+        return skip(closed);
+    const origin = originOf(comment, commentId, login);
+    switch (command.name) {
+        case 'help':
+            return { kind: 'help', prNumber: number, command: origin, needsPermissionCheck: true };
+        case 'ask':
+            return askOrExplain(number, command.text, origin);
+        case 'review':
+        case 'summarize':
+            return {
+                kind: 'run',
+                prNumber: number,
+                tasks: command.name === 'review' ? ['review'] : ['summary'],
+                guidance: command.text.slice(0, MAX_GUIDANCE_CHARS).trimEnd(),
+                source: 'command',
+                command: origin,
+                needsPermissionCheck: true
+            };
+    }
+}
+/**
+ * A comment on a diff line: `/ask` (or `/help`) anywhere, and by default any reply in a thread
+ * (whether the action started that thread is checked against the API before anything else).
+ */
+function decideReviewComment(config, run) {
+    const action = stringOf(run.payload['action']);
+    if (action !== 'created') {
+        return skip(`pull_request_review_comment action '${action}' is ignored; only new comments are questions`);
+    }
+    const pr = (run.payload['pull_request'] ?? {});
+    const number = positiveInteger(pr.number);
+    if (number === undefined)
+        return skip('pull_request_review_comment payload names no pull request');
+    const comment = (run.payload['comment'] ?? {});
+    const ignored = ignoredAuthor(comment);
+    if (ignored)
+        return skip(ignored);
+    const login = stringOf(comment.user?.login);
+    const commentId = positiveInteger(comment.id);
+    const path = stringOf(comment.path);
+    if (commentId === undefined || login === '' || path === '') {
+        return skip('pull_request_review_comment payload lacks the comment, its author or its file');
+    }
+    const body = stringOf(comment.body);
+    const command = parseCommand(body);
+    const topId = positiveInteger(comment.in_reply_to_id);
+    const replyOnly = !command && topId !== undefined;
+    if (!command && !replyOnly)
+        return skip('review comment is not a /ask or /help command');
+    if (replyOnly && !config.answerReplies) {
+        return skip('replies in review threads are answered only after /ask (answer-replies: false)');
+    }
+    if (command?.name === 'review' || command?.name === 'summarize') {
+        return skip(`/${command.name} works in the pull request's conversation, not in a review thread; comment it there`, true);
+    }
+    const closed = closedReason(number, pr.state, pr.merged === true || Boolean(pr.merged_at));
+    if (closed)
+        return skip(closed);
+    if ((0,src_context/* isForkPullRequest */.B7)(run.payload)) {
+        return skip(`PR #${number} comes from a fork: on pull_request_review_comment, GitHub gives fork PRs no ID token and a read-only token, so nothing can be answered; ask with /ask in the pull request's conversation instead`, true);
+    }
+    const origin = {
+        ...originOf(comment, commentId, login),
+        thread: {
+            topId: topId ?? commentId,
+            path,
+            line: positiveInteger(comment.line),
+            side: comment.side === 'LEFT' ? 'LEFT' : 'RIGHT',
+            diffHunk: stringOf(comment.diff_hunk),
+            replyOnly
+        }
+    };
+    if (command?.name === 'help') {
+        return { kind: 'help', prNumber: number, command: origin, needsPermissionCheck: true };
+    }
+    return askOrExplain(number, command ? command.text : body.trim(), origin);
+}
+function originOf(comment, commentId, user) {
+    const url = stringOf(comment.html_url);
+    return url.startsWith('https://') ? { commentId, user, url } : { commentId, user };
+}
+function askOrExplain(prNumber, text, command) {
+    if (text === '') {
+        return skip('/ask needs a question after it, e.g. "/ask why is the retry loop bounded?"', true);
+    }
+    return {
+        kind: 'ask',
+        prNumber,
+        question: text.slice(0, MAX_QUESTION_CHARS).trimEnd(),
+        command,
+        needsPermissionCheck: true
+    };
+}
+/**
+ * The command on the comment's first non-blank line, as a whole word in any case, and the
+ * text after it: the rest of that line and every line after it, trimmed. Lines and blank lines
+ * are Markdown's (CommonMark), as GitHub renders the comment: only CR and LF end a line, and only
+ * spaces and tabs are blank, so U+2028, U+2029 or a no-break space are text that hides no
+ * command. A command quoted (`>`), fenced or indented as code is not on the line's start.
+ */
+function parseCommand(body) {
+    const lines = body.split(/\r\n?|\n/);
+    const first = lines.findIndex((line) => !/^[ \t]*$/.test(line));
+    if (first < 0)
+        return undefined;
+    const line = lines[first] ?? '';
+    const match = COMMAND.exec(line);
+    if (!match)
+        return undefined;
+    const name = (match[1] ?? '').toLowerCase();
+    const text = [line.slice(match[0].length), ...lines.slice(first + 1)].join('\n').trim();
+    return { name, text };
+}
+/** One log line: what the event asks for, or why nothing is done. */
+function describeDecision(run, decision) {
+    if (decision.kind === 'skip')
+        return `Nothing to do: ${decision.reason}`;
+    const action = stringOf(run.payload['action']);
+    const by = decision.command ? `, asked by @${decision.command.user}` : '';
+    const what = decision.kind === 'run'
+        ? decision.tasks.join(' and ')
+        : decision.kind === 'help'
+            ? 'help'
+            : decision.command.thread?.replyOnly
+                ? 'a reply in a review thread'
+                : 'a question';
+    return `${run.eventName}${action ? ` (${action})` : ''} on pull request #${decision.prNumber}: ${what}${by}.`;
+}
+function closedReason(number, state, merged) {
+    if (merged)
+        return `PR #${number} is already merged; there is nothing left to review`;
+    if (state === 'closed')
+        return `PR #${number} is closed; reopen it to have it reviewed`;
+    return undefined;
+}
+function runOn(prNumber, tasks, source) {
+    return { kind: 'run', prNumber, tasks, guidance: '', source, needsPermissionCheck: false };
+}
+function skip(reason, notice = false) {
+    return notice ? { kind: 'skip', reason, notice } : { kind: 'skip', reason };
+}
+function stringOf(value) {
+    return typeof value === 'string' ? value : '';
+}
+function positiveInteger(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+/**
+ * run(): the flow of docs/architecture.md, one line per stage, one try/catch. Every failure
+ * goes through the diagnosis dispatcher and reaches core.setFailed as a message a user can act
+ * on, with a link to its troubleshooting entry.
  */
 
 
@@ -7458,1833 +8437,100 @@ function answerResult(body, posted) {
 
 
 
-
-
-
-async function runReviewCommand(command, parsed, terminal) {
-    const { values, positionals } = parsed;
-    const pr = typeof values['pr'] === 'string' ? values['pr'] : undefined;
-    const diff = typeof values['diff'] === 'string' ? values['diff'] : undefined;
-    const post = values['post'] === true;
-    if ((pr === undefined) === (diff === undefined)) {
-        throw new ConfigError(`${command} needs a pull request or a diff: one of --pr and --diff.`, `keyless-pr-review ${command} --pr octo-org/octo-repo#123\n  git diff main | keyless-pr-review ${command} --diff -`);
-    }
-    const question = positionals.join(' ').trim();
-    if (command === 'ask' && question === '') {
-        throw new ConfigError('ask needs a question.', `keyless-pr-review ask --pr octo-org/octo-repo#123 "why is the retry loop bounded?"`);
-    }
-    if (diff !== undefined && post) {
-        throw new ConfigError('--post needs --pr: a local diff has no pull request to post on.', 'leave out --post, or review the pushed branch with --pr');
-    }
-    const tasks = command === 'summarize' ? ['summary'] : ['summary', 'review'];
-    if (pr !== undefined) {
-        const ref = parsePullRef(pr);
-        const token = githubToken();
-        const config = configFrom(values, { githubToken: token, post });
-        const chain = openKeylessChain(config);
-        const github = createGitHubClient(token);
-        await diagnosed(config, chain, ref, async () => {
+/** `early`: the GitHub ID token requested before this module loaded (early.ts), if any. */
+async function run(early) {
+    const started = Date.now();
+    const troubleshooting = (0,src_context/* troubleshootingUrl */.KB)();
+    let facts;
+    try {
+        const context = (0,src_context/* readRunContext */.$p)();
+        const config = await core/* group */.Os('Configuration', async () => {
+            const read = readConfig();
+            for (const line of describeConfig(read))
+                core/* info */.pq(line);
+            return Promise.resolve(read);
+        });
+        const chain = openKeylessChain(config, early);
+        facts = diagnose_runFacts(config, context, chain.trace);
+        const github = createGitHubClient(config.githubToken);
+        const repo = { owner: context.owner, repo: context.repo };
+        if (config.mode === 'check') {
+            const result = await runCheck({
+                config,
+                chain,
+                github: { client: github, repo },
+                facts,
+                troubleshootingUrl: troubleshooting
+            });
+            core/* setOutput */.uH('prompt-tokens', result.promptTokens);
+            core/* setOutput */.uH('completion-tokens', result.completionTokens);
+            return;
+        }
+        const decision = await core/* group */.Os('Trigger', async () => {
+            const decided = await authorize(config, decide(config, context), github, repo);
+            core/* info */.pq(describeDecision(context, decided));
+            if (decided.kind === 'skip') {
+                if (decided.notice)
+                    core/* notice */.lm(decided.reason);
+                core/* setOutput */.uH('skipped', decided.reason);
+            }
+            return decided;
+        });
+        if (decision.kind === 'skip')
+            return;
+        await withReactions(github, repo, decision.command, async () => {
+            if (decision.kind === 'help') {
+                const answered = await answerHelp({
+                    config,
+                    repo,
+                    prNumber: decision.prNumber,
+                    command: decision.command,
+                    github
+                });
+                await reportAnswer(answered, Date.now() - started);
+                return;
+            }
             await signIn(chain, config.azure.auth);
-            if (command === 'ask') {
-                const { data: user } = await github.rest.users.getAuthenticated();
+            if (decision.kind === 'ask') {
                 const answered = await answerQuestion({
                     config,
-                    repo: ref,
-                    prNumber: ref.number,
-                    question,
-                    command: { commentId: 0, user: user.login },
+                    repo,
+                    prNumber: decision.prNumber,
+                    question: decision.question,
+                    command: decision.command,
                     model: chain.model,
                     github
                 });
-                terminal.result(answerResult(answered.body, answered.posted));
+                await reportAnswer(answered, Date.now() - started);
                 return;
             }
             const result = await reviewPullRequest({
                 config,
-                repo: ref,
-                prNumber: ref.number,
-                tasks,
-                guidance: '',
+                repo,
+                prNumber: decision.prNumber,
+                tasks: decision.tasks,
+                guidance: decision.guidance,
                 model: chain.model,
                 github
             });
-            terminal.result(reviewResult(result, post));
+            setOutputs(result);
+            await writeJobSummary(result, Date.now() - started);
         });
-        return;
-    }
-    const root = gitRoot();
-    const files = filesOfDiff(await readDiff(diff ?? '-'));
-    if (files.length === 0) {
-        throw new ConfigError(`--diff ${diff ?? '-'}: no changed files in it.`, 'git diff main | keyless-pr-review review --diff -');
-    }
-    const config = configFrom(values, { post: false });
-    const chain = openKeylessChain(config);
-    await diagnosed(config, chain, undefined, async () => {
-        await signIn(chain, config.azure.auth);
-        await loadTokenizer();
-        const title = typeof values['title'] === 'string' ? values['title'] : `Changes in ${(0,external_node_path_.basename)(root)}`;
-        const repoGuidance = await (0,promises_.readFile)((0,external_node_path_.join)(root, REPO_GUIDANCE_PATH), 'utf8').catch(() => undefined);
-        if (command === 'ask') {
-            const answered = await composeAnswer({
-                config,
-                model: chain.model,
-                asker: localUser(),
-                question,
-                read: { title, description: '', files, ...(repoGuidance ? { repoGuidance } : {}) }
-            });
-            terminal.result(answerResult(answered.body, undefined));
-            return;
-        }
-        const result = await reviewSnapshot({
-            config,
-            tasks,
-            guidance: '',
-            model: chain.model,
-            repo: { owner: 'local', repo: (0,external_node_path_.basename)(root) }
-        }, localSnapshot(title, files, repoGuidance, root), workingTree(root));
-        terminal.result(reviewResult(result, false));
-    });
-}
-async function readDiff(source) {
-    if (source !== '-') {
-        return (0,promises_.readFile)(source, 'utf8').catch((error) => {
-            throw new ConfigError(`--diff: cannot read ${source} (${error instanceof Error ? error.message : String(error)}).`, 'git diff main > change.diff && keyless-pr-review review --diff change.diff');
-        });
-    }
-    if (process.stdin.isTTY) {
-        throw new ConfigError('--diff -: reads the diff from stdin, and stdin is a terminal.', 'git diff main | keyless-pr-review review --diff -');
-    }
-    const chunks = [];
-    for await (const chunk of process.stdin)
-        chunks.push(chunk);
-    return Buffer.concat(chunks).toString('utf8');
-}
-/** A local change as the snapshot of a pull request: no comments, no earlier review. */
-function localSnapshot(title, files, repoGuidance, root) {
-    const head = git(['rev-parse', 'HEAD'], root) ?? '0'.repeat(40);
-    return {
-        repo: { owner: 'local', repo: (0,external_node_path_.basename)(root) },
-        pr: {
-            number: 0,
-            title,
-            body: '',
-            draft: false,
-            state: 'open',
-            author: localUser(),
-            headSha: head,
-            baseSha: head,
-            headRef: '',
-            baseRef: '',
-            htmlUrl: '',
-            changedFiles: files.length
-        },
-        files,
-        summaryComment: undefined,
-        postedFindings: new Set(),
-        repoGuidance,
-        incremental: undefined
-    };
-}
-function gitRoot() {
-    return git(['rev-parse', '--show-toplevel']) ?? process.cwd();
-}
-function git(args, cwd = process.cwd()) {
-    try {
-        return ((0,external_node_child_process_.execFileSync)('git', args, {
-            cwd,
-            encoding: 'utf8',
-            stdio: ['ignore', 'pipe', 'ignore']
-        }).trim() || undefined);
-    }
-    catch {
-        return undefined;
-    }
-}
-function localUser() {
-    return git(['config', 'user.name']) ?? process.env['USER'] ?? 'you';
-}
-
-;// CONCATENATED MODULE: ./src/cli/setup/azure-openai.ts
-/**
- * Where the identity will call: the signed-in Azure account (tenant, subscription, cloud), the
- * Azure OpenAI resource (by resource id, by name and resource group, or by a name that is
- * unique in the subscription) with the custom subdomain Entra tokens need, and the deployment.
- */
-
-
-
-const AccountShow = schemas/* object */.Ikc({
-    id: schemas/* string */.YjP(),
-    name: schemas/* string */.YjP(),
-    tenantId: schemas/* string */.YjP(),
-    environmentName: schemas/* string */.YjP().nullish(),
-    user: schemas/* object */.Ikc({ name: schemas/* string */.YjP() }).nullish()
-});
-const Resource = schemas/* object */.Ikc({
-    id: schemas/* string */.YjP(),
-    name: schemas/* string */.YjP(),
-    kind: schemas/* string */.YjP().nullish(),
-    location: schemas/* string */.YjP(),
-    properties: schemas/* object */.Ikc({ endpoint: schemas/* string */.YjP().nullish(), customSubDomainName: schemas/* string */.YjP().nullish() })
-        .nullish()
-});
-const Deployment = schemas/* object */.Ikc({
-    name: schemas/* string */.YjP(),
-    properties: schemas/* object */.Ikc({ model: schemas/* object */.Ikc({ name: schemas/* string */.YjP(), version: schemas/* string */.YjP().nullish() }).nullish() })
-        .nullish()
-});
-const RESOURCE_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.CognitiveServices\/accounts\/([^/]+)$/i;
-/** Kinds that serve Azure OpenAI deployments (an Azure OpenAI or a Foundry / AI Services resource). */
-const OPENAI_KINDS = new Set(['openai', 'aiservices']);
-async function signedInAccount(runner) {
-    const shown = await runner.query(AccountShow, 'az', ['account', 'show', '-o', 'json'], 'read the signed-in Azure account');
-    const cloud = CLOUD_NAMES.includes(shown.environmentName ?? '')
-        ? shown.environmentName
-        : 'AzureCloud';
-    const account = {
-        subscriptionId: shown.id,
-        subscriptionName: shown.name,
-        tenantId: shown.tenantId,
-        user: shown.user?.name ?? 'unknown',
-        cloud
-    };
-    runner.signedIn = { user: account.user, subscription: `${shown.name} (${shown.id})` };
-    return account;
-}
-async function findResource(runner, account, resource, resourceGroup) {
-    const byId = RESOURCE_ID.exec(resource);
-    const doing = `read the Azure OpenAI resource ${resource}`;
-    let shown;
-    if (byId) {
-        if (byId[1]?.toLowerCase() !== account.subscriptionId.toLowerCase()) {
-            throw new ActionError(`The Azure OpenAI resource is in subscription ${byId[1] ?? ''}, but the Azure CLI works in ${account.subscriptionName} (${account.subscriptionId}): the identity and its role must be created beside the resource.`, `az account set --subscription ${byId[1] ?? ''}   then run setup again`);
-        }
-        shown = await runner.query(Resource, 'az', ['cognitiveservices', 'account', 'show', '--ids', resource, '-o', 'json'], doing);
-    }
-    else if (resourceGroup) {
-        shown = await runner.query(Resource, 'az', [
-            'cognitiveservices',
-            'account',
-            'show',
-            '--name',
-            resource,
-            '--resource-group',
-            resourceGroup,
-            '-o',
-            'json'
-        ], doing);
-    }
-    else {
-        shown = await uniqueByName(runner, account, resource);
-    }
-    return checked(shown, account);
-}
-/** Without a resource group, the name must be unique among the subscription's accounts. */
-async function uniqueByName(runner, account, name) {
-    const all = await runner.query(schemas/* array */.YOg(Resource), 'az', ['cognitiveservices', 'account', 'list', '-o', 'json'], `find the Azure OpenAI resource ${name}`);
-    const matches = all.filter((r) => r.name.toLowerCase() === name.toLowerCase());
-    const [only] = matches;
-    if (only && matches.length === 1)
-        return only;
-    const groups = matches.map((r) => resourceGroupOf(r.id)).join(', ');
-    throw new ActionError(matches.length === 0
-        ? `No Azure OpenAI resource named ${name} in subscription ${account.subscriptionName} (${account.subscriptionId}).`
-        : `${matches.length} resources are named ${name} (resource groups ${groups}).`, matches.length === 0
-        ? 'Check the name and the subscription:\n  az cognitiveservices account list -o table\n  az account set --subscription SUBSCRIPTION_ID_OR_NAME\nor pass the resource id: --resource /subscriptions/…/providers/Microsoft.CognitiveServices/accounts/NAME'
-        : `--resource-group ${resourceGroupOf(only?.id ?? '')}   (or pass the resource id as --resource)`);
-}
-function checked(shown, account) {
-    const resourceGroup = resourceGroupOf(shown.id);
-    if (shown.kind && !OPENAI_KINDS.has(shown.kind.toLowerCase())) {
-        throw new ActionError(`${shown.name} is a ${shown.kind} resource, which serves no Azure OpenAI deployments.`, "Pass an Azure OpenAI (kind OpenAI) or Foundry (kind AIServices) resource: az cognitiveservices account list --query \"[?kind=='OpenAI' || kind=='AIServices'].{name:name, resourceGroup:resourceGroup}\" -o table");
-    }
-    const subdomain = shown.properties?.customSubDomainName;
-    if (!subdomain) {
-        throw new ActionError(`${shown.name} has no custom subdomain: its endpoint is the regional ${shown.properties?.endpoint ?? '(none)'}, and Microsoft Entra tokens are accepted only on a resource's own host (https://NAME.openai.azure.com).`, `az cognitiveservices account update --name ${shown.name} --resource-group ${resourceGroup} --custom-domain ${shown.name.toLowerCase()}   (the subdomain must be globally unique and cannot be changed later), then run setup again`);
-    }
-    const endpoint = (shown.properties?.endpoint ?? `https://${subdomain}.${CLOUDS[account.cloud].resourceSuffix}`).replace(/\/+$/, '');
-    return {
-        id: shown.id,
-        name: shown.name,
-        resourceGroup,
-        subscriptionId: RESOURCE_ID.exec(shown.id)?.[1] ?? account.subscriptionId,
-        location: shown.location,
-        endpoint
-    };
-}
-function resourceGroupOf(id) {
-    return /\/resourceGroups\/([^/]+)/i.exec(id)?.[1] ?? '';
-}
-/** The deployment exists; when not, the resource's deployments are named in the error. */
-async function checkDeployment(runner, resource, deployment) {
-    const at = ['--name', resource.name, '--resource-group', resource.resourceGroup];
-    const found = await runner.find(Deployment, 'az', [
-        'cognitiveservices',
-        'account',
-        'deployment',
-        'show',
-        ...at,
-        '--deployment-name',
-        deployment,
-        '-o',
-        'json'
-    ], `read the deployment ${deployment}`);
-    if (found) {
-        const model = found.properties?.model;
-        return model ? `${model.name}${model.version ? ` ${model.version}` : ''}` : undefined;
-    }
-    const all = await runner.query(schemas/* array */.YOg(Deployment), 'az', ['cognitiveservices', 'account', 'deployment', 'list', ...at, '-o', 'json'], `list the deployments of ${resource.name}`);
-    const names = all.map((d) => d.name);
-    throw new ActionError(`${resource.name} has no deployment named ${deployment}${names.length > 0 ? `; its deployments: ${names.join(', ')}` : ', nor any other'}.`, names.length > 0
-        ? `--deployment ${names[0] ?? ''}`
-        : `Deploy a model first, for example: az cognitiveservices account deployment create --name ${resource.name} --resource-group ${resource.resourceGroup} --deployment-name ${deployment} --model-name gpt-4o --model-version 2024-11-20 --model-format OpenAI --sku-name GlobalStandard --sku-capacity 50`);
-}
-
-;// CONCATENATED MODULE: ./src/cli/setup/failures.ts
-/**
- * A failed `az` or `gh` command explained like the action explains Azure errors: the cause in
- * one line, the facts (the command, the tool's own words, who is signed in) and the exact fix.
- * The wordings recognised are the tools' real ones: azure-cli's "Please run 'az login' to setup
- * account.", ARM's `(AuthorizationFailed) The client '…' with object id '…' does not have
- * authorization to perform action '…' over scope '…'`, `(ResourceNotFound) The Resource '…'
- * under resource group '…' was not found`, Microsoft Graph's "Insufficient privileges to complete
- * the operation." and "Resource '…' does not exist or one of its queried reference-property
- * objects are not present.", and ARM's MissingSubscriptionRegistration and PrincipalNotFound.
- */
-
-
-/** The codes and phrases of "no such object": expected of a `show` before a `create`. */
-function isNotFound(stderr) {
-    return (/\((ResourceNotFound|NotFound|DeploymentNotFound)\)/.test(stderr) ||
-        /does not exist or one of its queried reference-property objects are not present/.test(stderr));
-}
-function explainFailure(failure, signedIn) {
-    const said = toolSaid(failure.stderr);
-    const facts = [
-        `  command: ${failure.command}`,
-        `  ${failure.tool} said: ${clip(said || `(nothing; exit code ${failure.code})`, 800)}`,
-        ...(signedIn ? [`  signed in as: ${signedIn.user}, subscription ${signedIn.subscription}`] : [])
-    ];
-    const { cause, fix } = failure.tool === 'az' ? explainAz(failure, signedIn) : explainGh(failure, said);
-    return new ActionError([cause, ...facts].join('\n'), fix);
-}
-function explainAz(failure, signedIn) {
-    const { stderr, doing, command } = failure;
-    if (/Please run 'az login'|Please run:\s*az login|Interactive authentication is needed/.test(stderr)) {
-        return {
-            cause: `Could not ${doing}: the Azure CLI is not signed in, or its sign-in expired.`,
-            fix: 'az login   (then, if the Azure OpenAI resource is in another subscription: az account set --subscription SUBSCRIPTION_ID_OR_NAME)'
-        };
-    }
-    const denied = /does not have authorization to perform action '([^']+)' over scope '([^']+)'/.exec(stderr);
-    if (/\((Linked)?AuthorizationFailed\)/.test(stderr) || denied) {
-        const action = denied?.[1] ?? 'this action';
-        const scope = denied?.[2] ?? 'this scope';
-        if (/Microsoft\.Authorization\/roleAssignments\/write/i.test(action)) {
-            return {
-                cause: `Could not ${doing}: you may not create role assignments on the Azure OpenAI resource (AuthorizationFailed on ${action}).`,
-                fix: [
-                    'Creating role assignments needs Owner, User Access Administrator or Role Based Access Control Administrator on the resource (or its resource group or subscription). Ask someone who holds one to run:',
-                    `  ${command}`,
-                    'Then run setup again: it keeps what it already created and skips this step.'
-                ].join('\n')
-            };
-        }
-        return {
-            cause: `Could not ${doing}: Azure refused '${action}' over ${scope} (AuthorizationFailed).`,
-            fix: [
-                `Ask for a role that grants '${action}' there (Managed Identity Contributor creates user-assigned identities and their federated credentials; Contributor covers it), or have someone who holds one run:`,
-                `  ${command}`,
-                'Then run setup again: it keeps what exists. (--app uses an app registration instead, which needs no Azure role to create.)'
-            ].join('\n')
-        };
-    }
-    if (/Insufficient privileges to complete the operation/.test(stderr)) {
-        return {
-            cause: `Could not ${doing}: Microsoft Entra refused (Insufficient privileges): your account may not create or change this app registration.`,
-            fix: [
-                'Run setup without --app (a user-assigned managed identity needs only an Azure role on the resource group), or ask an Application Administrator or the app’s owner to run:',
-                `  ${command}`,
-                'then run setup again.'
-            ].join('\n')
-        };
-    }
-    const namespace = /\(MissingSubscriptionRegistration\)[^']*'([^']+)'/.exec(stderr)?.[1];
-    if (namespace) {
-        return {
-            cause: `Could not ${doing}: the subscription is not registered for ${namespace} (MissingSubscriptionRegistration).`,
-            fix: `az provider register --namespace ${namespace} --wait   then run setup again`
-        };
-    }
-    if (/\(PrincipalNotFound\)/.test(stderr)) {
-        return {
-            cause: `Could not ${doing}: Azure does not see the new identity yet (PrincipalNotFound, a replication delay of a minute or two).`,
-            fix: 'Wait a minute and run setup again: it keeps what it created and only adds what is missing.'
-        };
-    }
-    if (isNotFound(stderr) ||
-        /\(ResourceGroupNotFound\)|could not be found|was not found/.test(stderr)) {
-        return {
-            cause: `Could not ${doing}: Azure found no such resource${signedIn ? ` in subscription ${signedIn.subscription}` : ''}.`,
-            fix: [
-                'Check the name and the subscription:',
-                '  az account show -o table',
-                '  az cognitiveservices account list -o table',
-                'and switch to the subscription that holds it: az account set --subscription SUBSCRIPTION_ID_OR_NAME'
-            ].join('\n')
-        };
-    }
-    return {
-        cause: `Could not ${doing}: az failed (exit code ${failure.code}).`,
-        fix: `Run the command yourself for the whole error (add --debug for detail), fix what it names, then run setup again:\n  ${command}`
-    };
-}
-function explainGh(failure, said) {
-    if (/gh auth login|not logged in|authentication token/i.test(said)) {
-        return {
-            cause: `Could not ${failure.doing}: the GitHub CLI is not signed in.`,
-            fix: 'gh auth login'
-        };
-    }
-    if (/HTTP 403|Resource not accessible/i.test(said)) {
-        return {
-            cause: `Could not ${failure.doing}: GitHub refused (HTTP 403). Repository variables need admin access to the repository (or Variables: write on a fine-grained token).`,
-            fix: `gh auth refresh -s repo   (as a repository admin), or ask an admin to run:\n  ${failure.command}`
-        };
-    }
-    return {
-        cause: `Could not ${failure.doing}: gh failed (exit code ${failure.code}).`,
-        fix: `Run the command yourself for the whole error, fix what it names, then run setup again:\n  ${failure.command}`
-    };
-}
-/** The tool's own error line: az prints `ERROR: (Code) Message`, then Code:/Message: lines. */
-function toolSaid(stderr) {
-    const lines = stderr
-        .replace(/\r/g, '')
-        .split('\n')
-        .map((l) => l.trim());
-    const error = lines.find((l) => l.startsWith('ERROR: '));
-    return (error ? error.slice('ERROR: '.length) : (lines.find(Boolean) ?? '')).trim();
-}
-
-;// CONCATENATED MODULE: ./src/cli/setup/commands.ts
-/**
- * Runs `az` and `gh`: spawned with an argument array (never a shell string), JSON answers
- * validated, failures explained (failures.ts). Queries run even in a dry run, so the plan is
- * exact; a change runs only for real, and is recorded either way as the exact command line,
- * which is what a dry run prints.
- */
-
-
-
-
-const INSTALL = {
-    az: 'Install the Azure CLI (https://learn.microsoft.com/cli/azure/install-azure-cli), then: az login',
-    gh: 'Install the GitHub CLI (https://cli.github.com), then: gh auth login'
-};
-const NAMES = { az: 'Azure CLI (az)', gh: 'GitHub CLI (gh)' };
-const UPDATE = {
-    az: 'Update the Azure CLI (az upgrade)',
-    gh: 'Update the GitHub CLI (https://cli.github.com)'
-};
-/** The command as a shell line: what a dry run prints and a person can paste. */
-function commandLine(tool, args) {
-    return [tool, ...args].map(shellArg).join(' ');
-}
-function execute(tool, args) {
-    return new Promise((resolve, reject) => {
-        // The environment passed explicitly: this process's, as it stands now (PATH included).
-        const child = (0,external_node_child_process_.spawn)(tool, args, {
-            stdio: ['ignore', 'pipe', 'pipe'],
-            shell: false,
-            env: process.env
-        });
-        const stdout = [];
-        const stderr = [];
-        child.stdout.on('data', (chunk) => stdout.push(chunk));
-        child.stderr.on('data', (chunk) => stderr.push(chunk));
-        child.on('error', (error) => {
-            reject(error.code === 'ENOENT'
-                ? new ActionError(`The ${NAMES[tool]} is not installed, or not on PATH.`, 
-                // Windows installs az as az.cmd, which Node runs only through a shell.
-                process.platform === 'win32'
-                    ? `${INSTALL[tool]}; on Windows run setup inside WSL, where ${tool} is an executable`
-                    : INSTALL[tool], { cause: error })
-                : error);
-        });
-        child.on('close', (code) => {
-            resolve({
-                stdout: Buffer.concat(stdout).toString('utf8'),
-                stderr: Buffer.concat(stderr).toString('utf8'),
-                code: code ?? 1
-            });
-        });
-    });
-}
-function createRunner(dryRun, say) {
-    const changes = [];
-    const run = async (tool, args) => {
-        const command = commandLine(tool, args);
-        say(`$ ${command}`);
-        return { command, result: await execute(tool, args) };
-    };
-    const parse = (schema, tool, command, stdout) => {
-        let json;
-        try {
-            json = JSON.parse(stdout);
-        }
-        catch {
-            json = undefined;
-        }
-        const parsed = schema.safeParse(json);
-        if (!parsed.success) {
-            throw new ActionError(`Unexpected answer to: ${command}\n  ${stdout.trim().slice(0, 300) || '(empty)'}`, `${UPDATE[tool]}, then run setup again; if it persists, report it with this output.`);
-        }
-        return parsed.data;
-    };
-    const runner = {
-        dryRun,
-        changes,
-        signedIn: undefined,
-        async query(schema, tool, args, doing) {
-            const { command, result } = await run(tool, args);
-            if (result.code !== 0)
-                throw explainFailure({ tool, command, doing, ...result }, runner.signedIn);
-            return parse(schema, tool, command, result.stdout);
-        },
-        async find(schema, tool, args, doing) {
-            const { command, result } = await run(tool, args);
-            if (result.code !== 0) {
-                if (isNotFound(result.stderr))
-                    return undefined;
-                throw explainFailure({ tool, command, doing, ...result }, runner.signedIn);
-            }
-            return parse(schema, tool, command, result.stdout);
-        },
-        async change(schema, tool, args, doing) {
-            const command = commandLine(tool, args);
-            changes.push(command);
-            if (dryRun) {
-                say(`would run: ${command}`);
-                return undefined;
-            }
-            const { result } = await run(tool, args);
-            if (result.code !== 0)
-                throw explainFailure({ tool, command, doing, ...result }, runner.signedIn);
-            return schema ? parse(schema, tool, command, result.stdout) : undefined;
-        }
-    };
-    return runner;
-}
-
-;// CONCATENATED MODULE: ./src/cli/setup/credentials.ts
-/**
- * One federated identity credential per subject the workflows present, added only where none
- * matches yet. Entra matches issuer and subject exactly and allows 20 credentials per identity,
- * so the count is checked before anything is created. Credentials are created one at a time: the
- * managed identity provider refuses concurrent writes to one identity
- * (ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity).
- */
-
-
-
-
-const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
-const MAX_CREDENTIALS = 20;
-const Credential = schemas/* object */.Ikc({
-    name: schemas/* string */.YjP(),
-    issuer: schemas/* string */.YjP(),
-    subject: schemas/* string */.YjP(),
-    audiences: schemas/* array */.YOg(schemas/* string */.YjP()).nullish()
-});
-/**
- * A name Entra accepts (3–120 of letters, digits, '-', '_'), the same for the same subject: the
- * one the action's own diagnosis suggests, with a hash when cut or already taken.
- */
-function credentials_credentialName(subject, taken = new Set()) {
-    const slug = subject
-        .replace(/^repo:/, '')
-        .replace(/[^A-Za-z0-9_-]+/g, '-')
-        .replace(/^-+|-+$/g, '');
-    const name = `github-${slug}`;
-    if (name.length <= 120 && !taken.has(name))
-        return name;
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(subject).digest('hex').slice(0, 8);
-    return `${name.slice(0, 111).replace(/-+$/, '')}-${hash}`;
-}
-async function ensureCredentials(runner, identity, subjects, audience) {
-    const existing = identity.newCredentialHolder ? [] : await listCredentials(runner, identity);
-    const statuses = [];
-    const missing = [];
-    for (const subject of subjects) {
-        const match = existing.find((c) => c.issuer === GITHUB_ISSUER && c.subject === subject);
-        if (!match) {
-            missing.push(subject);
-            continue;
-        }
-        if (!(match.audiences ?? []).includes(audience))
-            throw wrongAudience(identity, match, audience);
-        statuses.push({ subject, name: match.name, state: 'exists' });
-    }
-    if (existing.length + missing.length > MAX_CREDENTIALS) {
-        throw tooMany(identity, existing.length, missing);
-    }
-    const taken = new Set(existing.map((c) => c.name));
-    for (const subject of missing) {
-        const name = credentials_credentialName(subject, taken);
-        taken.add(name);
-        await runner.change(undefined, 'az', [...createArgs(identity, name, subject, audience), '-o', 'json'], `add the federated credential for ${subject}`);
-        statuses.push({ subject, name, state: runner.dryRun ? 'planned' : 'created' });
-    }
-    // In the order of the subjects asked for, whatever existed.
-    return subjects.map((s) => statuses.find((c) => c.subject === s));
-}
-function listCredentials(runner, identity) {
-    return runner.query(schemas/* array */.YOg(Credential), 'az', [...listArgs(identity), '-o', 'json'], `list the federated credentials of ${identity.name}`);
-}
-function listArgs(identity) {
-    return identity.kind === 'managed-identity'
-        ? ['identity', 'federated-credential', 'list', ...onIdentity(identity)]
-        : ['ad', 'app', 'federated-credential', 'list', '--id', identity.clientId];
-}
-function onIdentity(identity) {
-    return ['--identity-name', identity.name, '--resource-group', identity.resourceGroup];
-}
-function createArgs(identity, name, subject, audience) {
-    if (identity.kind === 'managed-identity') {
-        return [
-            'identity',
-            'federated-credential',
-            'create',
-            '--name',
-            name,
-            ...onIdentity(identity),
-            '--issuer',
-            GITHUB_ISSUER,
-            '--subject',
-            subject,
-            '--audiences',
-            audience
-        ];
-    }
-    const parameters = JSON.stringify({ name, issuer: GITHUB_ISSUER, subject, audiences: [audience] });
-    return [
-        'ad',
-        'app',
-        'federated-credential',
-        'create',
-        '--id',
-        identity.clientId,
-        '--parameters',
-        parameters
-    ];
-}
-function wrongAudience(identity, credential, audience) {
-    const update = identity.kind === 'managed-identity'
-        ? [
-            'identity',
-            'federated-credential',
-            'update',
-            '--name',
-            credential.name,
-            ...onIdentity(identity),
-            '--audiences',
-            audience
-        ]
-        : [
-            'ad',
-            'app',
-            'federated-credential',
-            'update',
-            '--id',
-            identity.clientId,
-            '--federated-credential-id',
-            credential.name,
-            '--parameters',
-            JSON.stringify({ audiences: [audience] })
-        ];
-    return new ActionError(`${identity.name}'s federated credential ${credential.name} trusts ${credential.subject} for the audience ${(credential.audiences ?? []).join(', ') || '(none)'}, not ${audience}: GitHub tokens for Azure carry ${audience}, and an issuer and subject can be registered only once.`, commandLine('az', update));
-}
-function tooMany(identity, held, missing) {
-    const list = commandLine('az', [...listArgs(identity), '-o', 'table']);
-    return new ActionError([
-        `${identity.name} holds ${held} federated credentials and these triggers need ${missing.length} more, past Microsoft Entra's limit of ${MAX_CREDENTIALS} per identity. Nothing was created. Missing subjects:`,
-        ...missing.map((s) => `  ${s}`)
-    ].join('\n'), [
-        'Give every job the same environment, so all triggers share one subject (one credential): --environment pr-review',
-        `or remove credentials this identity no longer needs (${list}),`,
-        'or use another identity: --identity-name NAME'
-    ].join('\n'));
-}
-
-;// CONCATENATED MODULE: ./src/cli/setup/identity.ts
-/**
- * The identity the workflows sign in as, created unless it exists: a user-assigned managed
- * identity beside the Azure OpenAI resource (the default: no app registration, no Entra
- * directory rights needed), or with --app an app registration and its service principal.
- */
-
-
-/** In a dry run, what a create would return is not known yet. */
-const identity_PLACEHOLDER = {
-    clientId: '<client-id>',
-    principalId: '<principal-id>',
-    appId: '<app-id>'
-};
-const ManagedIdentity = schemas/* object */.Ikc({ clientId: schemas/* string */.YjP(), principalId: schemas/* string */.YjP() });
-const Application = schemas/* object */.Ikc({ appId: schemas/* string */.YjP(), displayName: schemas/* string */.YjP().nullish() });
-const ServicePrincipal = schemas/* object */.Ikc({ id: schemas/* string */.YjP() });
-/** Managed identity names: 3–128 letters, digits, '-' and '_', starting with a letter or digit. */
-function identityName(repo) {
-    return `keyless-pr-review-${repo}`.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 128);
-}
-function ensureIdentity(runner, kind, name, resource) {
-    return kind === 'managed-identity'
-        ? ensureManagedIdentity(runner, name, resource)
-        : ensureAppRegistration(runner, name, resource);
-}
-async function ensureManagedIdentity(runner, name, resource) {
-    const at = ['--name', name, '--resource-group', resource.resourceGroup];
-    const base = { kind: 'managed-identity', name, resourceGroup: resource.resourceGroup };
-    const shown = await runner.find(ManagedIdentity, 'az', ['identity', 'show', ...at, '-o', 'json'], `read the managed identity ${name}`);
-    if (shown) {
-        return { ...base, ...shown, newCredentialHolder: false, newPrincipal: false };
-    }
-    const created = await runner.change(ManagedIdentity, 'az', ['identity', 'create', ...at, '--location', resource.location, '-o', 'json'], `create the managed identity ${name}`);
-    return {
-        ...base,
-        clientId: created?.clientId ?? identity_PLACEHOLDER.clientId,
-        principalId: created?.principalId ?? identity_PLACEHOLDER.principalId,
-        newCredentialHolder: true,
-        newPrincipal: true
-    };
-}
-async function ensureAppRegistration(runner, name, resource) {
-    // --display-name filters with startswith: keep the exact name only.
-    const listed = await runner.query(schemas/* array */.YOg(Application), 'az', ['ad', 'app', 'list', '--display-name', name, '-o', 'json'], `find the app registration ${name}`);
-    const apps = listed.filter((a) => a.displayName === name);
-    if (apps.length > 1) {
-        throw new ActionError(`${apps.length} app registrations are named ${name} (${apps.map((a) => a.appId).join(', ')}); setup cannot tell which one the workflows use.`, '--identity-name A_UNIQUE_NAME   (or delete the extra registration: az ad app delete --id APP_ID)');
-    }
-    const existing = apps[0];
-    const created = existing
-        ? undefined
-        : await runner.change(Application, 'az', ['ad', 'app', 'create', '--display-name', name, '-o', 'json'], `create the app registration ${name}`);
-    const appId = existing?.appId ?? created?.appId ?? identity_PLACEHOLDER.appId;
-    const principal = existing
-        ? await runner.find(ServicePrincipal, 'az', ['ad', 'sp', 'show', '--id', appId, '-o', 'json'], `read the service principal of ${name}`)
-        : undefined;
-    const newPrincipal = principal
-        ? undefined
-        : await runner.change(ServicePrincipal, 'az', ['ad', 'sp', 'create', '--id', appId, '-o', 'json'], `create the service principal of ${name}`);
-    return {
-        kind: 'app-registration',
-        name,
-        clientId: appId,
-        principalId: principal?.id ?? newPrincipal?.id ?? identity_PLACEHOLDER.principalId,
-        resourceGroup: resource.resourceGroup,
-        newCredentialHolder: !existing,
-        newPrincipal: !principal
-    };
-}
-
-;// CONCATENATED MODULE: ./src/cli/setup/triggers.ts
-/**
- * The events setup can wire up, and the workflow file each one gets. A trigger decides the
- * subject its jobs present to Entra, so this table is shared by the subjects and the YAML.
- */
-
-const TRIGGERS = [
-    'pull_request',
-    'pull_request_target',
-    'issue_comment',
-    'workflow_dispatch',
-    'pull_request_review_comment'
-];
-const DEFAULT_TRIGGERS = [
-    'pull_request',
-    'issue_comment',
-    'workflow_dispatch',
-    'pull_request_review_comment'
-];
-const WORKFLOW_FILES = {
-    pull_request: { file: 'pr-review.yml', name: 'PR review' },
-    // The same review, run in the base repository's context so forks get a token.
-    pull_request_target: { file: 'pr-review.yml', name: 'PR review' },
-    issue_comment: { file: 'pr-review-commands.yml', name: 'PR review commands' },
-    workflow_dispatch: { file: 'pr-review-manual.yml', name: 'PR review (manual)' },
-    pull_request_review_comment: { file: 'pr-review-threads.yml', name: 'PR review threads' }
-};
-/** GitHub's pull request events: without an environment their subject is `…:pull_request`. */
-function isPullRequestEvent(trigger) {
-    return trigger !== 'issue_comment' && trigger !== 'workflow_dispatch';
-}
-/**
- * Events whose `ref` is the pull request's merge ref (`refs/pull/N/merge`), a different value
- * for every pull request; pull_request_target runs on the base branch instead.
- */
-function runsOnMergeRef(trigger) {
-    return trigger === 'pull_request' || trigger === 'pull_request_review_comment';
-}
-/** `--triggers a,b,c` → the triggers, in the table's order, each once. */
-function parseTriggers(text) {
-    const given = text
-        .split(',')
-        .map((t) => t.trim())
-        .filter(Boolean);
-    const unknown = given.filter((t) => !TRIGGERS.includes(t));
-    if (unknown.length > 0 || given.length === 0) {
-        throw new ConfigError(`--triggers: ${unknown.length > 0 ? `unknown ${unknown.map((t) => `'${t}'`).join(', ')}` : 'empty'}; allowed: ${TRIGGERS.join(', ')}.`, `--triggers ${DEFAULT_TRIGGERS.join(',')}`);
-    }
-    const triggers = TRIGGERS.filter((t) => given.includes(t));
-    if (triggers.includes('pull_request') && triggers.includes('pull_request_target')) {
-        throw new ConfigError('--triggers: pull_request and pull_request_target would both review every pull request (the same workflow file, twice the model tokens).', `--triggers ${triggers.filter((t) => t !== 'pull_request_target').join(',')}   (or pull_request_target instead of pull_request, to review forks automatically)`);
-    }
-    return triggers;
-}
-
-;// CONCATENATED MODULE: ./src/cli/setup/options.ts
-/** The flags of `keyless-pr-review setup`, read strictly into one typed object. */
-
-
-
-
-const SETUP_USAGE = `keyless-pr-review setup: the identity, trust and role a repository's workflows need, and the workflows
-
-Usage:
-  keyless-pr-review setup --resource NAME_OR_ID --deployment NAME [flags]
-
-  --repo OWNER/NAME          the repository (default: the git remote origin)
-  --resource NAME_OR_ID      the Azure OpenAI resource: its name, or its resource id
-  --resource-group RG        the resource's group (needed with a name that is not unique)
-  --deployment NAME          the model deployment the workflows call (checked to exist)
-  --triggers LIST            comma list of pull_request, pull_request_target, issue_comment,
-                             workflow_dispatch, pull_request_review_comment
-                             (default: ${DEFAULT_TRIGGERS.join(',')})
-  --environment NAME         give every job this GitHub environment: one subject for all triggers
-  --app                      an app registration and service principal instead of a
-                             user-assigned managed identity
-  --identity-name NAME       the identity's name (default: keyless-pr-review-<repo>)
-  --write                    write the workflows under .github/workflows/ (never overwrites a
-                             file that differs)
-  --set-variables            set AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_OPENAI_ENDPOINT and
-                             AZURE_OPENAI_DEPLOYMENT as repository variables (gh) and read them
-                             in the workflows
-  --dry-run                  change nothing: read what exists, print every command a run would
-                             execute
-Needs: az (signed in), a GitHub token (GITHUB_TOKEN or gh auth login), gh for --set-variables.
-Running it again changes nothing that is already in place.
-`;
-const FLAGS = {
-    repo: { type: 'string' },
-    resource: { type: 'string' },
-    'resource-group': { type: 'string' },
-    deployment: { type: 'string' },
-    triggers: { type: 'string' },
-    environment: { type: 'string' },
-    app: { type: 'boolean' },
-    'identity-name': { type: 'string' },
-    write: { type: 'boolean' },
-    'set-variables': { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-    // The CLI reads --verbose itself; accepted here so strict parsing lets it through.
-    verbose: { type: 'boolean', short: 'v' }
-};
-const EXAMPLE = '--resource my-openai --resource-group my-rg --deployment gpt-4o';
-/** The parsed flags, or undefined for --help. */
-function parseSetupOptions(argv) {
-    let values;
-    try {
-        ;
-        ({ values } = (0,external_node_util_.parseArgs)({ args: [...argv], options: FLAGS, strict: true }));
     }
     catch (error) {
-        // node:util's errors come from another realm under jest: read the message, not the class.
-        const message = error?.message;
-        throw new ConfigError(`setup: ${typeof message === 'string' ? message : String(error)}`, 'keyless-pr-review setup --help   (lists the flags)');
-    }
-    if (values.help)
-        return undefined;
-    const resource = options_required(values.resource, 'resource', EXAMPLE);
-    const deployment = options_required(values.deployment, 'deployment', EXAMPLE);
-    const environment = optional(values.environment);
-    return {
-        repo: repository(values.repo),
-        resource,
-        resourceGroup: optional(values['resource-group']),
-        deployment,
-        triggers: values.triggers === undefined ? DEFAULT_TRIGGERS : parseTriggers(values.triggers),
-        environment,
-        identityKind: values.app ? 'app-registration' : 'managed-identity',
-        identityName: optional(values['identity-name']),
-        write: values.write ?? false,
-        setVariables: values['set-variables'] ?? false,
-        dryRun: values['dry-run'] ?? false
-    };
-}
-function optional(value) {
-    const trimmed = value?.trim();
-    return trimmed ? trimmed : undefined;
-}
-function options_required(value, flag, example) {
-    const given = optional(value);
-    if (!given)
-        throw new ConfigError(`setup: --${flag} is required.`, `keyless-pr-review setup ${example}`);
-    return given;
-}
-function repository(flag) {
-    if (flag !== undefined) {
-        const match = /^([\w.-]+)\/([\w.-]+)$/.exec(flag.trim());
-        if (!match?.[1] || !match[2]) {
-            throw new ConfigError(`--repo: got "${flag}"; expected OWNER/NAME.`, '--repo octo-org/octo-repo');
-        }
-        return { owner: match[1], repo: match[2] };
-    }
-    const remote = repoFromGitRemote();
-    if (!remote) {
-        throw new ConfigError('setup: no --repo, and the working directory has no git remote "origin" to take it from.', '--repo OWNER/NAME');
-    }
-    return remote;
-}
-
-;// CONCATENATED MODULE: ./src/cli/setup/role.ts
-/**
- * "Cognitive Services OpenAI User" for the identity on the Azure OpenAI resource: call
- * deployments, nothing else. Assigned only when missing; an assignment inherited from the
- * resource group or subscription counts.
- */
-
-/** Lets the identity call deployments, and nothing else (no keys, no management). */
-const OPENAI_USER_ROLE = 'Cognitive Services OpenAI User';
-const Assignment = schemas/* object */.Ikc({
-    principalId: schemas/* string */.YjP().nullish(),
-    roleDefinitionName: schemas/* string */.YjP().nullish()
-});
-async function ensureRole(runner, identity, resource) {
-    // A principal this run created holds no role; asking would also race Graph replication.
-    if (!identity.newPrincipal) {
-        const held = await runner.query(schemas/* array */.YOg(Assignment), 'az', [
-            'role',
-            'assignment',
-            'list',
-            '--assignee',
-            identity.principalId,
-            '--scope',
-            resource.id,
-            '--role',
-            OPENAI_USER_ROLE,
-            '--include-inherited',
-            '-o',
-            'json'
-        ], `read the role assignments of ${identity.name}`);
-        if (held.some((a) => a.principalId === identity.principalId))
-            return 'exists';
-    }
-    // --assignee-object-id with the principal type skips the Graph lookup a new principal may fail.
-    await runner.change(undefined, 'az', [
-        'role',
-        'assignment',
-        'create',
-        '--assignee-object-id',
-        identity.principalId,
-        '--assignee-principal-type',
-        'ServicePrincipal',
-        '--role',
-        OPENAI_USER_ROLE,
-        '--scope',
-        resource.id,
-        '-o',
-        'json'
-    ], `assign ${OPENAI_USER_ROLE} to ${identity.name}`);
-    return runner.dryRun ? 'planned' : 'created';
-}
-
-;// CONCATENATED MODULE: ./src/cli/setup/subjects.ts
-/**
- * The `sub` claim each trigger's job will present, computed from what GitHub reports about the
- * repository: its ids, default branch, subject format (classic `repo:OWNER/REPO`, or immutable
- * `repo:OWNER@ID/REPO@ID`) and subject template (default `repo`, `context`, or customized by
- * the repository or its organization). Pure: repository.ts does the reading.
- *
- * GitHub's rules (docs.github.com/actions/reference/security/oidc): the default subject is
- * `repo:…:environment:NAME` when the job has an environment, `repo:…:pull_request` on pull
- * request events, else `repo:…:ref:REF`; a customized template joins `key:value` for each of
- * its `include_claim_keys`, in order (`repo` and `context` render as in the default subject);
- * `:` inside a value becomes `%3A`; immutable repositories keep the ids in the `repo` segment
- * even under a customized template.
- */
-
-/** Repositories created (or renamed, or transferred) after this present immutable subjects. */
-const IMMUTABLE_SINCE = '2026-07-15T00:00:00Z';
-const PREFIX = /^repo:([^:]+)$/;
-const IMMUTABLE_REPO = /^[^/@]+@\d+\/[^/@]+@\d+$/;
-function subjectFormat(facts, customization, 
-/** github.com (and GHE.com): GitHub Enterprise Server has no immutable subjects. */
-immutableAvailable) {
-    const classic = `${facts.owner}/${facts.name}`;
-    const immutable = `${facts.owner}@${facts.ownerId}/${facts.name}@${facts.repoId}`;
-    const prefix = PREFIX.exec(customization.subClaimPrefix ?? '')?.[1];
-    if (prefix) {
-        return {
-            immutable: IMMUTABLE_REPO.test(prefix),
-            repo: prefix,
-            reason: 'as GitHub reports it (sub_claim_prefix)'
-        };
-    }
-    if (customization.useImmutableSubject === true) {
-        return {
-            immutable: true,
-            repo: immutable,
-            reason: 'the repository opted in (use_immutable_subject)'
-        };
-    }
-    if (immutableAvailable && facts.createdAt >= IMMUTABLE_SINCE) {
-        return {
-            immutable: true,
-            repo: immutable,
-            reason: `GitHub reports no prefix; the repository was created on ${facts.createdAt.slice(0, 10)}, after ${IMMUTABLE_SINCE.slice(0, 10)}`
-        };
-    }
-    return {
-        immutable: false,
-        repo: classic,
-        reason: immutableAvailable
-            ? `GitHub reports no prefix; the repository was created before ${IMMUTABLE_SINCE.slice(0, 10)} and has not opted in`
-            : 'GitHub Enterprise Server has no immutable subjects'
-    };
-}
-const DEFAULT_CLAIM_KEYS = ['repo', 'context'];
-/**
- * A repository uses GitHub's default unless it set `use_default: false`; then its own keys, or
- * without keys of its own the organization's template (an organization's template reaches only
- * the repositories that opted in this way).
- */
-function usesOrganizationTemplate(repo) {
-    return !repo.useDefault && (repo.includeClaimKeys ?? []).length === 0;
-}
-function subjectTemplate(repo, organizationKeys) {
-    if (repo.useDefault)
-        return { keys: DEFAULT_CLAIM_KEYS, source: 'default' };
-    if (repo.includeClaimKeys && repo.includeClaimKeys.length > 0) {
-        return { keys: repo.includeClaimKeys, source: 'repository' };
-    }
-    if (organizationKeys && organizationKeys.length > 0) {
-        return { keys: organizationKeys, source: 'organization' };
-    }
-    return { keys: DEFAULT_CLAIM_KEYS, source: 'default' };
-}
-function isDefaultTemplate(template) {
-    return template.keys.join(',') === DEFAULT_CLAIM_KEYS.join(',');
-}
-function triggerSubject(trigger, inputs) {
-    const { file } = WORKFLOW_FILES[trigger];
-    const parts = [];
-    const unknownClaims = [];
-    for (const key of inputs.template.keys) {
-        const value = claimValue(key, trigger, inputs);
-        if (value === undefined)
-            unknownClaims.push(key);
-        else if (key === 'context')
-            parts.push(value);
-        else
-            parts.push(`${key}:${key === 'repo' ? value : escapeColons(value)}`);
-    }
-    return {
-        trigger,
-        file,
-        subject: unknownClaims.length === 0 ? parts.join(':') : undefined,
-        unknownClaims
-    };
-}
-/** GitHub writes a `:` inside a value as `%3A`, so the parts stay separable. */
-function escapeColons(value) {
-    return value.replaceAll(':', '%3A');
-}
-/** The claim as the trigger's job will carry it, or undefined when it differs run to run. */
-function claimValue(key, trigger, inputs) {
-    const { facts, format, environment } = inputs;
-    const repository = `${facts.owner}/${facts.name}`;
-    const workflow = WORKFLOW_FILES[trigger];
-    // Commands and manual runs run on the default branch; a dispatch on another branch differs.
-    const ref = runsOnMergeRef(trigger) ? undefined : `refs/heads/${facts.defaultBranch}`;
-    switch (key) {
-        case 'repo':
-            return format.repo;
-        case 'context':
-            if (environment)
-                return `environment:${escapeColons(environment)}`;
-            return isPullRequestEvent(trigger) ? 'pull_request' : `ref:${ref ?? ''}`;
-        case 'repository':
-            return repository;
-        case 'repository_owner':
-            return facts.owner;
-        case 'repository_id':
-            return String(facts.repoId);
-        case 'repository_owner_id':
-            return String(facts.ownerId);
-        case 'repository_visibility':
-            return facts.visibility;
-        case 'environment':
-            return environment;
-        case 'event_name':
-            return trigger;
-        case 'workflow':
-            return workflow.name;
-        case 'ref':
-            return ref;
-        case 'ref_type':
-            return ref ? 'branch' : undefined;
-        case 'workflow_ref':
-        case 'job_workflow_ref':
-            // A job of the workflow itself (no reusable workflow): both name this file at the ref.
-            return ref ? `${repository}/.github/workflows/${workflow.file}@${ref}` : undefined;
-        case 'runner_environment':
-            return 'github-hosted';
-        default:
-            // actor, sha, run_id, head_ref, base_ref, enterprise, repo_property_*…: per run or unknown here.
-            return undefined;
+        core/* setFailed */.C1(main_failure(error, facts, troubleshooting));
     }
 }
-
-;// CONCATENATED MODULE: ./src/cli/setup/report.ts
-
-
-const NOTHING_CHANGED = 'Nothing changed: everything was already in place.';
-/** True when the run changed nothing in Azure, GitHub or on disk. */
-function changedNothing(outcome) {
-    return outcome.changes.length === 0 && !(outcome.files ?? []).some((f) => f.state === 'written');
-}
-function renderOutcome(outcome) {
-    const { dryRun } = outcome;
-    return [
-        `## keyless-pr-review setup: ${outcome.repository}`,
-        dryRun
-            ? '**Dry run**: nothing was changed. The commands below are exactly what a run would execute.'
-            : changedNothing(outcome)
-                ? NOTHING_CHANGED
-                : `Done: ${outcome.changes.length} change${outcome.changes.length === 1 ? '' : 's'} made.`,
-        report_facts(outcome),
-        credentials(outcome),
-        ...(outcome.variables ? [variables(outcome.variables, dryRun)] : []),
-        commands(outcome),
-        workflows(outcome),
-        next(outcome)
-    ].join('\n\n');
-}
-function state(s) {
-    return s === 'exists' ? 'already there' : s === 'planned' ? 'to be created' : 'created now';
-}
-const ROLE_STATES = {
-    exists: 'already held',
-    created: 'assigned now',
-    planned: 'to be assigned'
-};
-function report_facts(o) {
-    const { identity, resource, account } = o;
-    const kind = identity.kind === 'managed-identity' ? 'user-assigned managed identity' : 'app registration';
-    const identityState = identity.newCredentialHolder
-        ? o.dryRun
-            ? 'to be created'
-            : 'created now'
-        : 'already there';
-    const template = isDefaultTemplate(o.template)
-        ? `GitHub's default (\`repo\`, \`context\`)${o.template.source === 'default' ? '' : `, set by the ${o.template.source}`}`
-        : `customized by the ${o.template.source}: ${o.template.keys.map((k) => `\`${k}\``).join(', ')}`;
-    const rows = [
-        [
-            'Azure OpenAI resource',
-            `\`${resource.name}\` in \`${resource.resourceGroup}\` (${resource.location}): ${resource.endpoint}`
-        ],
-        ['Deployment', `\`${o.deployment}\`${o.model ? ` (${o.model})` : ''}`],
-        [
-            'Tenant',
-            `\`${account.tenantId}\` (subscription ${account.subscriptionName}, signed in as ${account.user})`
-        ],
-        [
-            'Identity',
-            `${kind} \`${identity.name}\` (${identityState}): client id \`${identity.clientId}\`, principal id \`${identity.principalId}\``
-        ],
-        [
-            'Subject format',
-            `${o.format.immutable ? 'immutable' : 'classic'} \`repo:${o.format.repo}\`: ${o.format.reason}`
-        ],
-        ['Subject template', template],
-        ['Role', `${OPENAI_USER_ROLE} on the resource: ${ROLE_STATES[o.role]}`]
-    ];
-    return ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
-}
-function credentials(o) {
-    const rows = o.subjects.map((s) => {
-        const credential = o.credentials.find((c) => c.subject === s.subject);
-        const subject = s.subject
-            ? `\`${s.subject}\``
-            : `not known before a run (${s.unknownClaims.map((c) => `\`${c}\``).join(', ')})`;
-        const status = credential
-            ? `\`${credential.name}\`, ${state(credential.state)}`
-            : 'none: see below';
-        return `| ${s.trigger} | ${s.file} | ${subject} | ${status} |`;
-    });
-    const unknown = o.subjects.filter((s) => !s.subject);
-    const needsEnvironment = unknown.some((s) => s.unknownClaims.includes('environment'));
-    return [
-        '### Federated credentials',
-        ['| trigger | workflow | subject | credential |', '| --- | --- | --- | --- |', ...rows].join('\n'),
-        ...(unknown.length > 0
-            ? [
-                `The subject template includes claims whose values differ from run to run, so no credential can be made for ${unknown.map((s) => s.trigger).join(', ')} in advance. Run each of these workflows once with \`mode: check\` (the manual workflow takes a \`mode\` input), copy the \`sub\` it prints, and add it: the failed run's log prints the exact \`az … federated-credential create\` command.${needsEnvironment ? ' The template includes `environment`: pass --environment NAME so every job has one.' : ''}`
-            ]
-            : [])
-    ].join('\n\n');
-}
-function variables(statuses, dryRun) {
-    const rows = statuses.map((v) => `| ${v.name} | \`${v.value}\` | ${v.state === 'exists' ? 'already set' : dryRun ? 'to be set' : 'set now'} |`);
-    return [
-        '### Repository variables',
-        ['| variable | value | |', '| --- | --- | --- |', ...rows].join('\n')
-    ].join('\n\n');
-}
-function commands(o) {
-    const title = o.dryRun ? '### Commands a run would execute' : '### Commands run';
-    if (o.changes.length === 0)
-        return `${title}\n\nNone: nothing was missing.`;
-    const shown = [...new Set(o.changes.join('\n').match(/<(client|principal|app)-id>/g) ?? [])];
-    const placeholders = shown.length > 0
-        ? `\n\n${shown.map((p) => `\`${p}\``).join(', ')}: the ${shown.length === 1 ? 'id' : 'ids'} the create commands above return.`
-        : '';
-    return `${title}\n\n\`\`\`bash\n${o.changes.join('\n')}\n\`\`\`${placeholders}`;
-}
-function workflows(o) {
-    const files = o.files
-        ? o.files.map((f) => `- \`${f.path}\`: ${FILE_STATES[f.state]}`).join('\n')
-        : 'Add them under `.github/workflows/` (or run setup with --write):';
-    const blocks = o.workflows.map((w) => `#### ${w.path}\n\n\`\`\`yaml\n${w.content}\`\`\``);
-    return ['### Workflows', files, ...blocks].join('\n\n');
-}
-const FILE_STATES = {
-    written: 'written',
-    unchanged: 'unchanged (already identical)',
-    'would-write': 'to be written',
-    differs: 'exists and differs: not overwritten'
-};
-function next(o) {
-    const manual = o.subjects.some((s) => s.trigger === 'workflow_dispatch');
-    return [
-        '### Next',
-        `Commit the workflows, then run ${manual ? 'the manual workflow' : 'a workflow'} once with \`mode: check\`: it walks the whole chain and prints the subject it presented. A new role assignment can take about five minutes to apply, a new federated credential a minute or two.`
-    ].join('\n\n');
-}
-
-;// CONCATENATED MODULE: ./src/cli/setup/repository.ts
-/**
- * What GitHub says about the repository's subjects: its ids and default branch, its OIDC subject
- * customization, and the organization's template when the repository defers to it. Read with
- * the same octokit client as the action (GITHUB_API_URL, retries, rate limits).
- */
-
-
-
-const Repository = schemas/* object */.Ikc({
-    id: schemas/* number */.aig(),
-    name: schemas/* string */.YjP(),
-    owner: schemas/* object */.Ikc({ login: schemas/* string */.YjP(), id: schemas/* number */.aig(), type: schemas/* string */.YjP() }),
-    default_branch: schemas/* string */.YjP(),
-    visibility: schemas/* string */.YjP().optional(),
-    private: schemas/* boolean */.zMY(),
-    created_at: schemas/* string */.YjP()
-});
-const RepositoryCustomization = schemas/* object */.Ikc({
-    use_default: schemas/* boolean */.zMY(),
-    include_claim_keys: schemas/* array */.YOg(schemas/* string */.YjP()).nullish(),
-    use_immutable_subject: schemas/* boolean */.zMY().nullish(),
-    sub_claim_prefix: schemas/* string */.YjP().nullish()
-});
-const OrganizationCustomization = schemas/* object */.Ikc({ include_claim_keys: schemas/* array */.YOg(schemas/* string */.YjP()).nullish() });
-async function readSubjectSettings(client, repo, apiUrl) {
-    const facts = await readFacts(client, repo);
-    const customization = await readCustomization(client, facts);
-    const organizationKeys = facts.organization && usesOrganizationTemplate(customization)
-        ? await readOrganizationKeys(client, facts)
-        : undefined;
-    return {
-        facts,
-        customization,
-        format: subjectFormat(facts, customization, immutableAvailable(apiUrl)),
-        template: subjectTemplate(customization, organizationKeys)
-    };
-}
-/** Immutable subjects exist on github.com and GHE.com (data residency), not on GHES. */
-function immutableAvailable(apiUrl) {
-    const host = new URL(apiUrl).hostname.toLowerCase();
-    return host === 'api.github.com' || /^api\.[a-z0-9-]+\.ghe\.com$/.test(host);
-}
-async function readFacts(client, repo) {
-    const data = await get(client, 'GET /repos/{owner}/{repo}', { ...repo }, Repository, (status) => status === 404
-        ? new ActionError(`GitHub finds no repository ${repo.owner}/${repo.repo} (HTTP 404): it does not exist, or the GitHub token cannot see it.`, 'Check --repo OWNER/NAME, and that the token can read the repository: gh auth status (or export GITHUB_TOKEN=<a token with access>)')
-        : undefined);
-    return {
-        owner: data.owner.login,
-        name: data.name,
-        ownerId: data.owner.id,
-        repoId: data.id,
-        organization: data.owner.type === 'Organization',
-        defaultBranch: data.default_branch,
-        visibility: data.visibility ?? (data.private ? 'private' : 'public'),
-        createdAt: data.created_at
-    };
-}
-async function readCustomization(client, facts) {
-    const repo = { owner: facts.owner, repo: facts.name };
-    const data = await get(client, 'GET /repos/{owner}/{repo}/actions/oidc/customization/sub', repo, RepositoryCustomization, (status) => status === 403 || status === 404
-        ? new ActionError(`GitHub did not show ${facts.owner}/${facts.name}'s OIDC subject settings (HTTP ${status}): reading them needs the repo scope, or Actions: read on a fine-grained token.`, 'gh auth refresh -s repo   (or a token with Actions: read on the repository); to see the subject instead, run the action once with `mode: check`')
-        : undefined);
-    return {
-        useDefault: data.use_default,
-        includeClaimKeys: data.include_claim_keys ?? undefined,
-        useImmutableSubject: data.use_immutable_subject ?? undefined,
-        subClaimPrefix: data.sub_claim_prefix ?? undefined
-    };
-}
-async function readOrganizationKeys(client, facts) {
-    const data = await get(client, 'GET /orgs/{org}/actions/oidc/customization/sub', { org: facts.owner }, OrganizationCustomization, (status) => new ActionError(`${facts.owner}/${facts.name} uses its organization's OIDC subject template (use_default: false), which GitHub did not show (HTTP ${status}): reading it needs the read:org scope.`, `gh auth refresh -s read:org   (or ask an owner of ${facts.owner} for: gh api orgs/${facts.owner}/actions/oidc/customization/sub)`));
-    return data.include_claim_keys ?? [];
-}
-/** A GET, validated; an HTTP failure becomes the explanation `refused` gives, or a generic one. */
-async function get(client, route, parameters, schema, refused) {
-    let data;
-    try {
-        data = (await client.request(route, parameters)).data;
-    }
-    catch (error) {
-        const status = httpStatus(error);
-        const explained = status === undefined ? undefined : refused(status);
-        if (explained)
-            throw explained;
-        const text = error instanceof Error ? error.message : String(error);
-        throw new ActionError(`GitHub failed ${route} (${status === undefined ? text : `HTTP ${status}: ${text}`}).`, status === 401
-            ? 'gh auth login   (or export GITHUB_TOKEN=<a valid token>): the token was refused'
-            : 'Check GITHUB_API_URL and your network, then run setup again', { cause: error });
-    }
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) {
-        throw new ActionError(`GitHub answered ${route} with an unexpected shape: ${parsed.error.message}`, 'Check GITHUB_API_URL points at the GitHub API (https://api.github.com, or https://HOST/api/v3)');
-    }
-    return parsed.data;
-}
-
-;// CONCATENATED MODULE: ./src/cli/setup/variables.ts
-/**
- * The four repository variables the workflows read (`${{ vars.… }}`), set with the GitHub CLI
- * only where missing or different. None of them is a secret.
- */
-
-const VARIABLE_NAMES = {
-    clientId: 'AZURE_CLIENT_ID',
-    tenantId: 'AZURE_TENANT_ID',
-    endpoint: 'AZURE_OPENAI_ENDPOINT',
-    deployment: 'AZURE_OPENAI_DEPLOYMENT'
-};
-const Variable = schemas/* object */.Ikc({ name: schemas/* string */.YjP(), value: schemas/* string */.YjP() });
-async function ensureVariables(runner, repository, values) {
-    const current = await runner.query(schemas/* array */.YOg(Variable), 'gh', ['variable', 'list', '--repo', repository, '--json', 'name,value'], `list the variables of ${repository}`);
-    const statuses = [];
-    for (const key of Object.keys(VARIABLE_NAMES)) {
-        const name = VARIABLE_NAMES[key];
-        const value = values[key];
-        if (current.some((v) => v.name === name && v.value === value)) {
-            statuses.push({ name, value, state: 'exists' });
-            continue;
-        }
-        await runner.change(undefined, 'gh', ['variable', 'set', name, '--body', value, '--repo', repository], `set the repository variable ${name}`);
-        statuses.push({ name, value, state: runner.dryRun ? 'planned' : 'set' });
-    }
-    return statuses;
-}
-
-;// CONCATENATED MODULE: ./src/cli/setup/workflows.ts
-/**
- * The workflow of each trigger, as the README shows them: least privilege (nothing at the
- * workflow level; `id-token: write`, `contents: read`, `pull-requests: write` on the job), one
- * run per pull request at a time, the ids filled in (or read from repository variables), and
- * the subject the job presents in a comment at the top. `--write` puts them under
- * .github/workflows/ and never overwrites a file that differs.
- */
-
-
-
-
-
-const ACTION = 'keyless-pr-review/keyless-pr-review@v1';
-const WORKFLOWS_DIR = '.github/workflows';
-function renderWorkflow(subject, settings) {
-    const { trigger } = subject;
-    const { name, file } = WORKFLOW_FILES[trigger];
-    const lines = [
-        '# Generated by `npx keyless-pr-review setup`.',
-        ...(subject.subject
-            ? [
-                '# Microsoft Entra trusts this job through a federated credential for its subject:',
-                `#   ${subject.subject}`
-            ]
-            : [
-                `# This job's subject carries ${subject.unknownClaims.join(', ')}, which ${subject.unknownClaims.length === 1 ? 'differs' : 'differ'} from run to run:`,
-                '# run it once with `mode: check` and add the printed `sub` as a federated credential.'
-            ]),
-        `name: ${name}`,
-        ...BODIES[trigger](job(settings))
-    ];
-    return { trigger, path: `${WORKFLOWS_DIR}/${file}`, content: `${lines.join('\n')}\n` };
-}
-function job(settings) {
-    const value = (key) => settings.fromVariables ? `\${{ vars.${VARIABLE_NAMES[key]} }}` : scalar(settings.values[key]);
-    return {
-        head: [
-            '    runs-on: ubuntu-latest',
-            ...(settings.environment ? [`    environment: ${scalar(settings.environment)}`] : []),
-            '    permissions:',
-            '      id-token: write # the GitHub ID token Entra exchanges for an Azure token',
-            '      contents: read',
-            '      pull-requests: write'
-        ],
-        with: [
-            `          client-id: ${value('clientId')}`,
-            `          tenant-id: ${value('tenantId')}`,
-            `          endpoint: ${value('endpoint')}`,
-            `          deployment: ${value('deployment')}`,
-            ...(settings.cloud === 'AzureCloud' ? [] : [`          cloud: ${settings.cloud}`])
-        ]
-    };
-}
-const STEP = ['    steps:', `      - uses: ${ACTION}`, '        with:'];
-const pullRequestReview = (event) => (parts) => [
-    'on:',
-    `  ${event}:`,
-    '    types: [opened, reopened, ready_for_review, synchronize]',
-    'permissions: {}',
-    'concurrency: # a new push cancels the review of the previous one',
-    '  group: pr-review-${{ github.event.pull_request.number }}',
-    '  cancel-in-progress: true',
-    'jobs:',
-    '  review:',
-    ...parts.head,
-    ...STEP,
-    ...parts.with,
-    ...(event === 'pull_request_target'
-        ? [
-            '          # Forks too: never add a step that checks out or runs the pull request’s code.',
-            '          allow-forks: true'
-        ]
-        : [])
-];
-const BODIES = {
-    pull_request: pullRequestReview('pull_request'),
-    pull_request_target: pullRequestReview('pull_request_target'),
-    issue_comment: (parts) => [
-        'on:',
-        '  issue_comment:',
-        '    types: [created]',
-        'permissions: {}',
-        'jobs:',
-        '  command:',
-        '    # Start a runner only for commands on pull requests; the action checks the rest.',
-        '    if: >-',
-        '      github.event.issue.pull_request &&',
-        "      (contains(github.event.comment.body, '/review') || contains(github.event.comment.body, '/summarize') ||",
-        "       contains(github.event.comment.body, '/ask') || contains(github.event.comment.body, '/help'))",
-        '    concurrency: # one command at a time per pull request, none cancelled',
-        '      group: pr-review-command-${{ github.event.issue.number }}',
-        '      cancel-in-progress: false',
-        ...parts.head,
-        ...STEP,
-        ...parts.with,
-        '          min-permission: write # who may ask: write, maintain or admin'
-    ],
-    workflow_dispatch: (parts) => [
-        'on:',
-        '  workflow_dispatch:',
-        '    inputs:',
-        '      pr-number:',
-        '        description: Pull request number',
-        '        required: true',
-        '      mode:',
-        '        description: summary, review, both or check',
-        '        default: both',
-        'permissions: {}',
-        'concurrency: # one run at a time per pull request',
-        '  group: pr-review-manual-${{ inputs.pr-number }}',
-        '  cancel-in-progress: false',
-        'jobs:',
-        '  review:',
-        ...parts.head,
-        ...STEP,
-        '          pr-number: ${{ inputs.pr-number }}',
-        '          mode: ${{ inputs.mode }}',
-        ...parts.with
-    ],
-    pull_request_review_comment: (parts) => [
-        'on:',
-        '  pull_request_review_comment:',
-        '    types: [created]',
-        'permissions: {}',
-        'jobs:',
-        '  answer:',
-        "    # People's comments only: the action's own replies (a bot's) never start a run.",
-        "    if: github.event.comment.user.type != 'Bot'",
-        '    concurrency: # one answer at a time per pull request, none cancelled',
-        '      group: pr-review-thread-${{ github.event.pull_request.number }}',
-        '      cancel-in-progress: false',
-        ...parts.head,
-        ...STEP,
-        ...parts.with
-    ]
-};
-/** A YAML scalar: plain when it reads back as the same string, else double-quoted. */
-function scalar(value) {
-    const plain = /^[A-Za-z0-9][\w./@:+-]*$/.test(value) &&
-        !/: |:$/.test(value) &&
-        !/^([-+]?[\d._]+([eE][-+]?\d+)?|true|false|yes|no|on|off|null|y|n)$/i.test(value);
-    return plain ? value : JSON.stringify(value);
-}
-/** The repository's root: git's top level, else the working directory. */
-function repositoryRoot(cwd = process.cwd()) {
-    try {
-        return (0,external_node_child_process_.execFileSync)('git', ['rev-parse', '--show-toplevel'], {
-            cwd,
-            encoding: 'utf8',
-            stdio: ['ignore', 'pipe', 'ignore']
-        }).trim();
-    }
-    catch {
-        return cwd;
-    }
-}
-/**
- * Every file is compared first; when one differs nothing is written (the caller says which and
- * why), so a run never leaves half of a set behind.
- */
-async function writeWorkflows(root, workflows, dryRun) {
-    const compared = await Promise.all(workflows.map(async (w) => {
-        const current = await (0,promises_.readFile)((0,external_node_path_.join)(root, w.path), 'utf8').catch(() => undefined);
-        return { workflow: w, current };
-    }));
-    const conflict = compared.some((c) => c.current !== undefined && c.current !== c.workflow.content);
-    const statuses = [];
-    for (const { workflow, current } of compared) {
-        const state = current === workflow.content
-            ? 'unchanged'
-            : current !== undefined
-                ? 'differs'
-                : dryRun || conflict
-                    ? 'would-write'
-                    : 'written';
-        if (state === 'written') {
-            await (0,promises_.mkdir)((0,external_node_path_.join)(root, WORKFLOWS_DIR), { recursive: true });
-            await (0,promises_.writeFile)((0,external_node_path_.join)(root, workflow.path), workflow.content, 'utf8');
-        }
-        statuses.push({ path: workflow.path, state });
-    }
-    return statuses;
-}
-
-;// CONCATENATED MODULE: ./src/cli/setup/setup.ts
-/**
- * `keyless-pr-review setup`: reads how the repository's workflows will present themselves
- * (GitHub), then creates in Azure only what is missing (identity, one federated credential per
- * subject, the role), and prints (or writes) the workflows. A second run finds everything and
- * changes nothing; --dry-run runs the reads and prints the changes instead of making them.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-async function runSetup(argv, terminal) {
-    const options = parseSetupOptions(argv);
-    if (!options) {
-        terminal.result(`\`\`\`text\n${SETUP_USAGE}\`\`\``);
-        return;
-    }
-    const { owner, repo } = options.repo;
-    terminal.say(`Reading the OIDC subject settings of ${owner}/${repo} from GitHub…`);
-    const apiUrl = process.env['GITHUB_API_URL'] || 'https://api.github.com';
-    const settings = await readSubjectSettings(createGitHubClient(githubToken()), options.repo, apiUrl);
-    // GitHub's spelling: subjects are compared case-sensitively.
-    const repository = `${settings.facts.owner}/${settings.facts.name}`;
-    const subjects = options.triggers.map((trigger) => triggerSubject(trigger, { ...settings, environment: options.environment }));
-    const runner = createRunner(options.dryRun, (line) => {
-        terminal.say(line);
-    });
-    const account = await signedInAccount(runner);
-    const resource = await findResource(runner, account, options.resource, options.resourceGroup);
-    const model = await checkDeployment(runner, resource, options.deployment);
-    const identity = await ensureIdentity(runner, options.identityKind, options.identityName ?? identityName(settings.facts.name), resource);
-    const wanted = [...new Set(subjects.flatMap((s) => (s.subject ? [s.subject] : [])))];
-    const credentials = await ensureCredentials(runner, identity, wanted, CLOUDS[account.cloud].audience);
-    const role = await ensureRole(runner, identity, resource);
-    const values = {
-        clientId: identity.clientId,
-        tenantId: account.tenantId,
-        endpoint: resource.endpoint,
-        deployment: options.deployment
-    };
-    const variables = options.setVariables
-        ? await ensureVariables(runner, repository, values)
-        : undefined;
-    const workflows = subjects.map((subject) => renderWorkflow(subject, {
-        values,
-        fromVariables: options.setVariables,
-        environment: options.environment,
-        cloud: account.cloud
-    }));
-    const files = options.write
-        ? await writeWorkflows(repositoryRoot(), workflows, options.dryRun)
-        : undefined;
-    const outcome = {
-        repository,
-        dryRun: options.dryRun,
-        account,
-        resource,
-        deployment: options.deployment,
-        model,
-        identity,
-        format: settings.format,
-        template: settings.template,
-        subjects,
-        credentials,
-        role,
-        variables,
-        workflows,
-        files,
-        changes: runner.changes
-    };
-    terminal.result(renderOutcome(outcome));
-    if (!options.dryRun)
-        refuseConflicts(files ?? []);
-}
-function refuseConflicts(files) {
-    const differing = files.filter((f) => f.state === 'differs').map((f) => f.path);
-    if (differing.length === 0)
-        return;
-    throw new ActionError(`--write: ${differing.join(', ')} already ${differing.length === 1 ? 'exists and differs' : 'exist and differ'} from the workflow setup generates; nothing was written (Azure is set up).`, `Merge the workflow printed above into ${differing.length === 1 ? 'it' : 'them'} by hand, or move ${differing.length === 1 ? 'it' : 'them'} aside and run setup --write again:\n${differing.map((p) => `  mv ${p} ${p}.old`).join('\n')}`);
-}
-
-// EXTERNAL MODULE: ./node_modules/marked/lib/marked.esm.js
-var marked_esm = __webpack_require__(48022);
-// EXTERNAL MODULE: ./node_modules/marked-terminal/index.js + 8 modules
-var marked_terminal = __webpack_require__(52261);
-;// CONCATENATED MODULE: ./src/cli/terminal.ts
-/**
- * The CLI's terminal. The action's code logs through @actions/core, which writes workflow
- * commands (`::group::`, `::warning::`, `::add-mask::`…) to stdout; here they become a progress
- * line on stderr (every line with --verbose, or when stderr is not a terminal), warnings and
- * errors stay visible, masked values never print, and stdout carries only the result: Markdown
- * rendered for a terminal, as it is when piped.
- */
-
-
-/** Workflow commands carry `%`, CR and LF escaped in their data. */
-const terminal_unescape = (data) => data.replace(/%0A/gi, '\n').replace(/%0D/gi, '\r').replace(/%25/g, '%');
-const COMMAND = /^::([a-z-]+)(?: [^:]*)?::(.*)$/;
-/** The pipeline's preview of what it would post: at a terminal that is the result, shown once. */
-const PREVIEW_GROUP = 'Dry run: what would be posted';
-function takeOverStdout(options) {
-    const stdout = process.stdout;
-    const stderr = process.stderr;
-    const original = stdout.write.bind(stdout);
-    const live = stderr.isTTY && !options.verbose;
-    const masks = [];
-    let group = '';
-    let status = '';
-    let pending = '';
-    const redact = (text) => masks.reduce((t, secret) => t.split(secret).join('***'), text);
-    const clearStatus = () => {
-        if (live && status)
-            stderr.write('\r\x1b[2K');
-    };
-    const drawStatus = () => {
-        if (!live || !status)
-            return;
-        const width = Math.max(20, (stderr.columns || 80) - 1);
-        const text = status.length > width ? `${status.slice(0, width - 1)}…` : status;
-        stderr.write(`\r\x1b[2K\x1b[2m${text}\x1b[0m`);
-    };
-    const say = (line) => {
-        clearStatus();
-        stderr.write(`${redact(line)}\n`);
-        drawStatus();
-    };
-    const progress = (line) => {
-        if (!live) {
-            stderr.write(`${redact(line)}\n`);
-            return;
-        }
-        status = redact(group ? `${group} · ${line}` : line).replace(/\s+/g, ' ');
-        drawStatus();
-    };
-    const handle = (line) => {
-        const command = COMMAND.exec(line);
-        if (!command) {
-            if (line.trim() !== '' && (group !== PREVIEW_GROUP || options.verbose))
-                progress(line);
-            return;
-        }
-        const [, name, data = ''] = command;
-        switch (name) {
-            case 'add-mask':
-                if (data)
-                    masks.push(terminal_unescape(data));
-                return;
-            case 'group':
-                group = terminal_unescape(data);
-                progress(`▸ ${group}`);
-                return;
-            case 'endgroup':
-                group = '';
-                return;
-            case 'debug':
-                if (options.verbose)
-                    say(`debug: ${terminal_unescape(data)}`);
-                return;
-            case 'warning':
-            case 'error':
-            case 'notice':
-                say(`${name}: ${terminal_unescape(data)}`);
-                return;
-            default:
-                // set-output, save-state and the like mean nothing at a terminal.
-                return;
-        }
-    };
-    stdout.write = (chunk, ...rest) => {
-        pending += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines)
-            handle(line.replace(/\r$/, ''));
-        const done = rest.find((r) => typeof r === 'function');
-        done?.();
-        return true;
-    };
-    return {
-        result(markdown) {
-            clearStatus();
-            const text = redact(markdown);
-            original(stdout.isTTY ? render(text) : `${text.trimEnd()}\n`);
-            // The result is the end of the work: no stale progress line under it.
-            status = '';
-        },
-        say,
-        close() {
-            if (pending)
-                handle(pending);
-            clearStatus();
-            status = '';
-            stdout.write = original;
-        }
-    };
-}
-/** Markdown for a terminal: headings, emphasis, code and tables drawn with its colours. */
-function render(markdown) {
-    const marked = new marked_esm/* Marked */.Dz();
-    marked.use((0,marked_terminal/* markedTerminal */.X)({ reflowText: true, width: Math.min(process.stdout.columns || 100, 100) }));
-    return marked.parse(markdown.replace(/<!--[\s\S]*?-->/g, ''), { async: false });
-}
-
-;// CONCATENATED MODULE: ./src/cli/cli.ts
-/**
- * The commands of `keyless-pr-review` outside a workflow: `setup` (Azure and GitHub, once),
- * `review`, `summarize`, `ask` and `check`. Results go to stdout, progress and errors to stderr;
- * an error is explained with the action's own diagnosis and exits 1.
- */
-
-
-
-
-
-
-
-
-
-
-const USAGE = `keyless-pr-review: pull request reviews with Azure OpenAI, without a stored secret
-
-Usage:
-  keyless-pr-review setup --repo OWNER/NAME --resource AOAI_NAME_OR_ID --deployment NAME [--triggers …] [--dry-run]
-  keyless-pr-review review    --pr OWNER/NAME#N | --diff FILE|-   [--post]
-  keyless-pr-review summarize --pr OWNER/NAME#N | --diff FILE|-   [--post]
-  keyless-pr-review ask       --pr OWNER/NAME#N | --diff FILE|-   [--post] "QUESTION"
-  keyless-pr-review check     [--repo OWNER/NAME]
-
-Azure: --endpoint and --deployment (or AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_DEPLOYMENT); the Azure
-CLI's login by default (az login), or --auth with the action's other kinds. Every action input is
-a flag of the same name (--token-budget, --ask-budget, --language, --include, --exclude, …).
-GitHub: GITHUB_TOKEN, else the GitHub CLI's login (gh auth login); GITHUB_API_URL for GHES.
-Nothing is posted without --post. More: https://github.com/keyless-pr-review/keyless-pr-review#readme
-`;
-const COMMANDS = ['setup', 'review', 'summarize', 'ask', 'check'];
-async function runCli(argv) {
-    const [command, ...rest] = argv;
-    if (!command || command === 'help' || command === '--help' || command === '-h') {
-        process.stdout.write(USAGE);
-        return command ? 0 : 2;
-    }
-    if (!COMMANDS.includes(command)) {
-        process.stderr.write(`Unknown command '${command}'.\n\n${USAGE}`);
-        return 2;
-    }
-    if (rest.includes('--help') || rest.includes('-h')) {
-        process.stdout.write(USAGE);
-        return 0;
-    }
-    // @actions/core writes outputs and the job summary to files a runner provides: give it some.
-    const scratch = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'keyless-pr-review-'));
-    for (const [name, file] of [
-        ['GITHUB_OUTPUT', 'output'],
-        ['GITHUB_STEP_SUMMARY', 'summary']
-    ]) {
-        // core.summary refuses a file that does not exist yet.
-        (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(scratch, file), '');
-        process.env[name] = (0,external_node_path_.join)(scratch, file);
-    }
-    const terminal = takeOverStdout({ verbose: rest.includes('--verbose') || rest.includes('-v') });
-    try {
-        switch (command) {
-            case 'setup':
-                await runSetup(rest, terminal);
-                break;
-            case 'check':
-                await runCheckCommand(parse(rest, { ...REVIEW_FLAGS, repo: { type: 'string' } }));
-                break;
-            default:
-                await runReviewCommand(command, parse(rest), terminal);
-        }
-        return 0;
-    }
-    catch (error) {
-        terminal.say(`error: ${explain(error, undefined, troubleshootingUrl()).describe()}`);
-        return 1;
-    }
-    finally {
-        terminal.close();
-        (0,external_node_fs_.rmSync)(scratch, { recursive: true, force: true });
-    }
+function main_failure(error, facts, troubleshooting) {
+    if (error instanceof Error)
+        core/* debug */.Yz(error.stack ?? error.message);
+    return explain(error, facts, troubleshooting).describe();
 }
 
 
 /***/ }),
 
-/***/ 49379:
+/***/ 1760:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = __webpack_require__.p + "762d8737e810334ded50.json";
@@ -9293,4 +8539,4 @@ module.exports = __webpack_require__.p + "762d8737e810334ded50.json";
 
 };
 
-//# sourceMappingURL=47.index.js.map
+//# sourceMappingURL=336.index.js.map
