@@ -244,7 +244,7 @@ describe('review --pr', () => {
 
   it('explains a GitHub token that cannot read the repository, as the action does', async () => {
     const result = await cli(['summarize', '--pr', `${REPOSITORY}#${PR_NUMBER}`], undefined, {
-      GITHUB_TOKEN: 'ghp_revoked000000000000000000000000000000'
+      GITHUB_TOKEN: 'a-revoked-token-of-the-test'
     })
     expect(result.code).toBe(1)
     expect(result.stderr).toContain(
@@ -252,7 +252,7 @@ describe('review --pr', () => {
     )
     expect(result.stderr).toContain('Fix: Sign in with the GitHub CLI')
     expect(result.stderr).toContain('  gh auth login')
-    expect(result.stderr).not.toContain('ghp_revoked')
+    expect(result.stderr).not.toContain('a-revoked-token-of-the-test')
     expect(result.stdout).toBe('')
   })
 })
