@@ -290,9 +290,15 @@ export class GithubApiEmulator {
   }
 
   /** A new token the API accepts, acting as `holder`. */
-  issueToken(holder: TokenHolder): string {
+  /** `legacy`: a 40-hex token of before 2021, whose kind no prefix tells. */
+  issueToken(holder: TokenHolder, format: 'current' | 'legacy' = 'current'): string {
     const secret = randomBytes(27).toString('base64url').replace(/[-_]/g, 'A')
-    const token = holder.kind === 'user' ? `github_pat_${secret}` : `ghs_${secret}`
+    const token =
+      format === 'legacy'
+        ? randomBytes(20).toString('hex')
+        : holder.kind === 'user'
+          ? `github_pat_${secret}`
+          : `ghs_${secret}`
     this.holders.set(token, holder)
     return token
   }

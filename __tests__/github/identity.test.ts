@@ -26,10 +26,10 @@ afterAll(async () => {
 const asked = (): string[] => world.github.requests.map((r) => `${r.method} ${r.path} ${r.status}`)
 
 describe('tokenIdentity', () => {
-  it('is github-actions[bot] for the job’s GITHUB_TOKEN: GET /user refused, GraphQL viewer', async () => {
+  it('is github-actions[bot] for the job’s GITHUB_TOKEN: an installation token asks GraphQL viewer alone', async () => {
     const gh = createClient(world.githubToken)
     await expect(tokenIdentity(gh)).resolves.toEqual({ login: 'github-actions[bot]', app: true })
-    expect(asked()).toEqual(['GET /user 403', 'POST /graphql 200'])
+    expect(asked()).toEqual(['POST /graphql 200'])
     // Not a write: nothing recorded as one.
     expect(world.github.mutations).toEqual([])
   })
@@ -37,6 +37,12 @@ describe('tokenIdentity', () => {
   it('is the app’s bot for another GitHub App’s installation token', async () => {
     const gh = createClient(world.github.issueToken({ kind: 'app', slug: 'review-helper' }))
     await expect(tokenIdentity(gh)).resolves.toEqual({ login: 'review-helper[bot]', app: true })
+  })
+
+  it('falls back to GraphQL when GET /user refuses a token whose kind no prefix tells', async () => {
+    const gh = createClient(world.github.issueToken({ kind: 'app', slug: 'old-app' }, 'legacy'))
+    await expect(tokenIdentity(gh)).resolves.toEqual({ login: 'old-app[bot]', app: true })
+    expect(asked()).toEqual(['GET /user 403', 'POST /graphql 200'])
   })
 
   it('is the person for a personal access token, from GET /user alone', async () => {
@@ -48,7 +54,7 @@ describe('tokenIdentity', () => {
   it('is asked once per client', async () => {
     const gh = createClient(world.githubToken)
     await Promise.all([tokenIdentity(gh), tokenIdentity(gh), tokenIdentity(gh)])
-    expect(world.github.requests).toHaveLength(2)
+    expect(world.github.requests).toHaveLength(1)
   })
 
   it('marks a refused token with what it was doing, for the diagnosis', async () => {

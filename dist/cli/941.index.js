@@ -4349,8 +4349,9 @@ function fingerprint(path, line, side, body) {
  *
  * - A person's token (a classic or fine-grained PAT, a user access token): `GET /user` names
  *   them.
- * - An installation token, the job's GITHUB_TOKEN included: `GET /user` answers 403 "Resource
- *   not accessible by integration", and `GET /app` wants the app's own JWT. GraphQL
+ * - An installation token, the job's GITHUB_TOKEN included (`ghs_…`, asked GraphQL directly):
+ *   `GET /user` answers 403 "Resource not accessible by integration", and `GET /app` wants the
+ *   app's own JWT. GraphQL
  *   `viewer { login }` answers every kind of token and names the app's bot:
  *   `github-actions[bot]` for GITHUB_TOKEN, `<slug>[bot]` for another app.
  *
@@ -4370,13 +4371,18 @@ function tokenIdentity(gh) {
     return identity;
 }
 async function whoAmI(gh) {
-    try {
-        const { data } = await gh.rest.users.getAuthenticated();
-        return { login: data.login, app: data.type === 'Bot' };
-    }
-    catch (error) {
-        if (httpStatus(error) !== 403)
-            throw error;
+    // @octokit/auth-token tells an installation token (`ghs_`, GITHUB_TOKEN's kind) by its prefix:
+    // for one, `GET /user` would only answer 403, so ask GraphQL first.
+    const { tokenType } = (await gh.auth());
+    if (tokenType !== 'installation') {
+        try {
+            const { data } = await gh.rest.users.getAuthenticated();
+            return { login: data.login, app: data.type === 'Bot' };
+        }
+        catch (error) {
+            if (httpStatus(error) !== 403)
+                throw error;
+        }
     }
     const { viewer } = await gh.graphql('query { viewer { login } }');
     // REST names an app's bot `slug[bot]`; GraphQL's Bot.login elsewhere leaves the suffix out.

@@ -5,8 +5,9 @@
  *
  * - A person's token (a classic or fine-grained PAT, a user access token): `GET /user` names
  *   them.
- * - An installation token, the job's GITHUB_TOKEN included: `GET /user` answers 403 "Resource
- *   not accessible by integration", and `GET /app` wants the app's own JWT. GraphQL
+ * - An installation token, the job's GITHUB_TOKEN included (`ghs_…`, asked GraphQL directly):
+ *   `GET /user` answers 403 "Resource not accessible by integration", and `GET /app` wants the
+ *   app's own JWT. GraphQL
  *   `viewer { login }` answers every kind of token and names the app's bot:
  *   `github-actions[bot]` for GITHUB_TOKEN, `<slug>[bot]` for another app.
  *
@@ -37,11 +38,16 @@ export function tokenIdentity(gh: GitHubClient): Promise<Identity> {
 }
 
 async function whoAmI(gh: GitHubClient): Promise<Identity> {
-  try {
-    const { data } = await gh.rest.users.getAuthenticated()
-    return { login: data.login, app: data.type === 'Bot' }
-  } catch (error) {
-    if (httpStatus(error) !== 403) throw error
+  // @octokit/auth-token tells an installation token (`ghs_`, GITHUB_TOKEN's kind) by its prefix:
+  // for one, `GET /user` would only answer 403, so ask GraphQL first.
+  const { tokenType } = (await gh.auth()) as { tokenType?: string }
+  if (tokenType !== 'installation') {
+    try {
+      const { data } = await gh.rest.users.getAuthenticated()
+      return { login: data.login, app: data.type === 'Bot' }
+    } catch (error) {
+      if (httpStatus(error) !== 403) throw error
+    }
   }
   const { viewer } = await gh.graphql<{ viewer: { login: string } }>('query { viewer { login } }')
   // REST names an app's bot `slug[bot]`; GraphQL's Bot.login elsewhere leaves the suffix out.
