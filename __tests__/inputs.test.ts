@@ -80,7 +80,8 @@ const DEFAULTS: Config = {
     endpoint: 'https://contoso.openai.azure.com',
     deployment: 'gpt-4o',
     summaryDeployment: 'gpt-4o',
-    apiVersion: undefined
+    apiVersion: undefined,
+    requestTimeoutMs: 300_000
   },
   mode: 'both',
   githubToken: TOKEN,
@@ -149,6 +150,7 @@ describe('readConfig defaults', () => {
         'ask-budget',
         'answer-replies',
         'concurrency',
+        'request-timeout',
         'dry-run'
       ].sort()
     )
@@ -550,6 +552,13 @@ describe('numbers', () => {
       tokenBudget: 10_000_000,
       concurrency: 16
     })
+  })
+
+  it('reads request-timeout in seconds, from 1 to 3600', () => {
+    expect(configWith({ 'request-timeout': '900' }).model.requestTimeoutMs).toBe(900_000)
+    expect(errorWith({ 'request-timeout': '0' }).message).toBe(
+      'request-timeout: got "0"; expected a whole number from 1 to 3,600.'
+    )
   })
 
   it.each(['999', '10000001', '1e6', '200,000', '-5', '12.5'])(

@@ -333,9 +333,6 @@ class ModelRefusal extends Error {
 
 
 
-/** How long one request may take before it is retried; the environment variable overrides it. */
-const REQUEST_TIMEOUT_MS = 300_000;
-const REQUEST_TIMEOUT_VARIABLE = 'KEYLESS_PR_REVIEW_REQUEST_TIMEOUT_MS';
 /** The SDK retries 408/409/429/5xx and connection errors, honouring retry-after-ms/retry-after. */
 const MAX_RETRIES = 4;
 /** Headers that must never leave: this action is keyless, whatever the environment says. */
@@ -414,7 +411,7 @@ class ModelClient {
         return client;
     }
     newClient(deployment) {
-        const { endpoint, apiVersion } = this.model;
+        const { endpoint, apiVersion, requestTimeoutMs } = this.model;
         return new openai/* default */.Ay({
             baseURL: apiVersion
                 ? `${endpoint}/openai/deployments/${encodeURIComponent(deployment)}`
@@ -425,7 +422,7 @@ class ModelClient {
             organization: null,
             project: null,
             webhookSecret: null,
-            timeout: requestTimeoutMs(),
+            timeout: requestTimeoutMs,
             maxRetries: MAX_RETRIES,
             logLevel: 'warn',
             logger: {
@@ -437,11 +434,6 @@ class ModelClient {
             fetch: keylessFetch
         });
     }
-}
-/** REQUEST_TIMEOUT_MS, or a shorter or longer one set in the environment (a slow gateway, a test). */
-function requestTimeoutMs() {
-    const set = Number(process.env[REQUEST_TIMEOUT_VARIABLE]);
-    return Number.isSafeInteger(set) && set > 0 ? set : REQUEST_TIMEOUT_MS;
 }
 /**
  * Strips key headers (OPENAI_CUSTOM_HEADERS could add one), follows no redirect (fetch would
@@ -2632,6 +2624,7 @@ function readConfig(needs = { githubToken: true }) {
     const askBudget = inputs.integer('ask-budget', 2000, 120_000, '30000') ?? 30_000;
     const answerReplies = inputs.boolean('answer-replies', true);
     const concurrency = inputs.integer('concurrency', 1, 16, '4') ?? 4;
+    const requestTimeout = inputs.integer('request-timeout', 1, 3600, '300') ?? 300;
     const dryRun = inputs.boolean('dry-run', false);
     inputs.throwIfAny();
     return Object.freeze({
@@ -2645,7 +2638,13 @@ function readConfig(needs = { githubToken: true }) {
             audience,
             scope
         }),
-        model: Object.freeze({ endpoint, deployment, summaryDeployment, apiVersion }),
+        model: Object.freeze({
+            endpoint,
+            deployment,
+            summaryDeployment,
+            apiVersion,
+            requestTimeoutMs: requestTimeout * 1000
+        }),
         mode,
         githubToken,
         prNumber,
@@ -4778,6 +4777,8 @@ function cutAt(text, budget) {
  * spans, mentions and references
  * are neutralized, URLs do not autolink, and the result is at most `maxLength` long.
  */
+/** Zero-width joiners and variation selectors that end a text cut inside an emoji sequence. */
+const TRAILING_JOINERS = /(?:\u200d|\ufe0e|\ufe0f)+$/u;
 function sanitizeInline(text, maxLength = DEFAULT_INLINE_LENGTH) {
     const limit = positive(maxLength, DEFAULT_INLINE_LENGTH);
     try {
@@ -4789,8 +4790,10 @@ function sanitizeInline(text, maxLength = DEFAULT_INLINE_LENGTH) {
             const piece = span ?? inlinePiece(chars, i);
             if (span !== undefined)
                 i += Array.from(span).length - 1;
-            if (out.length + piece.length > limit - (i < chars.length - 1 ? 1 : 0))
-                return `${out}…`;
+            if (out.length + piece.length > limit - (i < chars.length - 1 ? 1 : 0)) {
+                // A cut inside an emoji sequence must not leave its joiner dangling (an invisible char).
+                return `${out.replace(TRAILING_JOINERS, '')}…`;
+            }
             out += piece;
         }
         return out;

@@ -67,6 +67,7 @@ export function readConfig(needs: { githubToken: boolean } = { githubToken: true
   const askBudget = inputs.integer('ask-budget', 2000, 120_000, '30000') ?? 30_000
   const answerReplies = inputs.boolean('answer-replies', true)
   const concurrency = inputs.integer('concurrency', 1, 16, '4') ?? 4
+  const requestTimeout = inputs.integer('request-timeout', 1, 3600, '300') ?? 300
   const dryRun = inputs.boolean('dry-run', false)
 
   inputs.throwIfAny()
@@ -82,7 +83,13 @@ export function readConfig(needs: { githubToken: boolean } = { githubToken: true
       audience,
       scope
     }),
-    model: Object.freeze({ endpoint, deployment, summaryDeployment, apiVersion }),
+    model: Object.freeze({
+      endpoint,
+      deployment,
+      summaryDeployment,
+      apiVersion,
+      requestTimeoutMs: requestTimeout * 1000
+    }),
     mode,
     githubToken,
     prNumber,

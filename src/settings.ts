@@ -113,6 +113,8 @@ export interface ModelConfig {
   readonly summaryDeployment: string
   /** Undefined: the v1 API. Set: the classic deployments API with this api-version. */
   readonly apiVersion: string | undefined
+  /** How long one request may take before it is abandoned and sent again (`request-timeout`). */
+  readonly requestTimeoutMs: number
 }
 
 export interface Config {

@@ -38,11 +38,10 @@ beforeEach(async () => {
 
 afterEach(async () => {
   jest.restoreAllMocks()
-  delete process.env['KEYLESS_PR_REVIEW_REQUEST_TIMEOUT_MS']
   await Promise.all([world.close(), bystander.close()])
 })
 
-function client(endpoint = world.urls.openaiEndpoint): ModelClient {
+function client(endpoint = world.urls.openaiEndpoint, requestTimeoutMs = 300_000): ModelClient {
   const credential = new ClientAssertionCredential(
     TENANT_ID,
     CLIENT_ID,
@@ -50,7 +49,13 @@ function client(endpoint = world.urls.openaiEndpoint): ModelClient {
     { authorityHost: world.urls.authorityHost, disableInstanceDiscovery: true }
   )
   return new ModelClient(
-    { endpoint, deployment: DEPLOYMENT, summaryDeployment: DEPLOYMENT, apiVersion: undefined },
+    {
+      endpoint,
+      deployment: DEPLOYMENT,
+      summaryDeployment: DEPLOYMENT,
+      apiVersion: undefined,
+      requestTimeoutMs
+    },
     accessTokenProvider(credential, COGNITIVE_SCOPE)
   )
 }
@@ -85,10 +90,9 @@ describe('where the prompt goes', () => {
 })
 
 describe('what is retried', () => {
-  it('a request held past KEYLESS_PR_REVIEW_REQUEST_TIMEOUT_MS is abandoned and sent again', async () => {
-    process.env['KEYLESS_PR_REVIEW_REQUEST_TIMEOUT_MS'] = '500'
+  it('a request held past request-timeout is abandoned and sent again', async () => {
     world.openai.pushFault({ kind: 'hang' })
-    const answer = await ask(client())
+    const answer = await ask(client(world.urls.openaiEndpoint, 500))
     expect(answer.finishReason).toBe('stop')
     expect(world.openai.requests.map((r) => r.errorCode ?? r.status)).toEqual(['hang', 200])
   })

@@ -117,7 +117,7 @@ describe('Azure OpenAI', () => {
   it('a request held past the request timeout: abandoned, sent again, answered', async () => {
     const w = await newWorld()
     w.openai.pushFault({ kind: 'hang' })
-    const result = await run(w, { env: { KEYLESS_PR_REVIEW_REQUEST_TIMEOUT_MS: '2000' } })
+    const result = await run(w, { inputs: { 'request-timeout': '2' } })
     expect(result.code).toBe(0)
     expect(statuses(w)).toEqual(['hang', 200])
     const [held, again] = w.openai.requests

@@ -18,7 +18,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       endpoint: 'https://contoso.openai.azure.com',
       deployment: 'gpt-4o',
       summaryDeployment: 'gpt-4o',
-      apiVersion: undefined
+      apiVersion: undefined,
+      requestTimeoutMs: 300_000
     },
     mode: 'both',
     githubToken: 'ghs_test',

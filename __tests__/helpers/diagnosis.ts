@@ -51,7 +51,8 @@ export const model: ModelConfig = {
   endpoint: 'https://contoso-ai.openai.azure.com',
   deployment: 'gpt-4o-review',
   summaryDeployment: 'gpt-4o-review',
-  apiVersion: undefined
+  apiVersion: undefined,
+  requestTimeoutMs: 300_000
 }
 
 export function tracedRun(): IdentityTrace {

@@ -403,6 +403,13 @@ describe('sanitizeMarkdown: robustness', () => {
 })
 
 describe('sanitizeInline', () => {
+  it('cuts before an emoji sequence rather than leave its joiner dangling (found by fast-check)', () => {
+    const text = '@user![img](https://t.example/p.png)````````````````````https://a.com/👩‍💻'
+    for (let max = 20; max <= 100; max++) {
+      expect(sanitizeInline(text, max)).not.toMatch(/\u200d…$|\u200d$/u)
+    }
+  })
+
   it('keeps a field on one line', () => {
     expect(sanitizeInline('a\nb\r\n\tc  d ')).toBe('a b c d')
   })

@@ -65,7 +65,8 @@ beforeEach(async () => {
       endpoint: world.urls.openaiEndpoint,
       deployment: DEPLOYMENT,
       summaryDeployment: DEPLOYMENT,
-      apiVersion: undefined
+      apiVersion: undefined,
+      requestTimeoutMs: 300_000
     },
     accessTokenProvider(credential, COGNITIVE_SCOPE)
   )

@@ -2497,9 +2497,6 @@ class ModelRefusal extends Error {
 
 
 
-/** How long one request may take before it is retried; the environment variable overrides it. */
-const REQUEST_TIMEOUT_MS = 300_000;
-const REQUEST_TIMEOUT_VARIABLE = 'KEYLESS_PR_REVIEW_REQUEST_TIMEOUT_MS';
 /** The SDK retries 408/409/429/5xx and connection errors, honouring retry-after-ms/retry-after. */
 const MAX_RETRIES = 4;
 /** Headers that must never leave: this action is keyless, whatever the environment says. */
@@ -2578,7 +2575,7 @@ class ModelClient {
         return client;
     }
     newClient(deployment) {
-        const { endpoint, apiVersion } = this.model;
+        const { endpoint, apiVersion, requestTimeoutMs } = this.model;
         return new openai/* default */.Ay({
             baseURL: apiVersion
                 ? `${endpoint}/openai/deployments/${encodeURIComponent(deployment)}`
@@ -2589,7 +2586,7 @@ class ModelClient {
             organization: null,
             project: null,
             webhookSecret: null,
-            timeout: requestTimeoutMs(),
+            timeout: requestTimeoutMs,
             maxRetries: MAX_RETRIES,
             logLevel: 'warn',
             logger: {
@@ -2601,11 +2598,6 @@ class ModelClient {
             fetch: keylessFetch
         });
     }
-}
-/** REQUEST_TIMEOUT_MS, or a shorter or longer one set in the environment (a slow gateway, a test). */
-function requestTimeoutMs() {
-    const set = Number(process.env[REQUEST_TIMEOUT_VARIABLE]);
-    return Number.isSafeInteger(set) && set > 0 ? set : REQUEST_TIMEOUT_MS;
 }
 /**
  * Strips key headers (OPENAI_CUSTOM_HEADERS could add one), follows no redirect (fetch would
@@ -3099,6 +3091,7 @@ function readConfig(needs = { githubToken: true }) {
     const askBudget = inputs.integer('ask-budget', 2000, 120_000, '30000') ?? 30_000;
     const answerReplies = inputs.boolean('answer-replies', true);
     const concurrency = inputs.integer('concurrency', 1, 16, '4') ?? 4;
+    const requestTimeout = inputs.integer('request-timeout', 1, 3600, '300') ?? 300;
     const dryRun = inputs.boolean('dry-run', false);
     inputs.throwIfAny();
     return Object.freeze({
@@ -3112,7 +3105,13 @@ function readConfig(needs = { githubToken: true }) {
             audience,
             scope
         }),
-        model: Object.freeze({ endpoint, deployment, summaryDeployment, apiVersion }),
+        model: Object.freeze({
+            endpoint,
+            deployment,
+            summaryDeployment,
+            apiVersion,
+            requestTimeoutMs: requestTimeout * 1000
+        }),
         mode,
         githubToken,
         prNumber,
@@ -3438,6 +3437,7 @@ const INPUT_FLAGS = {
     'token-budget': { type: 'string' },
     'ask-budget': { type: 'string' },
     concurrency: { type: 'string' },
+    'request-timeout': { type: 'string' },
     include: { type: 'string', multiple: true },
     exclude: { type: 'string', multiple: true },
     instructions: { type: 'string' },
@@ -5173,6 +5173,8 @@ function cutAt(text, budget) {
  * spans, mentions and references
  * are neutralized, URLs do not autolink, and the result is at most `maxLength` long.
  */
+/** Zero-width joiners and variation selectors that end a text cut inside an emoji sequence. */
+const TRAILING_JOINERS = /(?:\u200d|\ufe0e|\ufe0f)+$/u;
 function sanitizeInline(text, maxLength = DEFAULT_INLINE_LENGTH) {
     const limit = positive(maxLength, DEFAULT_INLINE_LENGTH);
     try {
@@ -5184,8 +5186,10 @@ function sanitizeInline(text, maxLength = DEFAULT_INLINE_LENGTH) {
             const piece = span ?? inlinePiece(chars, i);
             if (span !== undefined)
                 i += Array.from(span).length - 1;
-            if (out.length + piece.length > limit - (i < chars.length - 1 ? 1 : 0))
-                return `${out}…`;
+            if (out.length + piece.length > limit - (i < chars.length - 1 ? 1 : 0)) {
+                // A cut inside an emoji sequence must not leave its joiner dangling (an invisible char).
+                return `${out.replace(TRAILING_JOINERS, '')}…`;
+            }
             out += piece;
         }
         return out;

@@ -19,9 +19,6 @@ import {
 } from '../model.js'
 import type { ModelConfig } from '../settings.js'
 
-/** How long one request may take before it is retried; the environment variable overrides it. */
-const REQUEST_TIMEOUT_MS = 300_000
-const REQUEST_TIMEOUT_VARIABLE = 'KEYLESS_PR_REVIEW_REQUEST_TIMEOUT_MS'
 /** The SDK retries 408/409/429/5xx and connection errors, honouring retry-after-ms/retry-after. */
 const MAX_RETRIES = 4
 /** Headers that must never leave: this action is keyless, whatever the environment says. */
@@ -107,7 +104,7 @@ export class ModelClient implements Model {
   }
 
   private newClient(deployment: string): OpenAI {
-    const { endpoint, apiVersion } = this.model
+    const { endpoint, apiVersion, requestTimeoutMs } = this.model
     return new OpenAI({
       baseURL: apiVersion
         ? `${endpoint}/openai/deployments/${encodeURIComponent(deployment)}`
@@ -118,7 +115,7 @@ export class ModelClient implements Model {
       organization: null,
       project: null,
       webhookSecret: null,
-      timeout: requestTimeoutMs(),
+      timeout: requestTimeoutMs,
       maxRetries: MAX_RETRIES,
       logLevel: 'warn',
       logger: {
@@ -130,12 +127,6 @@ export class ModelClient implements Model {
       fetch: keylessFetch
     })
   }
-}
-
-/** REQUEST_TIMEOUT_MS, or a shorter or longer one set in the environment (a slow gateway, a test). */
-function requestTimeoutMs(): number {
-  const set = Number(process.env[REQUEST_TIMEOUT_VARIABLE])
-  return Number.isSafeInteger(set) && set > 0 ? set : REQUEST_TIMEOUT_MS
 }
 
 /**

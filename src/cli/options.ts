@@ -27,6 +27,7 @@ const INPUT_FLAGS: Options = {
   'token-budget': { type: 'string' },
   'ask-budget': { type: 'string' },
   concurrency: { type: 'string' },
+  'request-timeout': { type: 'string' },
   include: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
   instructions: { type: 'string' },

@@ -168,6 +168,9 @@ function cutAt(text: string, budget: number): string {
  * spans, mentions and references
  * are neutralized, URLs do not autolink, and the result is at most `maxLength` long.
  */
+/** Zero-width joiners and variation selectors that end a text cut inside an emoji sequence. */
+const TRAILING_JOINERS = /(?:\u200d|\ufe0e|\ufe0f)+$/u
+
 export function sanitizeInline(text: string, maxLength = DEFAULT_INLINE_LENGTH): string {
   const limit = positive(maxLength, DEFAULT_INLINE_LENGTH)
   try {
@@ -178,7 +181,10 @@ export function sanitizeInline(text: string, maxLength = DEFAULT_INLINE_LENGTH):
       const span = codeSpan(chars, i)
       const piece = span ?? inlinePiece(chars, i)
       if (span !== undefined) i += Array.from(span).length - 1
-      if (out.length + piece.length > limit - (i < chars.length - 1 ? 1 : 0)) return `${out}…`
+      if (out.length + piece.length > limit - (i < chars.length - 1 ? 1 : 0)) {
+        // A cut inside an emoji sequence must not leave its joiner dangling (an invisible char).
+        return `${out.replace(TRAILING_JOINERS, '')}…`
+      }
       out += piece
     }
     return out
