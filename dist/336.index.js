@@ -3457,631 +3457,6 @@ function fingerprint(path, line, side, body) {
     return (0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 12);
 }
 
-;// CONCATENATED MODULE: ./src/github/identity.ts
-/**
- * Whom `github-token` acts as, asked once per client (once per run): the action knows its own
- * summary comment, findings, reviews and threads by this login, never by an account type
- * ("Bot") or a marker alone, which any other bot could copy.
- *
- * - A person's token (a classic or fine-grained PAT, a user access token): `GET /user` names
- *   them.
- * - An installation token, the job's GITHUB_TOKEN included (`ghs_…`, asked GraphQL directly):
- *   `GET /user` answers 403 "Resource not accessible by integration", and `GET /app` wants the
- *   app's own JWT. GraphQL
- *   `viewer { login }` answers every kind of token and names the app's bot:
- *   `github-actions[bot]` for GITHUB_TOKEN, `<slug>[bot]` for another app.
- *
- * The limit: every workflow of the repository that posts with its GITHUB_TOKEN posts as
- * github-actions[bot] too. Such a workflow can write to the repository anyway (one trust
- * domain), so what we find is also held to the exact format of our markers (post/markers.ts).
- */
-
-
-const asked = new WeakMap();
-function tokenIdentity(gh) {
-    let identity = asked.get(gh);
-    if (!identity) {
-        identity = calling('find out whom github-token acts as', () => whoAmI(gh));
-        asked.set(gh, identity);
-    }
-    return identity;
-}
-async function whoAmI(gh) {
-    // @octokit/auth-token tells an installation token (`ghs_`, GITHUB_TOKEN's kind) by its prefix:
-    // for one, `GET /user` would only answer 403, so ask GraphQL first.
-    const { tokenType } = (await gh.auth());
-    if (tokenType !== 'installation') {
-        try {
-            const { data } = await gh.rest.users.getAuthenticated();
-            return { login: data.login, app: data.type === 'Bot' };
-        }
-        catch (error) {
-            if (httpStatus(error) !== 403)
-                throw error;
-        }
-    }
-    const { viewer } = await gh.graphql('query { viewer { login } }');
-    // REST names an app's bot `slug[bot]`; GraphQL's Bot.login elsewhere leaves the suffix out.
-    const login = viewer.login.endsWith('[bot]') ? viewer.login : `${viewer.login}[bot]`;
-    return { login, app: true };
-}
-/** Whether an author, as the REST API renders one, is the token's identity. */
-function isOurs(identity, user) {
-    return user?.login.toLowerCase() === identity.login.toLowerCase();
-}
-
-;// CONCATENATED MODULE: ./src/github/threads.ts
-/**
- * Review threads: the comments of one thread, oldest first, whether we started it, and a reply
- * posted into it through the replies endpoint (threads are one level deep: replies always go
- * to the first comment), or in the conversation. A reply is posted at most once.
- */
-
-
-
-/** The comments of the thread that starts with `topId`. */
-async function readThread(gh, repo, prNumber, topId) {
-    const comments = [];
-    await calling(`read the review thread of comment ${topId}`, async () => {
-        for await (const page of gh.paginate.iterator(gh.rest.pulls.listReviewComments, {
-            ...repo,
-            pull_number: prNumber,
-            per_page: 100
-        })) {
-            for (const c of page.data) {
-                if (c.id !== topId && c.in_reply_to_id !== topId)
-                    continue;
-                comments.push({
-                    id: c.id,
-                    author: c.user.login,
-                    bot: c.user.type === 'Bot',
-                    body: c.body,
-                    createdAt: c.created_at,
-                    url: c.html_url
-                });
-            }
-        }
-    });
-    comments.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-    const top = comments.find((c) => c.id === topId);
-    // Who we are is asked only of a thread that looks like ours: most threads are people's.
-    const ours = top !== undefined &&
-        parseFindingMarker(top.body) !== undefined &&
-        isOurs(await tokenIdentity(gh), { login: top.author });
-    return { top, comments, ours };
-}
-/** Whether the action started the thread. */
-const startedByUs = (thread) => thread.ours;
-async function replyInThread(gh, repo, prNumber, topId, body) {
-    return calling('post the answer in the review thread', () => createOnce('the answer', async () => {
-        const { data } = await gh.rest.pulls.createReplyForReviewComment({
-            ...repo,
-            pull_number: prNumber,
-            comment_id: topId,
-            body
-        });
-        return { id: data.id, url: data.html_url };
-    }, async () => {
-        const thread = await readThread(gh, repo, prNumber, topId);
-        const identity = await tokenIdentity(gh);
-        const reply = thread.comments.find((c) => c.id !== topId && sameText(c.body, body) && isOurs(identity, { login: c.author }));
-        return reply && { id: reply.id, url: reply.url };
-    }));
-}
-async function replyInConversation(gh, repo, prNumber, body) {
-    return calling('post the answer as a comment', () => createOnce('the answer', async () => {
-        const { data } = await gh.rest.issues.createComment({
-            ...repo,
-            issue_number: prNumber,
-            body
-        });
-        return { id: data.id, url: data.html_url };
-    }, () => ourComment(gh, repo, prNumber, body)));
-}
-/** Our comment in the conversation with exactly this text (an answer quotes its question). */
-async function ourComment(gh, repo, prNumber, body) {
-    const identity = await tokenIdentity(gh);
-    for await (const page of gh.paginate.iterator(gh.rest.issues.listComments, {
-        ...repo,
-        issue_number: prNumber,
-        per_page: 100
-    })) {
-        const found = page.data.find((c) => isOurs(identity, c.user) && sameText(c.body ?? '', body));
-        if (found)
-            return { id: found.id, url: found.html_url };
-    }
-    return undefined;
-}
-const sameText = (stored, sent) => stored.replace(/\r\n?/g, '\n').trim() === sent.trim();
-
-;// CONCATENATED MODULE: ./src/run/commands.ts
-/**
- * Comment commands around the work: a reply in a review thread is answered only in a thread the
- * action started; a command runs only for a user whose repository permission (asked of the
- * API) meets `min-permission`; and reactions tell them it was seen (👀), done (🚀) or failed (😕).
- */
-
-
-
-/** The decision, or a skip (with a 😕 reaction) when the commenter may not command. */
-async function authorize(config, decision, github, repo) {
-    if (decision.kind === 'skip' || !decision.needsPermissionCheck || !decision.command) {
-        return decision;
-    }
-    const { user, thread } = decision.command;
-    // Humans talk among themselves in their own threads: no reaction, no permission lookup.
-    if (thread?.replyOnly) {
-        const found = await readThread(github, repo, decision.prNumber, thread.topId);
-        if (!startedByUs(found)) {
-            return {
-                kind: 'skip',
-                reason: 'reply in a review thread the action did not start; start a comment with /ask to ask'
-            };
-        }
-    }
-    const permission = await hasPermission(github, repo, user, config.minPermission);
-    core/* info */.pq(`@${user} has '${permission.actual}' permission on ${repo.owner}/${repo.repo}.`);
-    if (permission.allowed)
-        return decision;
-    await react(github, repo, commentRef(decision.command), 'confused');
-    return {
-        kind: 'skip',
-        reason: `@${user} has '${permission.actual}' permission; commands need '${config.minPermission}' or higher (min-permission input).`,
-        notice: true
-    };
-}
-/** Runs `work` between 👀 and 🚀 (or 😕 when it fails) on the command's comment, if any. */
-async function withReactions(github, repo, command, work) {
-    if (command === undefined)
-        return work();
-    const comment = commentRef(command);
-    await react(github, repo, comment, 'eyes');
-    try {
-        const result = await work();
-        await react(github, repo, comment, 'rocket');
-        return result;
-    }
-    catch (error) {
-        await react(github, repo, comment, 'confused');
-        throw error;
-    }
-}
-const commentRef = (command) => ({
-    commentId: command.commentId,
-    inThread: command.thread !== undefined
-});
-
-// EXTERNAL MODULE: ./node_modules/p-limit/index.js + 1 modules
-var p_limit = __webpack_require__(370);
-;// CONCATENATED MODULE: ./src/github/head-files.ts
-/**
- * Files at the pull request's head commit (the contents API in raw form, so files over 1 MB come
- * too), read at most `concurrency` at a time and each read once per run: the code around the
- * hunks and the file around a review thread both come from here.
- */
-
-
-
-/** A NUL in the first kilobytes: a binary file, whose "lines" are of no use to a reader. */
-const BINARY_PROBE = 8192;
-function headFiles(gh, repo, sha, concurrency) {
-    const limit = (0,p_limit/* default */.A)(concurrency);
-    const cache = new Map();
-    let reads = 0;
-    const read = async (path) => {
-        reads += 1;
-        try {
-            const { data } = await gh.rest.repos.getContent({
-                ...repo,
-                path,
-                ref: sha,
-                mediaType: { format: 'raw' }
-            });
-            const text = rawText(data);
-            if (text === undefined || text.slice(0, BINARY_PROBE).includes('\0'))
-                return undefined;
-            return text.split(/\r?\n/);
-        }
-        catch (error) {
-            // Context is a help to the reader, never a reason to fail the run.
-            const status = httpStatus(error);
-            core/* info */.pq(`Could not read ${path} at ${sha.slice(0, 7)}${status === 404 ? ' (not found)' : ` (${errorText(error)})`}; going on without the code around it.`);
-            return undefined;
-        }
-    };
-    return {
-        lines(path) {
-            let pending = cache.get(path);
-            if (!pending) {
-                pending = limit(() => read(path));
-                cache.set(path, pending);
-            }
-            return pending;
-        },
-        get reads() {
-            return reads;
-        }
-    };
-}
-/** Octokit hands a raw body over as text or, for a content type it does not know, as bytes. */
-function rawText(data) {
-    if (typeof data === 'string')
-        return data;
-    if (data instanceof ArrayBuffer)
-        return new TextDecoder().decode(data);
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/review/diff.ts
-/** A PrFile whose hunks are parsed from its patch on first use, once. */
-function changedFile(listed) {
-    let hunks;
-    return {
-        ...listed,
-        get hunks() {
-            hunks ??= listed.patch === null ? null : parsePatch(listed.patch);
-            return hunks;
-        }
-    };
-}
-/** `@@ -a,b +c,d @@`, a count of 1 left out. */
-const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
-/**
- * A patch as GitHub sends it (hunks only, starting at `@@`) → its hunks. A hunk takes the lines
- * its header counts and stops early at a line that does not fit: a header whose counts lie, a
- * cut or a mangled patch loses lines rather than misnumbering any. `\ No newline at end of
- * file` markers, CRs of CRLF and a final newline are dropped; a hunk left empty is too.
- */
-function parsePatch(patch) {
-    const rows = patch.split('\n');
-    if (rows[rows.length - 1] === '')
-        rows.pop();
-    const hunks = [];
-    let reading;
-    for (const raw of rows) {
-        const row = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-        const opened = openHunk(row);
-        if (opened) {
-            reading = opened.reading;
-            hunks.push(opened.hunk);
-        }
-        else if (reading && !row.startsWith('\\') && !read(reading, row)) {
-            reading = undefined;
-        }
-    }
-    return hunks.filter((h) => h.lines.length > 0);
-}
-/** A hunk header → the hunk and its reading; undefined for any other row or impossible numbers. */
-function openHunk(row) {
-    const m = HUNK_HEADER.exec(row);
-    if (!m)
-        return undefined;
-    const oldStart = Number(m[1]);
-    const oldLines = Number(m[2] ?? 1);
-    const newStart = Number(m[3]);
-    const newLines = Number(m[4] ?? 1);
-    if (!lineRange(oldStart, oldLines) || !lineRange(newStart, newLines))
-        return undefined;
-    const lines = [];
-    return {
-        hunk: { header: row, oldStart, oldLines, newStart, newLines, lines },
-        reading: { lines, oldLine: oldStart, newLine: newStart, oldLeft: oldLines, newLeft: newLines }
-    };
-}
-/** Lines `start` to `start + count - 1` are lines (from 1) and numbered exactly. */
-const lineRange = (start, count) => (count === 0 || start >= 1) && Number.isSafeInteger(start + count);
-/** Takes one row into the hunk; false when the row does not fit or the hunk is complete. */
-function read(r, row) {
-    // An empty row is a blank context line whose space was stripped.
-    const line = row || ' ';
-    const old = line[0] === ' ' || line[0] === '-';
-    const fresh = line[0] === ' ' || line[0] === '+';
-    if ((!old && !fresh) || (old && r.oldLeft === 0) || (fresh && r.newLeft === 0))
-        return false;
-    r.lines.push(!old
-        ? { kind: 'add', line, newLine: r.newLine }
-        : !fresh
-            ? { kind: 'del', line, oldLine: r.oldLine }
-            : { kind: 'context', line, oldLine: r.oldLine, newLine: r.newLine });
-    if (old) {
-        r.oldLine++;
-        r.oldLeft--;
-    }
-    if (fresh) {
-        r.newLine++;
-        r.newLeft--;
-    }
-    return r.oldLeft > 0 || r.newLeft > 0;
-}
-/** The code of a line, without its marker. */
-const codeOf = (l) => l.line.slice(1);
-const linesOfHunk = new WeakMap();
-/** A hunk's line numbers on each side, gathered once per hunk. */
-function hunkLines(hunk) {
-    let sets = linesOfHunk.get(hunk);
-    if (sets)
-        return sets;
-    sets = { RIGHT: new Set(), LEFT: new Set() };
-    for (const l of hunk.lines) {
-        if (l.newLine !== undefined)
-            sets.RIGHT.add(l.newLine);
-        if (l.oldLine !== undefined)
-            sets.LEFT.add(l.oldLine);
-    }
-    linesOfHunk.set(hunk, sets);
-    return sets;
-}
-/**
- * Lines GitHub accepts a review comment on: RIGHT = added and context lines (new numbering),
- * LEFT = removed and context lines (old numbering). Any other line fails the whole review (422).
- */
-function commentableLines(file) {
-    const all = { RIGHT: new Set(), LEFT: new Set() };
-    for (const hunk of file.hunks ?? []) {
-        const sets = hunkLines(hunk);
-        sets.RIGHT.forEach((n) => all.RIGHT.add(n));
-        sets.LEFT.forEach((n) => all.LEFT.add(n));
-    }
-    return all;
-}
-/**
- * A model's finding → a position GitHub accepts, or undefined when it has none; the caller
- * then moves the finding into the review body. We never snap an invalid line to a nearby one:
- * a comment on the wrong line misleads more than a comment in the body.
- * A range needs both ends on the same side, in the same hunk (GitHub refuses ranges spanning
- * hunks) and start < line; otherwise it shrinks to the single line.
- */
-function diff_anchor(file, finding) {
-    const side = finding.side ?? 'RIGHT';
-    const { line, startLine } = finding;
-    if (!Number.isInteger(line))
-        return undefined;
-    for (const hunk of file.hunks ?? []) {
-        const lines = hunkLines(hunk)[side];
-        if (!lines.has(line))
-            continue;
-        const ranged = startLine !== undefined && startLine < line && lines.has(startLine);
-        return ranged ? { line, side, startLine, startSide: side } : { line, side };
-    }
-    return undefined;
-}
-/** The whole of every hunk of the file. */
-function wholeFile(file) {
-    return (file.hunks ?? []).map((h, i) => ({ hunk: i, from: 0, to: h.lines.length }));
-}
-/**
- * How the model must cite lines; prompts reuse this text verbatim next to the rendering.
- */
-const CITATION_GUIDE = [
-    'An added line starts with its number in the new file and `+`: cite it with side RIGHT.',
-    'A removed line starts with its number in the old file and `-`: cite it with side LEFT.',
-    'An unchanged line starts with a space and carries no number: it is context, cite the',
-    'changed line your finding is about. A range adds `start_line` on the same side within the',
-    'same `@@` hunk. A line starting with `~` is code around a hunk, from the file at the head',
-    'commit, shown for reading only: it is not part of the change and cannot be cited. Lines not',
-    'shown cannot be cited.'
-].join('\n');
-/**
- * A compact rendering in which every changed line carries the one number valid for it, with
- * nothing between the number, the marker and the code (a changed line costs one token more
- * than in the patch, an unchanged one nothing):
- *
- *   ## src/cart.js
- *   @@ -2,5 +2,6 @@ function tax(items) {
- *    import { round } from './money.js'
- *   5+const MAX_QUANTITY = 99
- *   10-  let sum = 0
- *
- * Unchanged lines are context, as in the patch. Pass `segments` to render part of the file;
- * a segment that is not a whole hunk gets a header of its own.
- */
-function renderForPrompt(file, segments = wholeFile(file)) {
-    const out = [fileHeading(file, segments)];
-    for (const segment of segments)
-        out.push(renderSegment(file, segment));
-    return out.join('\n');
-}
-/**
- * One segment: its `@@` header, then its lines; with the code around the hunk (`~` lines)
- * before the segment that starts the hunk and after the one that ends it.
- */
-function renderSegment(file, segment) {
-    const hunk = file.hunks?.[segment.hunk];
-    if (!hunk)
-        return '';
-    const lines = hunk.lines.slice(segment.from, segment.to);
-    const first = segment.from === 0;
-    const last = segment.to === hunk.lines.length;
-    const around = file.context?.[segment.hunk];
-    return [
-        ...(first && around?.before ? around.before.lines.map(contextLine) : []),
-        first && last ? hunk.header : partHeader(hunk, lines),
-        ...lines.map(renderLine),
-        ...(last && around?.after ? around.after.lines.map(contextLine) : [])
-    ].join('\n');
-}
-const contextLine = (code) => `~${code}`;
-/** Head line numbers a rendering of `segments` shows as code around hunks (`~` lines). */
-function contextLinesShown(file, segments) {
-    const shown = new Set();
-    const add = (range) => {
-        for (let i = 0; range && i < range.lines.length; i++)
-            shown.add(range.start + i);
-    };
-    for (const s of segments) {
-        const hunk = file.hunks?.[s.hunk];
-        const around = file.context?.[s.hunk];
-        if (!hunk || !around)
-            continue;
-        if (s.from === 0)
-            add(around.before);
-        if (s.to === hunk.lines.length)
-            add(around.after);
-    }
-    return shown;
-}
-function renderLine(l) {
-    if (l.kind === 'add')
-        return `${l.newLine ?? 0}${l.line}`;
-    if (l.kind === 'del')
-        return `${l.oldLine ?? 0}${l.line}`;
-    return l.line;
-}
-/** `@@ -a,b +c,d @@ context (part of the hunk)` for some of a hunk's lines. */
-function partHeader(hunk, lines) {
-    const olds = lines.flatMap((l) => (l.oldLine === undefined ? [] : [l.oldLine]));
-    const news = lines.flatMap((l) => (l.newLine === undefined ? [] : [l.newLine]));
-    const context = hunk.header.replace(/^@@[^@]*@@ ?/, '');
-    return `@@ -${olds[0] ?? hunk.oldStart},${olds.length} +${news[0] ?? hunk.newStart},${news.length} @@ ${context}${context ? ' ' : ''}(part of a longer hunk)`;
-}
-function fileHeading(file, segments) {
-    // A modified file, the usual case, says nothing more.
-    const what = [
-        file.previousPath !== undefined && file.previousPath !== file.path
-            ? `${file.status} from ${file.previousPath}`
-            : file.status === 'modified'
-                ? ''
-                : file.status
-    ];
-    const all = file.hunks ?? [];
-    const complete = segments.length === all.length &&
-        segments.every((s, i) => s.hunk === i && s.from === 0 && s.to === all[i]?.lines.length);
-    if (!complete) {
-        const hunks = [...new Set(segments.map((s) => s.hunk + 1))];
-        const first = hunks[0] ?? 0;
-        const last = hunks[hunks.length - 1] ?? 0;
-        const which = hunks.length === 1 ? `hunk ${first}` : `hunks ${first}-${last}`;
-        what.push(segments.length === 0 ? 'no hunks' : `part of it: ${which} of ${all.length}`);
-    }
-    const note = what.filter(Boolean).join('; ');
-    return `## ${file.path}${note ? ` (${note})` : ''}`;
-}
-
-;// CONCATENATED MODULE: ./src/github/pull.ts
-/**
- * Reading a pull request: its metadata, its files (paginated, up to GitHub's 3,000, each patch
- * parsed once as it arrives), what changed since an earlier commit, and a file of the base
- * branch.
- */
-
-
-
-
-
-/** GitHub lists at most this many files of a pull request, whatever the pagination. */
-const MAX_FILES = 3000;
-/** The compare API returns at most this many files; a longer list may be incomplete. */
-const MAX_COMPARE_FILES = 300;
-async function readPullRequest(gh, repo, number) {
-    const { data: pr } = await calling(`read pull request #${number}`, () => gh.rest.pulls.get({ ...repo, pull_number: number }));
-    return {
-        number: pr.number,
-        title: pr.title,
-        body: pr.body ?? '',
-        draft: pr.draft ?? false,
-        state: pr.state,
-        author: pr.user.login,
-        headSha: pr.head.sha,
-        baseSha: pr.base.sha,
-        headRef: pr.head.ref,
-        baseRef: pr.base.ref,
-        htmlUrl: pr.html_url,
-        changedFiles: pr.changed_files
-    };
-}
-function toPrFile(file) {
-    return changedFile({
-        path: file.filename,
-        ...(file.previous_filename !== undefined && { previousPath: file.previous_filename }),
-        status: file.status,
-        additions: file.additions,
-        deletions: file.deletions,
-        // GitHub leaves `patch` out for binary files and diffs too large to show.
-        patch: file.patch ?? null
-    });
-}
-async function listFiles(gh, repo, pr) {
-    const files = [];
-    await calling(`list the files of pull request #${pr.number}`, async () => {
-        for await (const page of gh.paginate.iterator(gh.rest.pulls.listFiles, {
-            ...repo,
-            pull_number: pr.number,
-            per_page: 100
-        })) {
-            files.push(...page.data.map(toPrFile));
-            if (files.length >= MAX_FILES)
-                break;
-        }
-    });
-    files.splice(MAX_FILES);
-    core/* info */.pq(`Pull request #${pr.number}: ${count(files.length, 'changed file')} listed.`);
-    if (pr.changedFiles > files.length) {
-        core/* warning */.$e(`Pull request #${pr.number} changes ${pr.changedFiles} files; GitHub lists only the first ${MAX_FILES}, so the rest are not reviewed.`);
-    }
-    return files;
-}
-/**
- * The files changed between two commits, for an incremental review; undefined (with the
- * reason logged) when that diff cannot stand in for the PR's: the compare failed, the old head
- * is no longer an ancestor (force-push or rebase), a merge commit brought in the base branch's
- * changes, or the list may be truncated. The caller then reviews the whole pull request.
- */
-async function changedSince(gh, repo, fromSha, toSha) {
-    const range = `${shortSha(fromSha)}...${shortSha(toSha)}`;
-    let data;
-    try {
-        data = (await gh.rest.repos.compareCommitsWithBasehead({
-            ...repo,
-            basehead: `${fromSha}...${toSha}`,
-            per_page: 100
-        })).data;
-    }
-    catch (error) {
-        core/* info */.pq(`Cannot compare ${range} (${errorText(error)}); reviewing everything.`);
-        return undefined;
-    }
-    if (data.status === 'diverged' || data.status === 'behind') {
-        core/* info */.pq(`${shortSha(fromSha)} is not an ancestor of ${shortSha(toSha)} (${data.status}: history was rewritten); reviewing everything.`);
-        return undefined;
-    }
-    if (data.commits.some((c) => c.parents.length > 1)) {
-        core/* info */.pq(`A merge commit lies in ${range}; its diff would include the base branch's changes, so reviewing everything.`);
-        return undefined;
-    }
-    const files = (data.files ?? []).map(toPrFile);
-    if (files.length >= MAX_COMPARE_FILES) {
-        core/* info */.pq(`The compare lists ${files.length} files, maybe not all; reviewing everything.`);
-        return undefined;
-    }
-    return files;
-}
-/**
- * A text file from the base branch (`baseRef`), e.g. `.github/pr-review.md`. Never read from the
- * head: a pull request must not be able to rewrite its own reviewer's instructions.
- * Undefined when absent; a warning when it exists but cannot be read.
- */
-async function readBaseFile(gh, repo, path, baseRef) {
-    let data;
-    try {
-        data = (await gh.rest.repos.getContent({ ...repo, path, ref: baseRef })).data;
-    }
-    catch (error) {
-        if (httpStatus(error) === 404) {
-            core/* info */.pq(`No ${path} on ${baseRef}.`);
-            return undefined;
-        }
-        core/* warning */.$e(`Could not read ${path} from ${baseRef} (${errorText(error)}); continuing without it.`);
-        return undefined;
-    }
-    // Files over 1 MB come back with encoding "none" and no content.
-    if (Array.isArray(data) || data.type !== 'file' || data.encoding !== 'base64') {
-        core/* warning */.$e(`${path} on ${baseRef} is not a readable text file; continuing without it.`);
-        return undefined;
-    }
-    core/* info */.pq(`Read ${path} from ${baseRef}.`);
-    return Buffer.from(data.content, 'base64').toString('utf8');
-}
-
 // EXTERNAL MODULE: ./node_modules/micromark/lib/postprocess.js
 var postprocess = __webpack_require__(5387);
 // EXTERNAL MODULE: ./node_modules/micromark/lib/parse.js + 36 modules
@@ -4862,6 +4237,876 @@ function suggestionBlock(code) {
     // One trailing newline ends the last line; it is not an extra empty line.
     const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
     return [`${fence}suggestion`, ...lines, fence].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/post/summary.ts
+/**
+ * The summary comment, exactly as it is posted: the model's overview and walkthrough rows
+ * sanitized piece by piece, then our own structure around them (headings, the table, what was
+ * not reviewed and why, the footer) and the hidden state marker last. Nothing sanitizes the
+ * whole body again, so the structure we add stays ours and model text can never open or close
+ * it. Rows and items are dropped whole to stay within GitHub's limit. When the comment is
+ * posted again, notes people typed around our text are kept (mergeSummary).
+ */
+
+
+
+/** The first line of our text: where it starts among notes people add before it. */
+const SUMMARY_HEADING = '## Pull request summary';
+const KIND_ORDER = { failed: 0, budget: 1, skipped: 2 };
+// With the marker's copy of the overview and rows, within GitHub's 65,536 characters.
+const OVERVIEW_LENGTH = 6_000;
+const WALKTHROUGH_BUDGET = 18_000;
+const NOT_REVIEWED_BUDGET = 8_000;
+/** The comment body to post, hidden marker included. */
+function renderSummaryComment(input) {
+    const overview = sanitizeMarkdown(input.overview, { maxLength: OVERVIEW_LENGTH });
+    const parts = [SUMMARY_HEADING, overview];
+    let remembered = input.walkthrough;
+    if (input.walkthrough.length > 0) {
+        const rows = input.walkthrough.map((w) => `| ${sanitizeInline(w.path, 300)} | ${sanitizeInline(w.change, 600)} |`);
+        const kept = within(rows, WALKTHROUGH_BUDGET);
+        const more = rows.length - kept.length;
+        // The marker remembers the rows the table shows.
+        remembered = input.walkthrough.slice(0, kept.length);
+        parts.push(['### Walkthrough', '', '| File | Change |', '| --- | --- |', ...kept].join('\n') +
+            (more > 0 ? `\n| … and ${more} more files | |` : ''));
+    }
+    const pending = input.notReviewed.filter((n) => n.kind !== 'skipped');
+    if (pending.length > 0)
+        parts.push(toReviewAgain(pending));
+    if (input.notReviewed.length > 0)
+        parts.push(notReviewedList(input));
+    parts.push(footer(input));
+    // The overview as shown (sanitized): no text the model wrote is kept unsanitized.
+    const state = {
+        ...input.commits,
+        overview,
+        rows: remembered,
+        pending: pending.map((n) => n.path)
+    };
+    const ours = parts.join('\n\n');
+    return appendMarker(ours, summaryMarker(state, textSeal(ours)));
+}
+/** Shown outside the list: what was left for a later run, and how to run it now. */
+function toReviewAgain(pending) {
+    const failed = pending.filter((n) => n.kind === 'failed').length;
+    const budget = pending.length - failed;
+    const why = [
+        failed > 0 ? `${count(failed, 'file')} whose review failed` : '',
+        budget > 0 ? `${count(budget, 'file')} over the token budget` : ''
+    ];
+    const them = pending.length === 1 ? 'it' : 'them';
+    return `**Not reviewed yet:** ${why.filter(Boolean).join(' and ')}. The next push reviews ${them}; to review ${them} now, comment \`/review\` or re-run the job.`;
+}
+/** Every file not reviewed with its reason, those to review again first, collapsed. */
+function notReviewedList(input) {
+    const sorted = [...input.notReviewed].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+    const items = sorted.map((n) => `- ${sanitizeInline(n.path, 300)}: ${n.kind === 'failed' ? 'review failed: ' : ''}${sanitizeInline(n.reason, 300)}`);
+    const kept = within(items, NOT_REVIEWED_BUDGET);
+    const more = items.length - kept.length;
+    const over = input.overBudget;
+    return [
+        '<details>',
+        `<summary>Not reviewed (${input.notReviewed.length})</summary>`,
+        '',
+        ...(over
+            ? [
+                `Reviewing the ${count(over.files, 'file')} over the token budget would cost about ${thousands(over.tokens)} more prompt tokens: set \`token-budget: ${over.budget}\` to include ${over.files === 1 ? 'it' : 'them'}.`,
+                ''
+            ]
+            : []),
+        ...kept,
+        ...(more > 0 ? [`- … and ${more} more`] : []),
+        '',
+        '</details>'
+    ].join('\n');
+}
+function footer(input) {
+    let text = `Reviewed up to ${shortSha(input.commits.head)}`;
+    const u = input.usage;
+    if (u) {
+        text += ` · this run: ${count(u.requests, 'model request')}, ${thousands(u.promptTokens)} prompt and ${thousands(u.completionTokens)} completion tokens`;
+    }
+    return `_${text}._`;
+}
+/**
+ * The body to post over our comment as it is now (`current`): `next`, with whatever people
+ * typed around our text kept as they wrote it (before it, between it and the marker, after the
+ * marker). Undefined when our text itself was edited, or the marker is gone: that is a
+ * person's text too, and it is never overwritten.
+ */
+function mergeSummary(current, next) {
+    const now = readSummaryMarker(current);
+    const ours = now && ourText(now.before, now.seal);
+    const fresh = readSummaryMarker(next);
+    if (!now || !ours || !fresh)
+        return undefined;
+    const before = now.before.slice(0, ours.start);
+    const between = now.before.slice(ours.end);
+    const marker = next.slice(fresh.before.length).trimEnd();
+    return `${before}${fresh.before.trimEnd()}${gap(between)}${marker}${now.after}`;
+}
+/**
+ * Where our text sits in what precedes the marker: at a line that starts with our heading,
+ * with the length and digest the marker recorded. A marker of an older version recorded
+ * none: everything before it is ours (it never kept notes).
+ */
+function ourText(before, seal) {
+    if (!seal)
+        return { start: 0, end: before.trimEnd().length };
+    for (let at = before.indexOf(SUMMARY_HEADING); at !== -1;) {
+        const end = at + seal.length;
+        const lineStart = at === 0 || before[at - 1] === '\n';
+        if (lineStart && textSeal(before.slice(at, end)).digest === seal.digest)
+            return { start: at, end };
+        at = before.indexOf(SUMMARY_HEADING, at + 1);
+    }
+    return undefined;
+}
+/** What separates our text from the marker: a note someone typed there, or a blank line. */
+function gap(between) {
+    if (between.trim() === '')
+        return '\n\n';
+    return between.endsWith('\n') ? between : `${between}\n`;
+}
+/** The leading items whose lines fit in `budget` characters. */
+function within(items, budget) {
+    let used = 0;
+    const kept = [];
+    for (const item of items) {
+        used += item.length + 1;
+        if (used > budget)
+            break;
+        kept.push(item);
+    }
+    return kept;
+}
+
+;// CONCATENATED MODULE: ./src/github/identity.ts
+/**
+ * Whom `github-token` acts as, asked once per client (once per run): the action knows its own
+ * summary comment, findings, reviews and threads by this login, never by an account type
+ * ("Bot") or a marker alone, which any other bot could copy.
+ *
+ * - A person's token (a classic or fine-grained PAT, a user access token): `GET /user` names
+ *   them.
+ * - An installation token, the job's GITHUB_TOKEN included (`ghs_…`, asked GraphQL directly):
+ *   `GET /user` answers 403 "Resource not accessible by integration", and `GET /app` wants the
+ *   app's own JWT. GraphQL
+ *   `viewer { login }` answers every kind of token and names the app's bot:
+ *   `github-actions[bot]` for GITHUB_TOKEN, `<slug>[bot]` for another app.
+ *
+ * The limit: every workflow of the repository that posts with its GITHUB_TOKEN posts as
+ * github-actions[bot] too. Such a workflow can write to the repository anyway (one trust
+ * domain), so what we find is also held to the exact format of our markers (post/markers.ts).
+ */
+
+
+const asked = new WeakMap();
+function tokenIdentity(gh) {
+    let identity = asked.get(gh);
+    if (!identity) {
+        identity = calling('find out whom github-token acts as', () => whoAmI(gh));
+        asked.set(gh, identity);
+    }
+    return identity;
+}
+async function whoAmI(gh) {
+    // @octokit/auth-token tells an installation token (`ghs_`, GITHUB_TOKEN's kind) by its prefix:
+    // for one, `GET /user` would only answer 403, so ask GraphQL first.
+    const { tokenType } = (await gh.auth());
+    if (tokenType !== 'installation') {
+        try {
+            const { data } = await gh.rest.users.getAuthenticated();
+            return { login: data.login, app: data.type === 'Bot' };
+        }
+        catch (error) {
+            if (httpStatus(error) !== 403)
+                throw error;
+        }
+    }
+    const { viewer } = await gh.graphql('query { viewer { login } }');
+    // REST names an app's bot `slug[bot]`; GraphQL's Bot.login elsewhere leaves the suffix out.
+    const login = viewer.login.endsWith('[bot]') ? viewer.login : `${viewer.login}[bot]`;
+    return { login, app: true };
+}
+/** Whether an author, as the REST API renders one, is the token's identity. */
+function isOurs(identity, user) {
+    return user?.login.toLowerCase() === identity.login.toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/github/comments.ts
+/**
+ * The sticky summary comment: ours (written by github-token's identity) and holding our summary
+ * marker, edited in place, at most one per pull request. A comment anyone else wrote is never
+ * taken for ours, whatever it holds; what people typed into ours is kept.
+ */
+
+
+
+
+
+
+/** Our summary comment: the first comment by `identity` holding our summary marker. */
+async function findSummaryComment(gh, repo, prNumber, identity) {
+    return (await ourSummaries(gh, repo, prNumber, identity))[0];
+}
+async function ourSummaries(gh, repo, prNumber, identity) {
+    return calling(`read the comments of pull request #${prNumber}`, async () => {
+        const found = [];
+        for await (const page of gh.paginate.iterator(gh.rest.issues.listComments, {
+            ...repo,
+            issue_number: prNumber,
+            per_page: 100
+        })) {
+            for (const c of page.data) {
+                const summary = ourSummary(c, identity);
+                if (summary)
+                    found.push(summary);
+            }
+        }
+        return found;
+    });
+}
+function ourSummary(c, identity) {
+    // Anyone may copy our marker, another bot included: only our identity's comment is ours.
+    if (!isOurs(identity, c.user))
+        return undefined;
+    const marker = readSummaryMarker(c.body ?? '');
+    return marker && { id: c.id, state: marker.state, body: c.body ?? '', url: c.html_url };
+}
+/**
+ * Posts `body` as the summary, at most one comment per pull request: our comment found when
+ * the run began (`known`) is read again and edited; without one, the comments are read again
+ * first (a run beside this one may have created it since). A create whose answer was lost is
+ * looked for before it is sent again, and should a run beside this one create one at the same
+ * moment, the later of the two is deleted.
+ */
+async function postSummary(gh, repo, prNumber, body, known, identity) {
+    return calling('post the summary comment', async () => {
+        const current = (known && (await readSummaryComment(gh, repo, known.id, identity))) ??
+            (await findSummaryComment(gh, repo, prNumber, identity));
+        if (current)
+            return edit(gh, repo, current, body);
+        const created = await createOnce('the summary comment', () => createComment(gh, repo, prNumber, body), () => findSummaryComment(gh, repo, prNumber, identity));
+        core/* info */.pq(`Created the summary comment ${created.id}.`);
+        return oneOfThem(gh, repo, prNumber, identity, created, body);
+    });
+}
+/** Our summary comment as it is now; undefined when it is gone or no longer holds our marker. */
+async function readSummaryComment(gh, repo, id, identity) {
+    try {
+        const { data } = await gh.rest.issues.getComment({ ...repo, comment_id: id });
+        return ourSummary(data, identity);
+    }
+    catch (error) {
+        if (httpStatus(error) === 404)
+            return undefined;
+        throw error;
+    }
+}
+/** Edits our comment to `body`, keeping what people typed around our text. */
+async function edit(gh, repo, current, body) {
+    const merged = mergeSummary(current.body, body);
+    if (merged === undefined) {
+        core/* warning */.$e(`The summary comment ${current.id} was edited inside the text the action wrote; it is left as it is, as a person's text is never overwritten. Move the edit above or below that text, or delete the comment, for the summary to be updated.`);
+        return { id: current.id, url: current.url, action: 'kept' };
+    }
+    if (merged === current.body.replace(/\r\n?/g, '\n')) {
+        core/* info */.pq(`Summary comment ${current.id} is already up to date.`);
+        return { id: current.id, url: current.url, action: 'unchanged' };
+    }
+    const { data } = await gh.rest.issues.updateComment({
+        ...repo,
+        comment_id: current.id,
+        body: merged
+    });
+    core/* info */.pq(`Updated the summary comment ${data.id}.`);
+    return { id: data.id, url: data.html_url, action: 'updated' };
+}
+/**
+ * After creating one: should a run beside this one have created one at the same moment, the
+ * first stays (ids grow with time, so both runs agree which) and ours is deleted.
+ */
+async function oneOfThem(gh, repo, prNumber, identity, created, body) {
+    const first = await findSummaryComment(gh, repo, prNumber, identity);
+    if (!first || first.id === created.id)
+        return { ...created, action: 'created' };
+    core/* info */.pq(`A run beside this one created the summary comment ${first.id} too: deleting ${created.id}.`);
+    await gh.rest.issues.deleteComment({ ...repo, comment_id: created.id });
+    return edit(gh, repo, first, body);
+}
+/** One comment in the pull request's conversation, sent once (callers wrap it in createOnce). */
+async function createComment(gh, repo, prNumber, body) {
+    const { data } = await gh.rest.issues.createComment({ ...repo, issue_number: prNumber, body });
+    return { id: data.id, url: data.html_url };
+}
+
+;// CONCATENATED MODULE: ./src/github/threads.ts
+/**
+ * Review threads: the comments of one thread, oldest first, whether we started it, and a reply
+ * posted into it through the replies endpoint (threads are one level deep: replies always go
+ * to the first comment), or in the conversation. A reply is posted at most once.
+ */
+
+
+
+
+/** The comments of the thread that starts with `topId`. */
+async function readThread(gh, repo, prNumber, topId) {
+    const comments = [];
+    await calling(`read the review thread of comment ${topId}`, async () => {
+        for await (const page of gh.paginate.iterator(gh.rest.pulls.listReviewComments, {
+            ...repo,
+            pull_number: prNumber,
+            per_page: 100
+        })) {
+            for (const c of page.data) {
+                if (c.id !== topId && c.in_reply_to_id !== topId)
+                    continue;
+                comments.push({
+                    id: c.id,
+                    author: c.user.login,
+                    bot: c.user.type === 'Bot',
+                    body: c.body,
+                    createdAt: c.created_at,
+                    url: c.html_url
+                });
+            }
+        }
+    });
+    comments.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+    const top = comments.find((c) => c.id === topId);
+    // Who we are is asked only of a thread that looks like ours: most threads are people's.
+    const ours = top !== undefined &&
+        parseFindingMarker(top.body) !== undefined &&
+        isOurs(await tokenIdentity(gh), { login: top.author });
+    return { top, comments, ours };
+}
+/** Whether the action started the thread. */
+const startedByUs = (thread) => thread.ours;
+async function replyInThread(gh, repo, prNumber, topId, body) {
+    return calling('post the answer in the review thread', () => createOnce('the answer', async () => {
+        const { data } = await gh.rest.pulls.createReplyForReviewComment({
+            ...repo,
+            pull_number: prNumber,
+            comment_id: topId,
+            body
+        });
+        return { id: data.id, url: data.html_url };
+    }, async () => {
+        const thread = await readThread(gh, repo, prNumber, topId);
+        const identity = await tokenIdentity(gh);
+        const reply = thread.comments.find((c) => c.id !== topId && sameText(c.body, body) && isOurs(identity, { login: c.author }));
+        return reply && { id: reply.id, url: reply.url };
+    }));
+}
+async function replyInConversation(gh, repo, prNumber, body) {
+    return calling('post the answer as a comment', () => createOnce('the answer', () => createComment(gh, repo, prNumber, body), () => ourComment(gh, repo, prNumber, body)));
+}
+/** Our comment in the conversation with exactly this text (an answer quotes its question). */
+async function ourComment(gh, repo, prNumber, body) {
+    const identity = await tokenIdentity(gh);
+    for await (const page of gh.paginate.iterator(gh.rest.issues.listComments, {
+        ...repo,
+        issue_number: prNumber,
+        per_page: 100
+    })) {
+        const found = page.data.find((c) => isOurs(identity, c.user) && sameText(c.body ?? '', body));
+        if (found)
+            return { id: found.id, url: found.html_url };
+    }
+    return undefined;
+}
+const sameText = (stored, sent) => stored.replace(/\r\n?/g, '\n').trim() === sent.trim();
+
+;// CONCATENATED MODULE: ./src/run/commands.ts
+/**
+ * Comment commands around the work: a reply in a review thread is answered only in a thread the
+ * action started; a command runs only for a user whose repository permission (asked of the
+ * API) meets `min-permission`; and reactions tell them it was seen (👀), done (🚀) or failed (😕).
+ */
+
+
+
+/** The decision, or a skip (with a 😕 reaction) when the commenter may not command. */
+async function authorize(config, decision, github, repo) {
+    if (decision.kind === 'skip' || !decision.needsPermissionCheck || !decision.command) {
+        return decision;
+    }
+    const { user, thread } = decision.command;
+    // Humans talk among themselves in their own threads: no reaction, no permission lookup.
+    if (thread?.replyOnly) {
+        const found = await readThread(github, repo, decision.prNumber, thread.topId);
+        if (!startedByUs(found)) {
+            return {
+                kind: 'skip',
+                reason: 'reply in a review thread the action did not start; start a comment with /ask to ask'
+            };
+        }
+    }
+    const permission = await hasPermission(github, repo, user, config.minPermission);
+    core/* info */.pq(`@${user} has '${permission.actual}' permission on ${repo.owner}/${repo.repo}.`);
+    if (permission.allowed)
+        return decision;
+    await react(github, repo, commentRef(decision.command), 'confused');
+    return {
+        kind: 'skip',
+        reason: `@${user} has '${permission.actual}' permission; commands need '${config.minPermission}' or higher (min-permission input).`,
+        notice: true
+    };
+}
+/** Runs `work` between 👀 and 🚀 (or 😕 when it fails) on the command's comment, if any. */
+async function withReactions(github, repo, command, work) {
+    if (command === undefined)
+        return work();
+    const comment = commentRef(command);
+    await react(github, repo, comment, 'eyes');
+    try {
+        const result = await work();
+        await react(github, repo, comment, 'rocket');
+        return result;
+    }
+    catch (error) {
+        await react(github, repo, comment, 'confused');
+        throw error;
+    }
+}
+const commentRef = (command) => ({
+    commentId: command.commentId,
+    inThread: command.thread !== undefined
+});
+
+// EXTERNAL MODULE: ./node_modules/p-limit/index.js + 1 modules
+var p_limit = __webpack_require__(370);
+;// CONCATENATED MODULE: ./src/github/head-files.ts
+/**
+ * Files at the pull request's head commit (the contents API in raw form, so files over 1 MB come
+ * too), read at most `concurrency` at a time and each read once per run: the code around the
+ * hunks and the file around a review thread both come from here.
+ */
+
+
+
+/** A NUL in the first kilobytes: a binary file, whose "lines" are of no use to a reader. */
+const BINARY_PROBE = 8192;
+function headFiles(gh, repo, sha, concurrency) {
+    const limit = (0,p_limit/* default */.A)(concurrency);
+    const cache = new Map();
+    let reads = 0;
+    const read = async (path) => {
+        reads += 1;
+        try {
+            const { data } = await gh.rest.repos.getContent({
+                ...repo,
+                path,
+                ref: sha,
+                mediaType: { format: 'raw' }
+            });
+            const text = rawText(data);
+            if (text === undefined || text.slice(0, BINARY_PROBE).includes('\0'))
+                return undefined;
+            return text.split(/\r?\n/);
+        }
+        catch (error) {
+            // Context is a help to the reader, never a reason to fail the run.
+            const status = httpStatus(error);
+            core/* info */.pq(`Could not read ${path} at ${sha.slice(0, 7)}${status === 404 ? ' (not found)' : ` (${errorText(error)})`}; going on without the code around it.`);
+            return undefined;
+        }
+    };
+    return {
+        lines(path) {
+            let pending = cache.get(path);
+            if (!pending) {
+                pending = limit(() => read(path));
+                cache.set(path, pending);
+            }
+            return pending;
+        },
+        get reads() {
+            return reads;
+        }
+    };
+}
+/** Octokit hands a raw body over as text or, for a content type it does not know, as bytes. */
+function rawText(data) {
+    if (typeof data === 'string')
+        return data;
+    if (data instanceof ArrayBuffer)
+        return new TextDecoder().decode(data);
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/review/diff.ts
+/** A PrFile whose hunks are parsed from its patch on first use, once. */
+function changedFile(listed) {
+    let hunks;
+    return {
+        ...listed,
+        get hunks() {
+            hunks ??= listed.patch === null ? null : parsePatch(listed.patch);
+            return hunks;
+        }
+    };
+}
+/** `@@ -a,b +c,d @@`, a count of 1 left out. */
+const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+/**
+ * A patch as GitHub sends it (hunks only, starting at `@@`) → its hunks. A hunk takes the lines
+ * its header counts and stops early at a line that does not fit: a header whose counts lie, a
+ * cut or a mangled patch loses lines rather than misnumbering any. `\ No newline at end of
+ * file` markers, CRs of CRLF and a final newline are dropped; a hunk left empty is too.
+ */
+function parsePatch(patch) {
+    const rows = patch.split('\n');
+    if (rows[rows.length - 1] === '')
+        rows.pop();
+    const hunks = [];
+    let reading;
+    for (const raw of rows) {
+        const row = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+        const opened = openHunk(row);
+        if (opened) {
+            reading = opened.reading;
+            hunks.push(opened.hunk);
+        }
+        else if (reading && !row.startsWith('\\') && !read(reading, row)) {
+            reading = undefined;
+        }
+    }
+    return hunks.filter((h) => h.lines.length > 0);
+}
+/** A hunk header → the hunk and its reading; undefined for any other row or impossible numbers. */
+function openHunk(row) {
+    const m = HUNK_HEADER.exec(row);
+    if (!m)
+        return undefined;
+    const oldStart = Number(m[1]);
+    const oldLines = Number(m[2] ?? 1);
+    const newStart = Number(m[3]);
+    const newLines = Number(m[4] ?? 1);
+    if (!lineRange(oldStart, oldLines) || !lineRange(newStart, newLines))
+        return undefined;
+    const lines = [];
+    return {
+        hunk: { header: row, oldStart, oldLines, newStart, newLines, lines },
+        reading: { lines, oldLine: oldStart, newLine: newStart, oldLeft: oldLines, newLeft: newLines }
+    };
+}
+/** Lines `start` to `start + count - 1` are lines (from 1) and numbered exactly. */
+const lineRange = (start, count) => (count === 0 || start >= 1) && Number.isSafeInteger(start + count);
+/** Takes one row into the hunk; false when the row does not fit or the hunk is complete. */
+function read(r, row) {
+    // An empty row is a blank context line whose space was stripped.
+    const line = row || ' ';
+    const old = line[0] === ' ' || line[0] === '-';
+    const fresh = line[0] === ' ' || line[0] === '+';
+    if ((!old && !fresh) || (old && r.oldLeft === 0) || (fresh && r.newLeft === 0))
+        return false;
+    r.lines.push(!old
+        ? { kind: 'add', line, newLine: r.newLine }
+        : !fresh
+            ? { kind: 'del', line, oldLine: r.oldLine }
+            : { kind: 'context', line, oldLine: r.oldLine, newLine: r.newLine });
+    if (old) {
+        r.oldLine++;
+        r.oldLeft--;
+    }
+    if (fresh) {
+        r.newLine++;
+        r.newLeft--;
+    }
+    return r.oldLeft > 0 || r.newLeft > 0;
+}
+/** The code of a line, without its marker. */
+const codeOf = (l) => l.line.slice(1);
+const linesOfHunk = new WeakMap();
+/** A hunk's line numbers on each side, gathered once per hunk. */
+function hunkLines(hunk) {
+    let sets = linesOfHunk.get(hunk);
+    if (sets)
+        return sets;
+    sets = { RIGHT: new Set(), LEFT: new Set() };
+    for (const l of hunk.lines) {
+        if (l.newLine !== undefined)
+            sets.RIGHT.add(l.newLine);
+        if (l.oldLine !== undefined)
+            sets.LEFT.add(l.oldLine);
+    }
+    linesOfHunk.set(hunk, sets);
+    return sets;
+}
+/**
+ * Lines GitHub accepts a review comment on: RIGHT = added and context lines (new numbering),
+ * LEFT = removed and context lines (old numbering). Any other line fails the whole review (422).
+ */
+function commentableLines(file) {
+    const all = { RIGHT: new Set(), LEFT: new Set() };
+    for (const hunk of file.hunks ?? []) {
+        const sets = hunkLines(hunk);
+        sets.RIGHT.forEach((n) => all.RIGHT.add(n));
+        sets.LEFT.forEach((n) => all.LEFT.add(n));
+    }
+    return all;
+}
+/**
+ * A model's finding → a position GitHub accepts, or undefined when it has none; the caller
+ * then moves the finding into the review body. We never snap an invalid line to a nearby one:
+ * a comment on the wrong line misleads more than a comment in the body.
+ * A range needs both ends on the same side, in the same hunk (GitHub refuses ranges spanning
+ * hunks) and start < line; otherwise it shrinks to the single line.
+ */
+function diff_anchor(file, finding) {
+    const side = finding.side ?? 'RIGHT';
+    const { line, startLine } = finding;
+    if (!Number.isInteger(line))
+        return undefined;
+    for (const hunk of file.hunks ?? []) {
+        const lines = hunkLines(hunk)[side];
+        if (!lines.has(line))
+            continue;
+        const ranged = startLine !== undefined && startLine < line && lines.has(startLine);
+        return ranged ? { line, side, startLine, startSide: side } : { line, side };
+    }
+    return undefined;
+}
+/** The whole of every hunk of the file. */
+function wholeFile(file) {
+    return (file.hunks ?? []).map((h, i) => ({ hunk: i, from: 0, to: h.lines.length }));
+}
+/**
+ * How the model must cite lines; prompts reuse this text verbatim next to the rendering.
+ */
+const CITATION_GUIDE = [
+    'An added line starts with its number in the new file and `+`: cite it with side RIGHT.',
+    'A removed line starts with its number in the old file and `-`: cite it with side LEFT.',
+    'An unchanged line starts with a space and carries no number: it is context, cite the',
+    'changed line your finding is about. A range adds `start_line` on the same side within the',
+    'same `@@` hunk. A line starting with `~` is code around a hunk, from the file at the head',
+    'commit, shown for reading only: it is not part of the change and cannot be cited. Lines not',
+    'shown cannot be cited.'
+].join('\n');
+/**
+ * A compact rendering in which every changed line carries the one number valid for it, with
+ * nothing between the number, the marker and the code (a changed line costs one token more
+ * than in the patch, an unchanged one nothing):
+ *
+ *   ## src/cart.js
+ *   @@ -2,5 +2,6 @@ function tax(items) {
+ *    import { round } from './money.js'
+ *   5+const MAX_QUANTITY = 99
+ *   10-  let sum = 0
+ *
+ * Unchanged lines are context, as in the patch. Pass `segments` to render part of the file;
+ * a segment that is not a whole hunk gets a header of its own.
+ */
+function renderForPrompt(file, segments = wholeFile(file)) {
+    const out = [fileHeading(file, segments)];
+    for (const segment of segments)
+        out.push(renderSegment(file, segment));
+    return out.join('\n');
+}
+/**
+ * One segment: its `@@` header, then its lines; with the code around the hunk (`~` lines)
+ * before the segment that starts the hunk and after the one that ends it.
+ */
+function renderSegment(file, segment) {
+    const hunk = file.hunks?.[segment.hunk];
+    if (!hunk)
+        return '';
+    const lines = hunk.lines.slice(segment.from, segment.to);
+    const first = segment.from === 0;
+    const last = segment.to === hunk.lines.length;
+    const around = file.context?.[segment.hunk];
+    return [
+        ...(first && around?.before ? around.before.lines.map(contextLine) : []),
+        first && last ? hunk.header : partHeader(hunk, lines),
+        ...lines.map(renderLine),
+        ...(last && around?.after ? around.after.lines.map(contextLine) : [])
+    ].join('\n');
+}
+const contextLine = (code) => `~${code}`;
+/** Head line numbers a rendering of `segments` shows as code around hunks (`~` lines). */
+function contextLinesShown(file, segments) {
+    const shown = new Set();
+    const add = (range) => {
+        for (let i = 0; range && i < range.lines.length; i++)
+            shown.add(range.start + i);
+    };
+    for (const s of segments) {
+        const hunk = file.hunks?.[s.hunk];
+        const around = file.context?.[s.hunk];
+        if (!hunk || !around)
+            continue;
+        if (s.from === 0)
+            add(around.before);
+        if (s.to === hunk.lines.length)
+            add(around.after);
+    }
+    return shown;
+}
+function renderLine(l) {
+    if (l.kind === 'add')
+        return `${l.newLine ?? 0}${l.line}`;
+    if (l.kind === 'del')
+        return `${l.oldLine ?? 0}${l.line}`;
+    return l.line;
+}
+/** `@@ -a,b +c,d @@ context (part of the hunk)` for some of a hunk's lines. */
+function partHeader(hunk, lines) {
+    const olds = lines.flatMap((l) => (l.oldLine === undefined ? [] : [l.oldLine]));
+    const news = lines.flatMap((l) => (l.newLine === undefined ? [] : [l.newLine]));
+    const context = hunk.header.replace(/^@@[^@]*@@ ?/, '');
+    return `@@ -${olds[0] ?? hunk.oldStart},${olds.length} +${news[0] ?? hunk.newStart},${news.length} @@ ${context}${context ? ' ' : ''}(part of a longer hunk)`;
+}
+function fileHeading(file, segments) {
+    // A modified file, the usual case, says nothing more.
+    const what = [
+        file.previousPath !== undefined && file.previousPath !== file.path
+            ? `${file.status} from ${file.previousPath}`
+            : file.status === 'modified'
+                ? ''
+                : file.status
+    ];
+    const all = file.hunks ?? [];
+    const complete = segments.length === all.length &&
+        segments.every((s, i) => s.hunk === i && s.from === 0 && s.to === all[i]?.lines.length);
+    if (!complete) {
+        const hunks = [...new Set(segments.map((s) => s.hunk + 1))];
+        const first = hunks[0] ?? 0;
+        const last = hunks[hunks.length - 1] ?? 0;
+        const which = hunks.length === 1 ? `hunk ${first}` : `hunks ${first}-${last}`;
+        what.push(segments.length === 0 ? 'no hunks' : `part of it: ${which} of ${all.length}`);
+    }
+    const note = what.filter(Boolean).join('; ');
+    return `## ${file.path}${note ? ` (${note})` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/github/pull.ts
+/**
+ * Reading a pull request: its metadata, its files (paginated, up to GitHub's 3,000, each patch
+ * parsed once as it arrives), what changed since an earlier commit, and a file of the base
+ * branch.
+ */
+
+
+
+
+
+/** GitHub lists at most this many files of a pull request, whatever the pagination. */
+const MAX_FILES = 3000;
+/** The compare API returns at most this many files; a longer list may be incomplete. */
+const MAX_COMPARE_FILES = 300;
+async function readPullRequest(gh, repo, number) {
+    const { data: pr } = await calling(`read pull request #${number}`, () => gh.rest.pulls.get({ ...repo, pull_number: number }));
+    return {
+        number: pr.number,
+        title: pr.title,
+        body: pr.body ?? '',
+        draft: pr.draft ?? false,
+        state: pr.state,
+        author: pr.user.login,
+        headSha: pr.head.sha,
+        baseSha: pr.base.sha,
+        headRef: pr.head.ref,
+        baseRef: pr.base.ref,
+        htmlUrl: pr.html_url,
+        changedFiles: pr.changed_files
+    };
+}
+function toPrFile(file) {
+    return changedFile({
+        path: file.filename,
+        ...(file.previous_filename !== undefined && { previousPath: file.previous_filename }),
+        status: file.status,
+        additions: file.additions,
+        deletions: file.deletions,
+        // GitHub leaves `patch` out for binary files and diffs too large to show.
+        patch: file.patch ?? null
+    });
+}
+async function listFiles(gh, repo, pr) {
+    const files = [];
+    await calling(`list the files of pull request #${pr.number}`, async () => {
+        for await (const page of gh.paginate.iterator(gh.rest.pulls.listFiles, {
+            ...repo,
+            pull_number: pr.number,
+            per_page: 100
+        })) {
+            files.push(...page.data.map(toPrFile));
+            if (files.length >= MAX_FILES)
+                break;
+        }
+    });
+    files.splice(MAX_FILES);
+    core/* info */.pq(`Pull request #${pr.number}: ${count(files.length, 'changed file')} listed.`);
+    if (pr.changedFiles > files.length) {
+        core/* warning */.$e(`Pull request #${pr.number} changes ${pr.changedFiles} files; GitHub lists only the first ${MAX_FILES}, so the rest are not reviewed.`);
+    }
+    return files;
+}
+/**
+ * The files changed between two commits, for an incremental review; undefined (with the
+ * reason logged) when that diff cannot stand in for the PR's: the compare failed, the old head
+ * is no longer an ancestor (force-push or rebase), a merge commit brought in the base branch's
+ * changes, or the list may be truncated. The caller then reviews the whole pull request.
+ */
+async function changedSince(gh, repo, fromSha, toSha) {
+    const range = `${shortSha(fromSha)}...${shortSha(toSha)}`;
+    let data;
+    try {
+        data = (await gh.rest.repos.compareCommitsWithBasehead({
+            ...repo,
+            basehead: `${fromSha}...${toSha}`,
+            per_page: 100
+        })).data;
+    }
+    catch (error) {
+        core/* info */.pq(`Cannot compare ${range} (${errorText(error)}); reviewing everything.`);
+        return undefined;
+    }
+    if (data.status === 'diverged' || data.status === 'behind') {
+        core/* info */.pq(`${shortSha(fromSha)} is not an ancestor of ${shortSha(toSha)} (${data.status}: history was rewritten); reviewing everything.`);
+        return undefined;
+    }
+    if (data.commits.some((c) => c.parents.length > 1)) {
+        core/* info */.pq(`A merge commit lies in ${range}; its diff would include the base branch's changes, so reviewing everything.`);
+        return undefined;
+    }
+    const files = (data.files ?? []).map(toPrFile);
+    if (files.length >= MAX_COMPARE_FILES) {
+        core/* info */.pq(`The compare lists ${files.length} files, maybe not all; reviewing everything.`);
+        return undefined;
+    }
+    return files;
+}
+/**
+ * A text file from the base branch (`baseRef`), e.g. `.github/pr-review.md`. Never read from the
+ * head: a pull request must not be able to rewrite its own reviewer's instructions.
+ * Undefined when absent; a warning when it exists but cannot be read.
+ */
+async function readBaseFile(gh, repo, path, baseRef) {
+    let data;
+    try {
+        data = (await gh.rest.repos.getContent({ ...repo, path, ref: baseRef })).data;
+    }
+    catch (error) {
+        if (httpStatus(error) === 404) {
+            core/* info */.pq(`No ${path} on ${baseRef}.`);
+            return undefined;
+        }
+        core/* warning */.$e(`Could not read ${path} from ${baseRef} (${errorText(error)}); continuing without it.`);
+        return undefined;
+    }
+    // Files over 1 MB come back with encoding "none" and no content.
+    if (Array.isArray(data) || data.type !== 'file' || data.encoding !== 'base64') {
+        core/* warning */.$e(`${path} on ${baseRef} is not a readable text file; continuing without it.`);
+        return undefined;
+    }
+    core/* info */.pq(`Read ${path} from ${baseRef}.`);
+    return Buffer.from(data.content, 'base64').toString('utf8');
 }
 
 ;// CONCATENATED MODULE: ./src/post/answer.ts
@@ -5981,259 +6226,6 @@ function skipReason(file, include, exclude) {
     if (looksGenerated(file.patch) && !overrides(base))
         return 'generated';
     return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/post/summary.ts
-/**
- * The summary comment, exactly as it is posted: the model's overview and walkthrough rows
- * sanitized piece by piece, then our own structure around them (headings, the table, what was
- * not reviewed and why, the footer) and the hidden state marker last. Nothing sanitizes the
- * whole body again, so the structure we add stays ours and model text can never open or close
- * it. Rows and items are dropped whole to stay within GitHub's limit. When the comment is
- * posted again, notes people typed around our text are kept (mergeSummary).
- */
-
-
-
-/** The first line of our text: where it starts among notes people add before it. */
-const SUMMARY_HEADING = '## Pull request summary';
-const KIND_ORDER = { failed: 0, budget: 1, skipped: 2 };
-// With the marker's copy of the overview and rows, within GitHub's 65,536 characters.
-const OVERVIEW_LENGTH = 6_000;
-const WALKTHROUGH_BUDGET = 18_000;
-const NOT_REVIEWED_BUDGET = 8_000;
-/** The comment body to post, hidden marker included. */
-function renderSummaryComment(input) {
-    const overview = sanitizeMarkdown(input.overview, { maxLength: OVERVIEW_LENGTH });
-    const parts = [SUMMARY_HEADING, overview];
-    let remembered = input.walkthrough;
-    if (input.walkthrough.length > 0) {
-        const rows = input.walkthrough.map((w) => `| ${sanitizeInline(w.path, 300)} | ${sanitizeInline(w.change, 600)} |`);
-        const kept = within(rows, WALKTHROUGH_BUDGET);
-        const more = rows.length - kept.length;
-        // The marker remembers the rows the table shows.
-        remembered = input.walkthrough.slice(0, kept.length);
-        parts.push(['### Walkthrough', '', '| File | Change |', '| --- | --- |', ...kept].join('\n') +
-            (more > 0 ? `\n| … and ${more} more files | |` : ''));
-    }
-    const pending = input.notReviewed.filter((n) => n.kind !== 'skipped');
-    if (pending.length > 0)
-        parts.push(toReviewAgain(pending));
-    if (input.notReviewed.length > 0)
-        parts.push(notReviewedList(input));
-    parts.push(footer(input));
-    // The overview as shown (sanitized): no text the model wrote is kept unsanitized.
-    const state = {
-        ...input.commits,
-        overview,
-        rows: remembered,
-        pending: pending.map((n) => n.path)
-    };
-    const ours = parts.join('\n\n');
-    return appendMarker(ours, summaryMarker(state, textSeal(ours)));
-}
-/** Shown outside the list: what was left for a later run, and how to run it now. */
-function toReviewAgain(pending) {
-    const failed = pending.filter((n) => n.kind === 'failed').length;
-    const budget = pending.length - failed;
-    const why = [
-        failed > 0 ? `${count(failed, 'file')} whose review failed` : '',
-        budget > 0 ? `${count(budget, 'file')} over the token budget` : ''
-    ];
-    const them = pending.length === 1 ? 'it' : 'them';
-    return `**Not reviewed yet:** ${why.filter(Boolean).join(' and ')}. The next push reviews ${them}; to review ${them} now, comment \`/review\` or re-run the job.`;
-}
-/** Every file not reviewed with its reason, those to review again first, collapsed. */
-function notReviewedList(input) {
-    const sorted = [...input.notReviewed].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
-    const items = sorted.map((n) => `- ${sanitizeInline(n.path, 300)}: ${n.kind === 'failed' ? 'review failed: ' : ''}${sanitizeInline(n.reason, 300)}`);
-    const kept = within(items, NOT_REVIEWED_BUDGET);
-    const more = items.length - kept.length;
-    const over = input.overBudget;
-    return [
-        '<details>',
-        `<summary>Not reviewed (${input.notReviewed.length})</summary>`,
-        '',
-        ...(over
-            ? [
-                `Reviewing the ${count(over.files, 'file')} over the token budget would cost about ${thousands(over.tokens)} more prompt tokens: set \`token-budget: ${over.budget}\` to include ${over.files === 1 ? 'it' : 'them'}.`,
-                ''
-            ]
-            : []),
-        ...kept,
-        ...(more > 0 ? [`- … and ${more} more`] : []),
-        '',
-        '</details>'
-    ].join('\n');
-}
-function footer(input) {
-    let text = `Reviewed up to ${shortSha(input.commits.head)}`;
-    const u = input.usage;
-    if (u) {
-        text += ` · this run: ${count(u.requests, 'model request')}, ${thousands(u.promptTokens)} prompt and ${thousands(u.completionTokens)} completion tokens`;
-    }
-    return `_${text}._`;
-}
-/**
- * The body to post over our comment as it is now (`current`): `next`, with whatever people
- * typed around our text kept as they wrote it (before it, between it and the marker, after the
- * marker). Undefined when our text itself was edited, or the marker is gone: that is a
- * person's text too, and it is never overwritten.
- */
-function mergeSummary(current, next) {
-    const now = readSummaryMarker(current);
-    const ours = now && ourText(now.before, now.seal);
-    const fresh = readSummaryMarker(next);
-    if (!now || !ours || !fresh)
-        return undefined;
-    const before = now.before.slice(0, ours.start);
-    const between = now.before.slice(ours.end);
-    const marker = next.slice(fresh.before.length).trimEnd();
-    return `${before}${fresh.before.trimEnd()}${gap(between)}${marker}${now.after}`;
-}
-/**
- * Where our text sits in what precedes the marker: at a line that starts with our heading,
- * with the length and digest the marker recorded. A marker of an older version recorded
- * none: everything before it is ours (it never kept notes).
- */
-function ourText(before, seal) {
-    if (!seal)
-        return { start: 0, end: before.trimEnd().length };
-    for (let at = before.indexOf(SUMMARY_HEADING); at !== -1;) {
-        const end = at + seal.length;
-        const lineStart = at === 0 || before[at - 1] === '\n';
-        if (lineStart && textSeal(before.slice(at, end)).digest === seal.digest)
-            return { start: at, end };
-        at = before.indexOf(SUMMARY_HEADING, at + 1);
-    }
-    return undefined;
-}
-/** What separates our text from the marker: a note someone typed there, or a blank line. */
-function gap(between) {
-    if (between.trim() === '')
-        return '\n\n';
-    return between.endsWith('\n') ? between : `${between}\n`;
-}
-/** The leading items whose lines fit in `budget` characters. */
-function within(items, budget) {
-    let used = 0;
-    const kept = [];
-    for (const item of items) {
-        used += item.length + 1;
-        if (used > budget)
-            break;
-        kept.push(item);
-    }
-    return kept;
-}
-
-;// CONCATENATED MODULE: ./src/github/comments.ts
-/**
- * The sticky summary comment: ours (written by github-token's identity) and holding our summary
- * marker, edited in place, at most one per pull request. A comment anyone else wrote is never
- * taken for ours, whatever it holds; what people typed into ours is kept.
- */
-
-
-
-
-
-
-/** Our summary comment: the first comment by `identity` holding our summary marker. */
-async function findSummaryComment(gh, repo, prNumber, identity) {
-    return (await ourSummaries(gh, repo, prNumber, identity))[0];
-}
-async function ourSummaries(gh, repo, prNumber, identity) {
-    return calling(`read the comments of pull request #${prNumber}`, async () => {
-        const found = [];
-        for await (const page of gh.paginate.iterator(gh.rest.issues.listComments, {
-            ...repo,
-            issue_number: prNumber,
-            per_page: 100
-        })) {
-            for (const c of page.data) {
-                const summary = ourSummary(c, identity);
-                if (summary)
-                    found.push(summary);
-            }
-        }
-        return found;
-    });
-}
-function ourSummary(c, identity) {
-    // Anyone may copy our marker, another bot included: only our identity's comment is ours.
-    if (!isOurs(identity, c.user))
-        return undefined;
-    const marker = readSummaryMarker(c.body ?? '');
-    return marker && { id: c.id, state: marker.state, body: c.body ?? '', url: c.html_url };
-}
-/**
- * Posts `body` as the summary, at most one comment per pull request: our comment found when
- * the run began (`known`) is read again and edited; without one, the comments are read again
- * first (a run beside this one may have created it since). A create whose answer was lost is
- * looked for before it is sent again, and should a run beside this one create one at the same
- * moment, the later of the two is deleted.
- */
-async function postSummary(gh, repo, prNumber, body, known, identity) {
-    return calling('post the summary comment', async () => {
-        const current = (known && (await readSummaryComment(gh, repo, known.id, identity))) ??
-            (await findSummaryComment(gh, repo, prNumber, identity));
-        if (current)
-            return edit(gh, repo, current, body);
-        const created = await createOnce('the summary comment', async () => {
-            const { data } = await gh.rest.issues.createComment({
-                ...repo,
-                issue_number: prNumber,
-                body
-            });
-            return { id: data.id, url: data.html_url };
-        }, () => findSummaryComment(gh, repo, prNumber, identity));
-        core/* info */.pq(`Created the summary comment ${created.id}.`);
-        return oneOfThem(gh, repo, prNumber, identity, created, body);
-    });
-}
-/** Our summary comment as it is now; undefined when it is gone or no longer holds our marker. */
-async function readSummaryComment(gh, repo, id, identity) {
-    try {
-        const { data } = await gh.rest.issues.getComment({ ...repo, comment_id: id });
-        return ourSummary(data, identity);
-    }
-    catch (error) {
-        if (httpStatus(error) === 404)
-            return undefined;
-        throw error;
-    }
-}
-/** Edits our comment to `body`, keeping what people typed around our text. */
-async function edit(gh, repo, current, body) {
-    const merged = mergeSummary(current.body, body);
-    if (merged === undefined) {
-        core/* warning */.$e(`The summary comment ${current.id} was edited inside the text the action wrote; it is left as it is, as a person's text is never overwritten. Move the edit above or below that text, or delete the comment, for the summary to be updated.`);
-        return { id: current.id, url: current.url, action: 'kept' };
-    }
-    if (merged === current.body.replace(/\r\n?/g, '\n')) {
-        core/* info */.pq(`Summary comment ${current.id} is already up to date.`);
-        return { id: current.id, url: current.url, action: 'unchanged' };
-    }
-    const { data } = await gh.rest.issues.updateComment({
-        ...repo,
-        comment_id: current.id,
-        body: merged
-    });
-    core/* info */.pq(`Updated the summary comment ${data.id}.`);
-    return { id: data.id, url: data.html_url, action: 'updated' };
-}
-/**
- * After creating one: should a run beside this one have created one at the same moment, the
- * first stays (ids grow with time, so both runs agree which) and ours is deleted.
- */
-async function oneOfThem(gh, repo, prNumber, identity, created, body) {
-    const first = await findSummaryComment(gh, repo, prNumber, identity);
-    if (!first || first.id === created.id)
-        return { ...created, action: 'created' };
-    core/* info */.pq(`A run beside this one created the summary comment ${first.id} too: deleting ${created.id}.`);
-    await gh.rest.issues.deleteComment({ ...repo, comment_id: created.id });
-    return edit(gh, repo, first, body);
 }
 
 ;// CONCATENATED MODULE: ./src/github/reviews.ts

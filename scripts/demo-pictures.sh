@@ -11,26 +11,23 @@ for tool in chromium convert; do
   command -v "$tool" >/dev/null || { echo "$tool is not installed (see the comment at the top of $0)." >&2; exit 1; }
 done
 mkdir -p docs/images
+# shoot URL OUT WIDTH: a headless screenshot of URL, trimmed to its content with a small border.
+shoot() {
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$(mktemp -d)" --hide-scrollbars --force-device-scale-factor=1 \
+    --window-size="$3",4000 --screenshot="$2" "$1" 2>/dev/null
+  convert "$2" -trim +repage -bordercolor '#f6f8fa' -border 12 "$2"
+  identify "$2"
+}
 # The screens of docs/getting-started.md: setup and mode: check, from the bundles.
 npm run build:scripts >/dev/null
 node .tmp/demo/scripts/getting-started.js
 for screen in setup-dry-run setup check; do
-  out="docs/images/$screen.png"
-  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$(mktemp -d)" --hide-scrollbars --force-device-scale-factor=1 \
-    --window-size=1800,4000 --screenshot="$out" "file://$PWD/.tmp/getting-started/$screen.html" 2>/dev/null
-  convert "$out" -trim +repage -bordercolor '#f6f8fa' -border 12 "$out"
-  identify "$out"
+  shoot "file://$PWD/.tmp/getting-started/$screen.html" "docs/images/$screen.png" 1800
 done
 # The page shows only the summary comment for #comment, the review for #review, a question
 # answered in a review thread for #answer.
 for part in comment review answer; do
-  out="docs/images/$part.png"
-  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$(mktemp -d)" --hide-scrollbars --force-device-scale-factor=1 \
-    --window-size=950,4000 --screenshot="$out" "file://$PWD/$page#$part" 2>/dev/null
-  convert "$out" -trim +repage -bordercolor '#f6f8fa' -border 12 "$out"
-  identify "$out"
+  shoot "file://$PWD/$page#$part" "docs/images/$part.png" 950
 done

@@ -20,47 +20,26 @@ import {
   SUBSCRIPTION_ID,
   SUBSCRIPTION_NAME
 } from '../helpers/fake-cli.js'
-import { startInProcessWorld } from '../helpers/in-process.js'
-
-type RunSetup = (argv: readonly string[], terminal: Terminal) => Promise<void>
-
-const IDENTITY = `keyless-pr-review-${REPO}`
-const BASE = [
-  '--repo',
-  `${OWNER}/${REPO}`,
-  '--resource',
-  'my-openai',
-  '--resource-group',
-  RESOURCE_GROUP,
-  '--deployment',
-  DEPLOYMENT
-]
-const CREATES =
-  /^(identity create|identity federated-credential create|ad app create|ad sp create|ad app federated-credential create|role assignment create|variable set)\b/
+import {
+  CHANGES,
+  IDENTITY,
+  SETUP_FLAGS,
+  startSetupWorld,
+  type RunSetup,
+  type SetupWorld
+} from '../helpers/setup-world.js'
 
 let world: World
 let fake: FakeCli
 let runSetup: RunSetup
-const saved = { token: process.env['GITHUB_TOKEN'], api: process.env['GITHUB_API_URL'] }
+let setupWorld: SetupWorld
 
 beforeAll(async () => {
-  ;({ world } = await startInProcessWorld())
-  process.env['GITHUB_TOKEN'] = world.githubToken
-  ;({ runSetup } = await import('../../src/cli/setup/setup.js'))
-  fake = await FakeCli.install()
+  setupWorld = await startSetupWorld()
+  ;({ world, fake, runSetup } = setupWorld)
 })
 
-afterAll(async () => {
-  await fake.uninstall()
-  await world.close()
-  for (const [name, value] of [
-    ['GITHUB_TOKEN', saved.token],
-    ['GITHUB_API_URL', saved.api]
-  ] as const) {
-    if (value === undefined) Reflect.deleteProperty(process.env, name)
-    else process.env[name] = value
-  }
-})
+afterAll(() => setupWorld.close())
 
 beforeEach(() => {
   world.github.reset()
@@ -72,7 +51,7 @@ const silent: Terminal = { result: () => undefined, say: () => undefined, close:
 /** The error setup stops with, as the CLI prints it (`error: <describe()>`). */
 async function failure(...flags: string[]): Promise<ActionError> {
   try {
-    await runSetup([...BASE, ...flags], silent)
+    await runSetup([...SETUP_FLAGS, ...flags], silent)
   } catch (error) {
     if (error instanceof ActionError) return error
     throw error
@@ -81,7 +60,7 @@ async function failure(...flags: string[]): Promise<ActionError> {
 }
 
 const creates = (): string[][] =>
-  [...fake.calls('az'), ...fake.calls('gh')].filter((a) => CREATES.test(a.join(' ')))
+  [...fake.calls('az'), ...fake.calls('gh')].filter((a) => CHANGES.test(a.join(' ')))
 
 describe('setup explains az failures', () => {
   it('not signed in: az login, before anything else runs', async () => {
@@ -130,7 +109,7 @@ describe('setup explains az failures', () => {
     expect(fake.azure.roleAssignments).toEqual([])
 
     const before = creates().length
-    await runSetup(BASE, silent)
+    await runSetup(SETUP_FLAGS, silent)
     expect(
       creates()
         .slice(before)
@@ -222,7 +201,7 @@ describe('setup explains az failures', () => {
 
 describe('setup stops before creating what cannot work', () => {
   it("refuses to pass Entra's 20 federated credentials per identity, suggesting one environment", async () => {
-    await runSetup([...BASE, '--environment', 'pr-review'], silent)
+    await runSetup([...SETUP_FLAGS, '--environment', 'pr-review'], silent)
     const identity = fake.azure.identities[0]
     if (!identity) throw new Error('no identity')
     for (let i = 1; i <= 18; i++) {
@@ -248,7 +227,7 @@ describe('setup stops before creating what cannot work', () => {
     expect(creates()).toHaveLength(before)
 
     // The 20th fits.
-    await runSetup([...BASE, '--triggers', 'pull_request'], silent)
+    await runSetup([...SETUP_FLAGS, '--triggers', 'pull_request'], silent)
     expect(identity.credentials).toHaveLength(20)
   })
 
@@ -324,8 +303,8 @@ describe('setup flags', () => {
     [['--repo', 'octo-org'], '--repo: got "octo-org"; expected OWNER/NAME.'],
     [['--bogus'], "setup: Unknown option '--bogus'"]
   ])('%j is refused before anything runs', async (flags, message) => {
-    await expect(runSetup([...BASE, ...flags], silent)).rejects.toThrow(ConfigError)
-    await expect(runSetup([...BASE, ...flags], silent)).rejects.toMatchObject({ message })
+    await expect(runSetup([...SETUP_FLAGS, ...flags], silent)).rejects.toThrow(ConfigError)
+    await expect(runSetup([...SETUP_FLAGS, ...flags], silent)).rejects.toMatchObject({ message })
     expect(fake.calls()).toEqual([])
     expect(world.github.requests).toEqual([])
   })

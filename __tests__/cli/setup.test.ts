@@ -22,50 +22,28 @@ import {
 } from '../emulators/constants.js'
 import type { World } from '../emulators/world.js'
 import { ACCOUNT_ID, ENDPOINT, FakeCli, LOCATION, RESOURCE_GROUP } from '../helpers/fake-cli.js'
-import { startInProcessWorld } from '../helpers/in-process.js'
+import {
+  CHANGES,
+  IDENTITY,
+  SETUP_FLAGS,
+  startSetupWorld,
+  type RunSetup,
+  type SetupWorld
+} from '../helpers/setup-world.js'
 
-type RunSetup = (argv: readonly string[], terminal: Terminal) => Promise<void>
-
-const IDENTITY = `keyless-pr-review-${REPO}`
 const ROLE = 'Cognitive Services OpenAI User'
-const BASE = [
-  '--repo',
-  `${OWNER}/${REPO}`,
-  '--resource',
-  'my-openai',
-  '--resource-group',
-  RESOURCE_GROUP,
-  '--deployment',
-  DEPLOYMENT
-]
-/** The commands that change something; everything else setup runs is a read. */
-const MUTATING =
-  /^(identity create|identity federated-credential create|ad app create|ad sp create|ad app federated-credential create|role assignment create|variable set)\b/
 
 let world: World
 let fake: FakeCli
 let runSetup: RunSetup
-const saved = { token: process.env['GITHUB_TOKEN'], api: process.env['GITHUB_API_URL'] }
+let setupWorld: SetupWorld
 
 beforeAll(async () => {
-  ;({ world } = await startInProcessWorld())
-  process.env['GITHUB_TOKEN'] = world.githubToken
-  // Imported after the world: @actions/github reads GITHUB_API_URL when first loaded.
-  ;({ runSetup } = await import('../../src/cli/setup/setup.js'))
-  fake = await FakeCli.install()
+  setupWorld = await startSetupWorld()
+  ;({ world, fake, runSetup } = setupWorld)
 })
 
-afterAll(async () => {
-  await fake.uninstall()
-  await world.close()
-  for (const [name, value] of [
-    ['GITHUB_TOKEN', saved.token],
-    ['GITHUB_API_URL', saved.api]
-  ] as const) {
-    if (value === undefined) Reflect.deleteProperty(process.env, name)
-    else process.env[name] = value
-  }
-})
+afterAll(() => setupWorld.close())
 
 beforeEach(() => {
   world.github.reset()
@@ -85,7 +63,7 @@ async function setup(...flags: string[]): Promise<Run> {
     say: (line) => said.push(line),
     close: () => undefined
   }
-  await runSetup([...BASE, ...flags], terminal)
+  await runSetup([...SETUP_FLAGS, ...flags], terminal)
   return { output: results.join('\n'), said }
 }
 
@@ -94,11 +72,11 @@ function executedChanges(): string[] {
   return [
     ...fake.calls('az').map((a) => commandLine('az', a)),
     ...fake.calls('gh').map((a) => commandLine('gh', a))
-  ].filter((line) => MUTATING.test(line.replace(/^(az|gh) /, '')))
+  ].filter((line) => CHANGES.test(line.replace(/^(az|gh) /, '')))
 }
 
 function mutatingCalls(): string[][] {
-  return [...fake.calls('az'), ...fake.calls('gh')].filter((a) => MUTATING.test(a.join(' ')))
+  return [...fake.calls('az'), ...fake.calls('gh')].filter((a) => CHANGES.test(a.join(' ')))
 }
 
 const miCredential = (name: string, subject: string): string[] => [
@@ -448,7 +426,7 @@ describe('setup --dry-run', () => {
       fake
         .calls()
         .slice(before)
-        .filter((a) => MUTATING.test(a.join(' ')))
+        .filter((a) => CHANGES.test(a.join(' ')))
     ).toEqual([])
     expect(printed(dry.output)).toEqual([commandLine('az', roleCreate(created().principalId))])
     expect(dry.said).toContain(`would run: ${commandLine('az', roleCreate(created().principalId))}`)

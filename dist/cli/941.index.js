@@ -4341,143 +4341,6 @@ function fingerprint(path, line, side, body) {
     return (0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 12);
 }
 
-;// CONCATENATED MODULE: ./src/github/identity.ts
-/**
- * Whom `github-token` acts as, asked once per client (once per run): the action knows its own
- * summary comment, findings, reviews and threads by this login, never by an account type
- * ("Bot") or a marker alone, which any other bot could copy.
- *
- * - A person's token (a classic or fine-grained PAT, a user access token): `GET /user` names
- *   them.
- * - An installation token, the job's GITHUB_TOKEN included (`ghs_…`, asked GraphQL directly):
- *   `GET /user` answers 403 "Resource not accessible by integration", and `GET /app` wants the
- *   app's own JWT. GraphQL
- *   `viewer { login }` answers every kind of token and names the app's bot:
- *   `github-actions[bot]` for GITHUB_TOKEN, `<slug>[bot]` for another app.
- *
- * The limit: every workflow of the repository that posts with its GITHUB_TOKEN posts as
- * github-actions[bot] too. Such a workflow can write to the repository anyway (one trust
- * domain), so what we find is also held to the exact format of our markers (post/markers.ts).
- */
-
-
-const asked = new WeakMap();
-function tokenIdentity(gh) {
-    let identity = asked.get(gh);
-    if (!identity) {
-        identity = calling('find out whom github-token acts as', () => whoAmI(gh));
-        asked.set(gh, identity);
-    }
-    return identity;
-}
-async function whoAmI(gh) {
-    // @octokit/auth-token tells an installation token (`ghs_`, GITHUB_TOKEN's kind) by its prefix:
-    // for one, `GET /user` would only answer 403, so ask GraphQL first.
-    const { tokenType } = (await gh.auth());
-    if (tokenType !== 'installation') {
-        try {
-            const { data } = await gh.rest.users.getAuthenticated();
-            return { login: data.login, app: data.type === 'Bot' };
-        }
-        catch (error) {
-            if (httpStatus(error) !== 403)
-                throw error;
-        }
-    }
-    const { viewer } = await gh.graphql('query { viewer { login } }');
-    // REST names an app's bot `slug[bot]`; GraphQL's Bot.login elsewhere leaves the suffix out.
-    const login = viewer.login.endsWith('[bot]') ? viewer.login : `${viewer.login}[bot]`;
-    return { login, app: true };
-}
-/** Whether an author, as the REST API renders one, is the token's identity. */
-function isOurs(identity, user) {
-    return user?.login.toLowerCase() === identity.login.toLowerCase();
-}
-
-;// CONCATENATED MODULE: ./src/github/threads.ts
-/**
- * Review threads: the comments of one thread, oldest first, whether we started it, and a reply
- * posted into it through the replies endpoint (threads are one level deep: replies always go
- * to the first comment), or in the conversation. A reply is posted at most once.
- */
-
-
-
-/** The comments of the thread that starts with `topId`. */
-async function readThread(gh, repo, prNumber, topId) {
-    const comments = [];
-    await calling(`read the review thread of comment ${topId}`, async () => {
-        for await (const page of gh.paginate.iterator(gh.rest.pulls.listReviewComments, {
-            ...repo,
-            pull_number: prNumber,
-            per_page: 100
-        })) {
-            for (const c of page.data) {
-                if (c.id !== topId && c.in_reply_to_id !== topId)
-                    continue;
-                comments.push({
-                    id: c.id,
-                    author: c.user.login,
-                    bot: c.user.type === 'Bot',
-                    body: c.body,
-                    createdAt: c.created_at,
-                    url: c.html_url
-                });
-            }
-        }
-    });
-    comments.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-    const top = comments.find((c) => c.id === topId);
-    // Who we are is asked only of a thread that looks like ours: most threads are people's.
-    const ours = top !== undefined &&
-        parseFindingMarker(top.body) !== undefined &&
-        isOurs(await tokenIdentity(gh), { login: top.author });
-    return { top, comments, ours };
-}
-/** Whether the action started the thread. */
-const startedByUs = (thread) => thread.ours;
-async function replyInThread(gh, repo, prNumber, topId, body) {
-    return calling('post the answer in the review thread', () => createOnce('the answer', async () => {
-        const { data } = await gh.rest.pulls.createReplyForReviewComment({
-            ...repo,
-            pull_number: prNumber,
-            comment_id: topId,
-            body
-        });
-        return { id: data.id, url: data.html_url };
-    }, async () => {
-        const thread = await readThread(gh, repo, prNumber, topId);
-        const identity = await tokenIdentity(gh);
-        const reply = thread.comments.find((c) => c.id !== topId && sameText(c.body, body) && isOurs(identity, { login: c.author }));
-        return reply && { id: reply.id, url: reply.url };
-    }));
-}
-async function replyInConversation(gh, repo, prNumber, body) {
-    return calling('post the answer as a comment', () => createOnce('the answer', async () => {
-        const { data } = await gh.rest.issues.createComment({
-            ...repo,
-            issue_number: prNumber,
-            body
-        });
-        return { id: data.id, url: data.html_url };
-    }, () => ourComment(gh, repo, prNumber, body)));
-}
-/** Our comment in the conversation with exactly this text (an answer quotes its question). */
-async function ourComment(gh, repo, prNumber, body) {
-    const identity = await tokenIdentity(gh);
-    for await (const page of gh.paginate.iterator(gh.rest.issues.listComments, {
-        ...repo,
-        issue_number: prNumber,
-        per_page: 100
-    })) {
-        const found = page.data.find((c) => isOurs(identity, c.user) && sameText(c.body ?? '', body));
-        if (found)
-            return { id: found.id, url: found.html_url };
-    }
-    return undefined;
-}
-const sameText = (stored, sent) => stored.replace(/\r\n?/g, '\n').trim() === sent.trim();
-
 // EXTERNAL MODULE: ./node_modules/micromark/lib/postprocess.js
 var postprocess = __webpack_require__(45387);
 // EXTERNAL MODULE: ./node_modules/micromark/lib/parse.js + 36 modules
@@ -5259,6 +5122,388 @@ function suggestionBlock(code) {
     const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
     return [`${fence}suggestion`, ...lines, fence].join('\n');
 }
+
+;// CONCATENATED MODULE: ./src/post/summary.ts
+/**
+ * The summary comment, exactly as it is posted: the model's overview and walkthrough rows
+ * sanitized piece by piece, then our own structure around them (headings, the table, what was
+ * not reviewed and why, the footer) and the hidden state marker last. Nothing sanitizes the
+ * whole body again, so the structure we add stays ours and model text can never open or close
+ * it. Rows and items are dropped whole to stay within GitHub's limit. When the comment is
+ * posted again, notes people typed around our text are kept (mergeSummary).
+ */
+
+
+
+/** The first line of our text: where it starts among notes people add before it. */
+const SUMMARY_HEADING = '## Pull request summary';
+const KIND_ORDER = { failed: 0, budget: 1, skipped: 2 };
+// With the marker's copy of the overview and rows, within GitHub's 65,536 characters.
+const OVERVIEW_LENGTH = 6_000;
+const WALKTHROUGH_BUDGET = 18_000;
+const NOT_REVIEWED_BUDGET = 8_000;
+/** The comment body to post, hidden marker included. */
+function renderSummaryComment(input) {
+    const overview = sanitizeMarkdown(input.overview, { maxLength: OVERVIEW_LENGTH });
+    const parts = [SUMMARY_HEADING, overview];
+    let remembered = input.walkthrough;
+    if (input.walkthrough.length > 0) {
+        const rows = input.walkthrough.map((w) => `| ${sanitizeInline(w.path, 300)} | ${sanitizeInline(w.change, 600)} |`);
+        const kept = within(rows, WALKTHROUGH_BUDGET);
+        const more = rows.length - kept.length;
+        // The marker remembers the rows the table shows.
+        remembered = input.walkthrough.slice(0, kept.length);
+        parts.push(['### Walkthrough', '', '| File | Change |', '| --- | --- |', ...kept].join('\n') +
+            (more > 0 ? `\n| … and ${more} more files | |` : ''));
+    }
+    const pending = input.notReviewed.filter((n) => n.kind !== 'skipped');
+    if (pending.length > 0)
+        parts.push(toReviewAgain(pending));
+    if (input.notReviewed.length > 0)
+        parts.push(notReviewedList(input));
+    parts.push(footer(input));
+    // The overview as shown (sanitized): no text the model wrote is kept unsanitized.
+    const state = {
+        ...input.commits,
+        overview,
+        rows: remembered,
+        pending: pending.map((n) => n.path)
+    };
+    const ours = parts.join('\n\n');
+    return markers_appendMarker(ours, summaryMarker(state, textSeal(ours)));
+}
+/** Shown outside the list: what was left for a later run, and how to run it now. */
+function toReviewAgain(pending) {
+    const failed = pending.filter((n) => n.kind === 'failed').length;
+    const budget = pending.length - failed;
+    const why = [
+        failed > 0 ? `${count(failed, 'file')} whose review failed` : '',
+        budget > 0 ? `${count(budget, 'file')} over the token budget` : ''
+    ];
+    const them = pending.length === 1 ? 'it' : 'them';
+    return `**Not reviewed yet:** ${why.filter(Boolean).join(' and ')}. The next push reviews ${them}; to review ${them} now, comment \`/review\` or re-run the job.`;
+}
+/** Every file not reviewed with its reason, those to review again first, collapsed. */
+function notReviewedList(input) {
+    const sorted = [...input.notReviewed].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+    const items = sorted.map((n) => `- ${sanitizeInline(n.path, 300)}: ${n.kind === 'failed' ? 'review failed: ' : ''}${sanitizeInline(n.reason, 300)}`);
+    const kept = within(items, NOT_REVIEWED_BUDGET);
+    const more = items.length - kept.length;
+    const over = input.overBudget;
+    return [
+        '<details>',
+        `<summary>Not reviewed (${input.notReviewed.length})</summary>`,
+        '',
+        ...(over
+            ? [
+                `Reviewing the ${count(over.files, 'file')} over the token budget would cost about ${format_thousands(over.tokens)} more prompt tokens: set \`token-budget: ${over.budget}\` to include ${over.files === 1 ? 'it' : 'them'}.`,
+                ''
+            ]
+            : []),
+        ...kept,
+        ...(more > 0 ? [`- … and ${more} more`] : []),
+        '',
+        '</details>'
+    ].join('\n');
+}
+function footer(input) {
+    let text = `Reviewed up to ${shortSha(input.commits.head)}`;
+    const u = input.usage;
+    if (u) {
+        text += ` · this run: ${count(u.requests, 'model request')}, ${format_thousands(u.promptTokens)} prompt and ${format_thousands(u.completionTokens)} completion tokens`;
+    }
+    return `_${text}._`;
+}
+/**
+ * The body to post over our comment as it is now (`current`): `next`, with whatever people
+ * typed around our text kept as they wrote it (before it, between it and the marker, after the
+ * marker). Undefined when our text itself was edited, or the marker is gone: that is a
+ * person's text too, and it is never overwritten.
+ */
+function mergeSummary(current, next) {
+    const now = readSummaryMarker(current);
+    const ours = now && ourText(now.before, now.seal);
+    const fresh = readSummaryMarker(next);
+    if (!now || !ours || !fresh)
+        return undefined;
+    const before = now.before.slice(0, ours.start);
+    const between = now.before.slice(ours.end);
+    const marker = next.slice(fresh.before.length).trimEnd();
+    return `${before}${fresh.before.trimEnd()}${gap(between)}${marker}${now.after}`;
+}
+/**
+ * Where our text sits in what precedes the marker: at a line that starts with our heading,
+ * with the length and digest the marker recorded. A marker of an older version recorded
+ * none: everything before it is ours (it never kept notes).
+ */
+function ourText(before, seal) {
+    if (!seal)
+        return { start: 0, end: before.trimEnd().length };
+    for (let at = before.indexOf(SUMMARY_HEADING); at !== -1;) {
+        const end = at + seal.length;
+        const lineStart = at === 0 || before[at - 1] === '\n';
+        if (lineStart && textSeal(before.slice(at, end)).digest === seal.digest)
+            return { start: at, end };
+        at = before.indexOf(SUMMARY_HEADING, at + 1);
+    }
+    return undefined;
+}
+/** What separates our text from the marker: a note someone typed there, or a blank line. */
+function gap(between) {
+    if (between.trim() === '')
+        return '\n\n';
+    return between.endsWith('\n') ? between : `${between}\n`;
+}
+/** The leading items whose lines fit in `budget` characters. */
+function within(items, budget) {
+    let used = 0;
+    const kept = [];
+    for (const item of items) {
+        used += item.length + 1;
+        if (used > budget)
+            break;
+        kept.push(item);
+    }
+    return kept;
+}
+
+;// CONCATENATED MODULE: ./src/github/identity.ts
+/**
+ * Whom `github-token` acts as, asked once per client (once per run): the action knows its own
+ * summary comment, findings, reviews and threads by this login, never by an account type
+ * ("Bot") or a marker alone, which any other bot could copy.
+ *
+ * - A person's token (a classic or fine-grained PAT, a user access token): `GET /user` names
+ *   them.
+ * - An installation token, the job's GITHUB_TOKEN included (`ghs_…`, asked GraphQL directly):
+ *   `GET /user` answers 403 "Resource not accessible by integration", and `GET /app` wants the
+ *   app's own JWT. GraphQL
+ *   `viewer { login }` answers every kind of token and names the app's bot:
+ *   `github-actions[bot]` for GITHUB_TOKEN, `<slug>[bot]` for another app.
+ *
+ * The limit: every workflow of the repository that posts with its GITHUB_TOKEN posts as
+ * github-actions[bot] too. Such a workflow can write to the repository anyway (one trust
+ * domain), so what we find is also held to the exact format of our markers (post/markers.ts).
+ */
+
+
+const asked = new WeakMap();
+function tokenIdentity(gh) {
+    let identity = asked.get(gh);
+    if (!identity) {
+        identity = calling('find out whom github-token acts as', () => whoAmI(gh));
+        asked.set(gh, identity);
+    }
+    return identity;
+}
+async function whoAmI(gh) {
+    // @octokit/auth-token tells an installation token (`ghs_`, GITHUB_TOKEN's kind) by its prefix:
+    // for one, `GET /user` would only answer 403, so ask GraphQL first.
+    const { tokenType } = (await gh.auth());
+    if (tokenType !== 'installation') {
+        try {
+            const { data } = await gh.rest.users.getAuthenticated();
+            return { login: data.login, app: data.type === 'Bot' };
+        }
+        catch (error) {
+            if (httpStatus(error) !== 403)
+                throw error;
+        }
+    }
+    const { viewer } = await gh.graphql('query { viewer { login } }');
+    // REST names an app's bot `slug[bot]`; GraphQL's Bot.login elsewhere leaves the suffix out.
+    const login = viewer.login.endsWith('[bot]') ? viewer.login : `${viewer.login}[bot]`;
+    return { login, app: true };
+}
+/** Whether an author, as the REST API renders one, is the token's identity. */
+function isOurs(identity, user) {
+    return user?.login.toLowerCase() === identity.login.toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/github/comments.ts
+/**
+ * The sticky summary comment: ours (written by github-token's identity) and holding our summary
+ * marker, edited in place, at most one per pull request. A comment anyone else wrote is never
+ * taken for ours, whatever it holds; what people typed into ours is kept.
+ */
+
+
+
+
+
+
+/** Our summary comment: the first comment by `identity` holding our summary marker. */
+async function findSummaryComment(gh, repo, prNumber, identity) {
+    return (await ourSummaries(gh, repo, prNumber, identity))[0];
+}
+async function ourSummaries(gh, repo, prNumber, identity) {
+    return calling(`read the comments of pull request #${prNumber}`, async () => {
+        const found = [];
+        for await (const page of gh.paginate.iterator(gh.rest.issues.listComments, {
+            ...repo,
+            issue_number: prNumber,
+            per_page: 100
+        })) {
+            for (const c of page.data) {
+                const summary = ourSummary(c, identity);
+                if (summary)
+                    found.push(summary);
+            }
+        }
+        return found;
+    });
+}
+function ourSummary(c, identity) {
+    // Anyone may copy our marker, another bot included: only our identity's comment is ours.
+    if (!isOurs(identity, c.user))
+        return undefined;
+    const marker = readSummaryMarker(c.body ?? '');
+    return marker && { id: c.id, state: marker.state, body: c.body ?? '', url: c.html_url };
+}
+/**
+ * Posts `body` as the summary, at most one comment per pull request: our comment found when
+ * the run began (`known`) is read again and edited; without one, the comments are read again
+ * first (a run beside this one may have created it since). A create whose answer was lost is
+ * looked for before it is sent again, and should a run beside this one create one at the same
+ * moment, the later of the two is deleted.
+ */
+async function postSummary(gh, repo, prNumber, body, known, identity) {
+    return calling('post the summary comment', async () => {
+        const current = (known && (await readSummaryComment(gh, repo, known.id, identity))) ??
+            (await findSummaryComment(gh, repo, prNumber, identity));
+        if (current)
+            return edit(gh, repo, current, body);
+        const created = await createOnce('the summary comment', () => createComment(gh, repo, prNumber, body), () => findSummaryComment(gh, repo, prNumber, identity));
+        core/* info */.pq(`Created the summary comment ${created.id}.`);
+        return oneOfThem(gh, repo, prNumber, identity, created, body);
+    });
+}
+/** Our summary comment as it is now; undefined when it is gone or no longer holds our marker. */
+async function readSummaryComment(gh, repo, id, identity) {
+    try {
+        const { data } = await gh.rest.issues.getComment({ ...repo, comment_id: id });
+        return ourSummary(data, identity);
+    }
+    catch (error) {
+        if (httpStatus(error) === 404)
+            return undefined;
+        throw error;
+    }
+}
+/** Edits our comment to `body`, keeping what people typed around our text. */
+async function edit(gh, repo, current, body) {
+    const merged = mergeSummary(current.body, body);
+    if (merged === undefined) {
+        core/* warning */.$e(`The summary comment ${current.id} was edited inside the text the action wrote; it is left as it is, as a person's text is never overwritten. Move the edit above or below that text, or delete the comment, for the summary to be updated.`);
+        return { id: current.id, url: current.url, action: 'kept' };
+    }
+    if (merged === current.body.replace(/\r\n?/g, '\n')) {
+        core/* info */.pq(`Summary comment ${current.id} is already up to date.`);
+        return { id: current.id, url: current.url, action: 'unchanged' };
+    }
+    const { data } = await gh.rest.issues.updateComment({
+        ...repo,
+        comment_id: current.id,
+        body: merged
+    });
+    core/* info */.pq(`Updated the summary comment ${data.id}.`);
+    return { id: data.id, url: data.html_url, action: 'updated' };
+}
+/**
+ * After creating one: should a run beside this one have created one at the same moment, the
+ * first stays (ids grow with time, so both runs agree which) and ours is deleted.
+ */
+async function oneOfThem(gh, repo, prNumber, identity, created, body) {
+    const first = await findSummaryComment(gh, repo, prNumber, identity);
+    if (!first || first.id === created.id)
+        return { ...created, action: 'created' };
+    core/* info */.pq(`A run beside this one created the summary comment ${first.id} too: deleting ${created.id}.`);
+    await gh.rest.issues.deleteComment({ ...repo, comment_id: created.id });
+    return edit(gh, repo, first, body);
+}
+/** One comment in the pull request's conversation, sent once (callers wrap it in createOnce). */
+async function createComment(gh, repo, prNumber, body) {
+    const { data } = await gh.rest.issues.createComment({ ...repo, issue_number: prNumber, body });
+    return { id: data.id, url: data.html_url };
+}
+
+;// CONCATENATED MODULE: ./src/github/threads.ts
+/**
+ * Review threads: the comments of one thread, oldest first, whether we started it, and a reply
+ * posted into it through the replies endpoint (threads are one level deep: replies always go
+ * to the first comment), or in the conversation. A reply is posted at most once.
+ */
+
+
+
+
+/** The comments of the thread that starts with `topId`. */
+async function readThread(gh, repo, prNumber, topId) {
+    const comments = [];
+    await calling(`read the review thread of comment ${topId}`, async () => {
+        for await (const page of gh.paginate.iterator(gh.rest.pulls.listReviewComments, {
+            ...repo,
+            pull_number: prNumber,
+            per_page: 100
+        })) {
+            for (const c of page.data) {
+                if (c.id !== topId && c.in_reply_to_id !== topId)
+                    continue;
+                comments.push({
+                    id: c.id,
+                    author: c.user.login,
+                    bot: c.user.type === 'Bot',
+                    body: c.body,
+                    createdAt: c.created_at,
+                    url: c.html_url
+                });
+            }
+        }
+    });
+    comments.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+    const top = comments.find((c) => c.id === topId);
+    // Who we are is asked only of a thread that looks like ours: most threads are people's.
+    const ours = top !== undefined &&
+        parseFindingMarker(top.body) !== undefined &&
+        isOurs(await tokenIdentity(gh), { login: top.author });
+    return { top, comments, ours };
+}
+/** Whether the action started the thread. */
+const startedByUs = (thread) => thread.ours;
+async function replyInThread(gh, repo, prNumber, topId, body) {
+    return calling('post the answer in the review thread', () => createOnce('the answer', async () => {
+        const { data } = await gh.rest.pulls.createReplyForReviewComment({
+            ...repo,
+            pull_number: prNumber,
+            comment_id: topId,
+            body
+        });
+        return { id: data.id, url: data.html_url };
+    }, async () => {
+        const thread = await readThread(gh, repo, prNumber, topId);
+        const identity = await tokenIdentity(gh);
+        const reply = thread.comments.find((c) => c.id !== topId && sameText(c.body, body) && isOurs(identity, { login: c.author }));
+        return reply && { id: reply.id, url: reply.url };
+    }));
+}
+async function replyInConversation(gh, repo, prNumber, body) {
+    return calling('post the answer as a comment', () => createOnce('the answer', () => createComment(gh, repo, prNumber, body), () => ourComment(gh, repo, prNumber, body)));
+}
+/** Our comment in the conversation with exactly this text (an answer quotes its question). */
+async function ourComment(gh, repo, prNumber, body) {
+    const identity = await tokenIdentity(gh);
+    for await (const page of gh.paginate.iterator(gh.rest.issues.listComments, {
+        ...repo,
+        issue_number: prNumber,
+        per_page: 100
+    })) {
+        const found = page.data.find((c) => isOurs(identity, c.user) && sameText(c.body ?? '', body));
+        if (found)
+            return { id: found.id, url: found.html_url };
+    }
+    return undefined;
+}
+const sameText = (stored, sent) => stored.replace(/\r\n?/g, '\n').trim() === sent.trim();
 
 ;// CONCATENATED MODULE: ./src/post/answer.ts
 /**
@@ -6277,259 +6522,6 @@ function skipReason(file, include, exclude) {
     if (looksGenerated(file.patch) && !overrides(base))
         return 'generated';
     return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/post/summary.ts
-/**
- * The summary comment, exactly as it is posted: the model's overview and walkthrough rows
- * sanitized piece by piece, then our own structure around them (headings, the table, what was
- * not reviewed and why, the footer) and the hidden state marker last. Nothing sanitizes the
- * whole body again, so the structure we add stays ours and model text can never open or close
- * it. Rows and items are dropped whole to stay within GitHub's limit. When the comment is
- * posted again, notes people typed around our text are kept (mergeSummary).
- */
-
-
-
-/** The first line of our text: where it starts among notes people add before it. */
-const SUMMARY_HEADING = '## Pull request summary';
-const KIND_ORDER = { failed: 0, budget: 1, skipped: 2 };
-// With the marker's copy of the overview and rows, within GitHub's 65,536 characters.
-const OVERVIEW_LENGTH = 6_000;
-const WALKTHROUGH_BUDGET = 18_000;
-const NOT_REVIEWED_BUDGET = 8_000;
-/** The comment body to post, hidden marker included. */
-function renderSummaryComment(input) {
-    const overview = sanitizeMarkdown(input.overview, { maxLength: OVERVIEW_LENGTH });
-    const parts = [SUMMARY_HEADING, overview];
-    let remembered = input.walkthrough;
-    if (input.walkthrough.length > 0) {
-        const rows = input.walkthrough.map((w) => `| ${sanitizeInline(w.path, 300)} | ${sanitizeInline(w.change, 600)} |`);
-        const kept = within(rows, WALKTHROUGH_BUDGET);
-        const more = rows.length - kept.length;
-        // The marker remembers the rows the table shows.
-        remembered = input.walkthrough.slice(0, kept.length);
-        parts.push(['### Walkthrough', '', '| File | Change |', '| --- | --- |', ...kept].join('\n') +
-            (more > 0 ? `\n| … and ${more} more files | |` : ''));
-    }
-    const pending = input.notReviewed.filter((n) => n.kind !== 'skipped');
-    if (pending.length > 0)
-        parts.push(toReviewAgain(pending));
-    if (input.notReviewed.length > 0)
-        parts.push(notReviewedList(input));
-    parts.push(footer(input));
-    // The overview as shown (sanitized): no text the model wrote is kept unsanitized.
-    const state = {
-        ...input.commits,
-        overview,
-        rows: remembered,
-        pending: pending.map((n) => n.path)
-    };
-    const ours = parts.join('\n\n');
-    return markers_appendMarker(ours, summaryMarker(state, textSeal(ours)));
-}
-/** Shown outside the list: what was left for a later run, and how to run it now. */
-function toReviewAgain(pending) {
-    const failed = pending.filter((n) => n.kind === 'failed').length;
-    const budget = pending.length - failed;
-    const why = [
-        failed > 0 ? `${count(failed, 'file')} whose review failed` : '',
-        budget > 0 ? `${count(budget, 'file')} over the token budget` : ''
-    ];
-    const them = pending.length === 1 ? 'it' : 'them';
-    return `**Not reviewed yet:** ${why.filter(Boolean).join(' and ')}. The next push reviews ${them}; to review ${them} now, comment \`/review\` or re-run the job.`;
-}
-/** Every file not reviewed with its reason, those to review again first, collapsed. */
-function notReviewedList(input) {
-    const sorted = [...input.notReviewed].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
-    const items = sorted.map((n) => `- ${sanitizeInline(n.path, 300)}: ${n.kind === 'failed' ? 'review failed: ' : ''}${sanitizeInline(n.reason, 300)}`);
-    const kept = within(items, NOT_REVIEWED_BUDGET);
-    const more = items.length - kept.length;
-    const over = input.overBudget;
-    return [
-        '<details>',
-        `<summary>Not reviewed (${input.notReviewed.length})</summary>`,
-        '',
-        ...(over
-            ? [
-                `Reviewing the ${count(over.files, 'file')} over the token budget would cost about ${format_thousands(over.tokens)} more prompt tokens: set \`token-budget: ${over.budget}\` to include ${over.files === 1 ? 'it' : 'them'}.`,
-                ''
-            ]
-            : []),
-        ...kept,
-        ...(more > 0 ? [`- … and ${more} more`] : []),
-        '',
-        '</details>'
-    ].join('\n');
-}
-function footer(input) {
-    let text = `Reviewed up to ${shortSha(input.commits.head)}`;
-    const u = input.usage;
-    if (u) {
-        text += ` · this run: ${count(u.requests, 'model request')}, ${format_thousands(u.promptTokens)} prompt and ${format_thousands(u.completionTokens)} completion tokens`;
-    }
-    return `_${text}._`;
-}
-/**
- * The body to post over our comment as it is now (`current`): `next`, with whatever people
- * typed around our text kept as they wrote it (before it, between it and the marker, after the
- * marker). Undefined when our text itself was edited, or the marker is gone: that is a
- * person's text too, and it is never overwritten.
- */
-function mergeSummary(current, next) {
-    const now = readSummaryMarker(current);
-    const ours = now && ourText(now.before, now.seal);
-    const fresh = readSummaryMarker(next);
-    if (!now || !ours || !fresh)
-        return undefined;
-    const before = now.before.slice(0, ours.start);
-    const between = now.before.slice(ours.end);
-    const marker = next.slice(fresh.before.length).trimEnd();
-    return `${before}${fresh.before.trimEnd()}${gap(between)}${marker}${now.after}`;
-}
-/**
- * Where our text sits in what precedes the marker: at a line that starts with our heading,
- * with the length and digest the marker recorded. A marker of an older version recorded
- * none: everything before it is ours (it never kept notes).
- */
-function ourText(before, seal) {
-    if (!seal)
-        return { start: 0, end: before.trimEnd().length };
-    for (let at = before.indexOf(SUMMARY_HEADING); at !== -1;) {
-        const end = at + seal.length;
-        const lineStart = at === 0 || before[at - 1] === '\n';
-        if (lineStart && textSeal(before.slice(at, end)).digest === seal.digest)
-            return { start: at, end };
-        at = before.indexOf(SUMMARY_HEADING, at + 1);
-    }
-    return undefined;
-}
-/** What separates our text from the marker: a note someone typed there, or a blank line. */
-function gap(between) {
-    if (between.trim() === '')
-        return '\n\n';
-    return between.endsWith('\n') ? between : `${between}\n`;
-}
-/** The leading items whose lines fit in `budget` characters. */
-function within(items, budget) {
-    let used = 0;
-    const kept = [];
-    for (const item of items) {
-        used += item.length + 1;
-        if (used > budget)
-            break;
-        kept.push(item);
-    }
-    return kept;
-}
-
-;// CONCATENATED MODULE: ./src/github/comments.ts
-/**
- * The sticky summary comment: ours (written by github-token's identity) and holding our summary
- * marker, edited in place, at most one per pull request. A comment anyone else wrote is never
- * taken for ours, whatever it holds; what people typed into ours is kept.
- */
-
-
-
-
-
-
-/** Our summary comment: the first comment by `identity` holding our summary marker. */
-async function findSummaryComment(gh, repo, prNumber, identity) {
-    return (await ourSummaries(gh, repo, prNumber, identity))[0];
-}
-async function ourSummaries(gh, repo, prNumber, identity) {
-    return calling(`read the comments of pull request #${prNumber}`, async () => {
-        const found = [];
-        for await (const page of gh.paginate.iterator(gh.rest.issues.listComments, {
-            ...repo,
-            issue_number: prNumber,
-            per_page: 100
-        })) {
-            for (const c of page.data) {
-                const summary = ourSummary(c, identity);
-                if (summary)
-                    found.push(summary);
-            }
-        }
-        return found;
-    });
-}
-function ourSummary(c, identity) {
-    // Anyone may copy our marker, another bot included: only our identity's comment is ours.
-    if (!isOurs(identity, c.user))
-        return undefined;
-    const marker = readSummaryMarker(c.body ?? '');
-    return marker && { id: c.id, state: marker.state, body: c.body ?? '', url: c.html_url };
-}
-/**
- * Posts `body` as the summary, at most one comment per pull request: our comment found when
- * the run began (`known`) is read again and edited; without one, the comments are read again
- * first (a run beside this one may have created it since). A create whose answer was lost is
- * looked for before it is sent again, and should a run beside this one create one at the same
- * moment, the later of the two is deleted.
- */
-async function postSummary(gh, repo, prNumber, body, known, identity) {
-    return calling('post the summary comment', async () => {
-        const current = (known && (await readSummaryComment(gh, repo, known.id, identity))) ??
-            (await findSummaryComment(gh, repo, prNumber, identity));
-        if (current)
-            return edit(gh, repo, current, body);
-        const created = await createOnce('the summary comment', async () => {
-            const { data } = await gh.rest.issues.createComment({
-                ...repo,
-                issue_number: prNumber,
-                body
-            });
-            return { id: data.id, url: data.html_url };
-        }, () => findSummaryComment(gh, repo, prNumber, identity));
-        core/* info */.pq(`Created the summary comment ${created.id}.`);
-        return oneOfThem(gh, repo, prNumber, identity, created, body);
-    });
-}
-/** Our summary comment as it is now; undefined when it is gone or no longer holds our marker. */
-async function readSummaryComment(gh, repo, id, identity) {
-    try {
-        const { data } = await gh.rest.issues.getComment({ ...repo, comment_id: id });
-        return ourSummary(data, identity);
-    }
-    catch (error) {
-        if (httpStatus(error) === 404)
-            return undefined;
-        throw error;
-    }
-}
-/** Edits our comment to `body`, keeping what people typed around our text. */
-async function edit(gh, repo, current, body) {
-    const merged = mergeSummary(current.body, body);
-    if (merged === undefined) {
-        core/* warning */.$e(`The summary comment ${current.id} was edited inside the text the action wrote; it is left as it is, as a person's text is never overwritten. Move the edit above or below that text, or delete the comment, for the summary to be updated.`);
-        return { id: current.id, url: current.url, action: 'kept' };
-    }
-    if (merged === current.body.replace(/\r\n?/g, '\n')) {
-        core/* info */.pq(`Summary comment ${current.id} is already up to date.`);
-        return { id: current.id, url: current.url, action: 'unchanged' };
-    }
-    const { data } = await gh.rest.issues.updateComment({
-        ...repo,
-        comment_id: current.id,
-        body: merged
-    });
-    core/* info */.pq(`Updated the summary comment ${data.id}.`);
-    return { id: data.id, url: data.html_url, action: 'updated' };
-}
-/**
- * After creating one: should a run beside this one have created one at the same moment, the
- * first stays (ids grow with time, so both runs agree which) and ours is deleted.
- */
-async function oneOfThem(gh, repo, prNumber, identity, created, body) {
-    const first = await findSummaryComment(gh, repo, prNumber, identity);
-    if (!first || first.id === created.id)
-        return { ...created, action: 'created' };
-    core/* info */.pq(`A run beside this one created the summary comment ${first.id} too: deleting ${created.id}.`);
-    await gh.rest.issues.deleteComment({ ...repo, comment_id: created.id });
-    return edit(gh, repo, first, body);
 }
 
 ;// CONCATENATED MODULE: ./src/github/reviews.ts

@@ -95,14 +95,7 @@ export async function postSummary(
     if (current) return edit(gh, repo, current, body)
     const created = await createOnce(
       'the summary comment',
-      async () => {
-        const { data } = await gh.rest.issues.createComment({
-          ...repo,
-          issue_number: prNumber,
-          body
-        })
-        return { id: data.id, url: data.html_url }
-      },
+      () => createComment(gh, repo, prNumber, body),
       () => findSummaryComment(gh, repo, prNumber, identity)
     )
     core.info(`Created the summary comment ${created.id}.`)
@@ -172,4 +165,15 @@ async function oneOfThem(
   )
   await gh.rest.issues.deleteComment({ ...repo, comment_id: created.id })
   return edit(gh, repo, first, body)
+}
+
+/** One comment in the pull request's conversation, sent once (callers wrap it in createOnce). */
+export async function createComment(
+  gh: GitHubClient,
+  repo: RepoRef,
+  prNumber: number,
+  body: string
+): Promise<{ readonly id: number; readonly url: string }> {
+  const { data } = await gh.rest.issues.createComment({ ...repo, issue_number: prNumber, body })
+  return { id: data.id, url: data.html_url }
 }

@@ -7,6 +7,7 @@ import { parseFindingMarker } from '../post/markers.js'
 import type { RepoRef } from '../pull-request.js'
 import { calling, createOnce } from './calling.js'
 import type { GitHubClient } from './client.js'
+import { createComment } from './comments.js'
 import { isOurs, tokenIdentity } from './identity.js'
 
 export interface ThreadComment {
@@ -112,14 +113,7 @@ export async function replyInConversation(
   return calling('post the answer as a comment', () =>
     createOnce(
       'the answer',
-      async () => {
-        const { data } = await gh.rest.issues.createComment({
-          ...repo,
-          issue_number: prNumber,
-          body
-        })
-        return { id: data.id, url: data.html_url }
-      },
+      () => createComment(gh, repo, prNumber, body),
       () => ourComment(gh, repo, prNumber, body)
     )
   )
