@@ -1,7 +1,8 @@
 /**
- * The repository's own workflows (least privilege, pinned actions, the release and self-test
- * jobs) and the tag logic of a release, scripts/release.sh, against throwaway git repositories
- * with a bare "origin" under the temp directory (no network).
+ * The repository's own workflows (least privilege, pinned actions, the release, CodeQL and
+ * self-test jobs), its Dependabot configuration, and the tag logic of a release,
+ * scripts/release.sh, against throwaway git repositories with a bare "origin" under the temp
+ * directory (no network).
  */
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -89,6 +90,11 @@ function runsTheAction(job: Job): boolean {
   return steps(job).some((step) => step.uses === './')
 }
 
+/** Where CodeQL uploads its results to code scanning. */
+function uploadsCodeScanning(job: Job): boolean {
+  return steps(job).some((step) => step.uses?.startsWith('github/codeql-action/analyze@') === true)
+}
+
 /** The release job that creates and pushes tags. */
 function tagsARelease(job: Job): boolean {
   return steps(job).some((step) => step.run?.includes('scripts/release.sh tag') === true)
@@ -136,9 +142,9 @@ function usesLines(text: string): UsesLine[] {
 }
 
 describe('workflows', () => {
-  it('are found: ci.yml, release.yml and self-test.yml at least', () => {
+  it('are found: ci.yml, codeql.yml, release.yml and self-test.yml at least', () => {
     expect(WORKFLOW_FILES).toEqual(
-      expect.arrayContaining(['ci.yml', 'release.yml', 'self-test.yml'])
+      expect.arrayContaining(['ci.yml', 'codeql.yml', 'release.yml', 'self-test.yml'])
     )
   })
 
@@ -154,13 +160,14 @@ describe('workflows', () => {
       expect(levels.filter((level) => level !== 'read' && level !== 'none')).toEqual([])
     })
 
-    it('grants id-token: write only where the action runs, contents: write only to the release tagging job, and no other write', () => {
+    it('grants id-token: write only where the action runs, contents: write only to the release tagging job, security-events: write only where CodeQL uploads, and no other write', () => {
       const excess: string[] = []
       for (const [id, job] of jobs) {
         for (const scope of writeScopes(job.permissions ?? parsed.permissions)) {
           const needed =
             (scope === 'id-token' && runsTheAction(job)) ||
-            (scope === 'contents' && file === 'release.yml' && tagsARelease(job))
+            (scope === 'contents' && file === 'release.yml' && tagsARelease(job)) ||
+            (scope === 'security-events' && uploadsCodeScanning(job))
           if (!needed) excess.push(`${id}: ${scope}: write`)
         }
       }
@@ -269,6 +276,26 @@ describe('workflows', () => {
     })
   })
 
+  describe('codeql.yml', () => {
+    const codeql = workflow('codeql.yml')
+    const jobs = Object.values(codeql.jobs)
+
+    it('scans javascript-typescript on pushes to main, pull requests and a weekly schedule', () => {
+      expect(Object.keys(codeql.on as object).sort()).toEqual(['pull_request', 'push', 'schedule'])
+      const init = jobs
+        .flatMap(steps)
+        .find((step) => step.uses?.startsWith('github/codeql-action/init@'))
+      expect(init?.with?.languages).toBe('javascript-typescript')
+    })
+
+    it('grants nothing at the top level; its one job reads the code and uploads the results', () => {
+      expect(codeql.permissions).toEqual({})
+      expect(jobs).toHaveLength(1)
+      expect(jobs[0]?.permissions).toEqual({ 'security-events': 'write', contents: 'read' })
+      expect(jobs.every(uploadsCodeScanning)).toBe(true)
+    })
+  })
+
   describe('self-test.yml', () => {
     const selfTest = workflow('self-test.yml')
     const jobs = Object.entries(selfTest.jobs)
@@ -318,6 +345,38 @@ describe('workflows', () => {
         'pull-requests': 'read'
       })
     })
+  })
+})
+
+describe('.github/dependabot.yml', () => {
+  interface Update {
+    'package-ecosystem': string
+    directory: string
+    schedule: { interval: string }
+    groups?: Record<string, { 'dependency-type'?: string }>
+  }
+  const config = load(readFileSync(join(REPO_ROOT, '.github', 'dependabot.yml'), 'utf8')) as {
+    version: number
+    updates: Update[]
+  }
+
+  it('updates npm packages and the workflows’ actions weekly, from the repository root', () => {
+    expect(config.version).toBe(2)
+    expect(config.updates.map((update) => update['package-ecosystem']).sort()).toEqual([
+      'github-actions',
+      'npm'
+    ])
+    for (const update of config.updates) {
+      expect(update.directory).toBe('/')
+      expect(update.schedule.interval).toBe('weekly')
+    }
+  })
+
+  it('groups the development dependencies into one pull request', () => {
+    const npm = config.updates.find((update) => update['package-ecosystem'] === 'npm')
+    expect(Object.values(npm?.groups ?? {})).toContainEqual(
+      expect.objectContaining({ 'dependency-type': 'development' })
+    )
   })
 })
 

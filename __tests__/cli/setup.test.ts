@@ -21,6 +21,7 @@ import {
   TENANT_ID
 } from '../emulators/constants.js'
 import type { World } from '../emulators/world.js'
+import { actionlint } from '../helpers/actionlint.js'
 import { ACCOUNT_ID, ENDPOINT, FakeCli, LOCATION, RESOURCE_GROUP } from '../helpers/fake-cli.js'
 import {
   CHANGES,
@@ -237,7 +238,16 @@ describe('setup: what it creates for each trigger set and subject format', () =>
       miCredential(`github-${OWNER}-${REPO}-environment-pr-review`, subject),
       roleCreate(created().principalId)
     ])
-    expect(output.match(/ {4}environment: pr-review\n/g)).toHaveLength(4)
+    expect(output.match(/ {4}environment: 'pr-review'\n/g)).toHaveLength(4)
+  })
+
+  it('refuses an --environment holding ${{ before asking GitHub or Azure anything', async () => {
+    await expect(setup('--environment', 'review-${{ github.actor }}')).rejects.toMatchObject({
+      message: expect.stringContaining('which GitHub Actions would evaluate as an expression'),
+      fix: '--environment pr-review   (a name without "${{")'
+    })
+    expect([...fake.calls('az'), ...fake.calls('gh')]).toEqual([])
+    expect(world.github.requests).toEqual([])
   })
 
   it('takes the default branch from GitHub for comment commands and manual runs', async () => {
@@ -455,7 +465,7 @@ describe('setup --write', () => {
   ]
   const read = (file: string) => readFileSync(join(dir, '.github/workflows', file), 'utf8')
 
-  it('writes one workflow per trigger: valid YAML, least privilege, one run per pull request, the ids filled in', async () => {
+  it('writes one workflow per trigger: valid YAML that actionlint passes, least privilege, one run per pull request, the ids filled in', async () => {
     const { output } = await setup('--write')
     const identity = created()
     for (const file of FILES) {
@@ -477,12 +487,16 @@ describe('setup --write', () => {
         contents: 'read',
         'pull-requests': 'write'
       })
-      // The same group in every workflow: a push, a command and an answer take turns.
+      // The same group, pr-review-<number>, in every workflow: a push, a command and an answer
+      // take turns. Only the manual workflow has inputs to read the number from.
       expect(job?.concurrency).toEqual({
         group:
-          'pr-review-${{ github.event.pull_request.number || github.event.issue.number || inputs.pr-number }}',
+          file === 'pr-review-manual.yml'
+            ? 'pr-review-${{ inputs.pr-number }}'
+            : 'pr-review-${{ github.event.pull_request.number || github.event.issue.number }}',
         'cancel-in-progress': false
       })
+      expect(await actionlint(read(file), file)).toEqual([])
       expect(job?.steps[0]?.with).toMatchObject({
         'client-id': identity.clientId,
         'tenant-id': TENANT_ID,

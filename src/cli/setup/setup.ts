@@ -19,7 +19,13 @@ import { readSubjectSettings } from './repository.js'
 import { ensureRole } from './role.js'
 import { triggerSubject } from './subjects.js'
 import { ensureVariables } from './variables.js'
-import { renderWorkflow, repositoryRoot, writeWorkflows, type FileStatus } from './workflows.js'
+import {
+  checkEnvironment,
+  renderWorkflow,
+  repositoryRoot,
+  writeWorkflows,
+  type FileStatus
+} from './workflows.js'
 
 export { SETUP_USAGE } from './options.js'
 
@@ -29,6 +35,7 @@ export async function runSetup(argv: readonly string[], terminal: Terminal): Pro
     terminal.result(`\`\`\`text\n${SETUP_USAGE}\`\`\``)
     return
   }
+  checkEnvironment(options.environment)
   const { owner, repo } = options.repo
   terminal.say(`Reading the OIDC subject settings of ${owner}/${repo} from GitHub…`)
   const apiUrl = process.env['GITHUB_API_URL'] || 'https://api.github.com'

@@ -2,8 +2,9 @@
  * The workflow of each trigger, as the README shows them: least privilege (nothing at the
  * workflow level; `id-token: write`, `contents: read`, `pull-requests: write` on the job), one
  * run per pull request at a time across all of them, the ids filled in (or read from
- * repository variables), and the subject the job presents in a comment at the top. `--write`
- * puts them under .github/workflows/ and never overwrites a file that differs.
+ * repository variables), and the subject the job presents in a comment at the top. Every value
+ * is written as a quoted YAML string (workflow-values.ts). `--write` puts them under
+ * .github/workflows/ and never overwrites a file that differs.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
@@ -12,6 +13,7 @@ import type { CloudName } from '../../settings.js'
 import type { TriggerSubject } from './subjects.js'
 import { WORKFLOW_FILES, type Trigger } from './triggers.js'
 import { VARIABLE_NAMES, type VariableKey } from './variables.js'
+import { commentText, quoted, refuseExpression } from './workflow-values.js'
 
 export const ACTION = 'keyless-pr-review/keyless-pr-review@v1'
 export const WORKFLOWS_DIR = '.github/workflows'
@@ -39,10 +41,10 @@ export function renderWorkflow(subject: TriggerSubject, settings: WorkflowSettin
     ...(subject.subject
       ? [
           '# Microsoft Entra trusts this job through a federated credential for its subject:',
-          `#   ${subject.subject}`
+          `#   ${commentText(subject.subject)}`
         ]
       : [
-          `# This job's subject carries ${subject.unknownClaims.join(', ')}, which ${subject.unknownClaims.length === 1 ? 'differs' : 'differ'} from run to run:`,
+          `# This job's subject carries ${commentText(subject.unknownClaims.join(', '))}, which ${subject.unknownClaims.length === 1 ? 'differs' : 'differ'} from run to run:`,
           '# run it once with `mode: check` and add the printed `sub` as a federated credential.'
         ]),
     `name: ${name}`,
@@ -58,12 +60,22 @@ interface JobParts {
 }
 
 function job(settings: WorkflowSettings): JobParts {
-  const value = (key: VariableKey): string =>
-    settings.fromVariables ? `\${{ vars.${VARIABLE_NAMES[key]} }}` : scalar(settings.values[key])
+  const value = (key: VariableKey): string => {
+    if (settings.fromVariables) return `\${{ vars.${VARIABLE_NAMES[key]} }}`
+    const given = settings.values[key]
+    refuseExpression(
+      `the ${INPUT_NAMES[key]}`,
+      given,
+      '--set-variables   (the workflows then read it from a repository variable, whose value GitHub does not evaluate)'
+    )
+    return quoted(given)
+  }
+  const { environment } = settings
+  checkEnvironment(environment)
   return {
     head: [
       '    runs-on: ubuntu-latest',
-      ...(settings.environment ? [`    environment: ${scalar(settings.environment)}`] : []),
+      ...(environment ? [`    environment: ${quoted(environment)}`] : []),
       '    permissions:',
       '      id-token: write # the GitHub ID token Entra exchanges for an Azure token',
       '      contents: read',
@@ -74,23 +86,47 @@ function job(settings: WorkflowSettings): JobParts {
       `          tenant-id: ${value('tenantId')}`,
       `          endpoint: ${value('endpoint')}`,
       `          deployment: ${value('deployment')}`,
-      ...(settings.cloud === 'AzureCloud' ? [] : [`          cloud: ${settings.cloud}`])
+      ...(settings.cloud === 'AzureCloud' ? [] : [`          cloud: ${quoted(settings.cloud)}`])
     ]
   }
+}
+
+const INPUT_NAMES: Readonly<Record<VariableKey, string>> = {
+  clientId: 'client id',
+  tenantId: 'tenant id',
+  endpoint: 'endpoint',
+  deployment: 'deployment name'
+}
+
+/** An environment name GitHub would evaluate is refused; setup asks before changing anything. */
+export function checkEnvironment(environment: string | undefined): void {
+  if (environment)
+    refuseExpression(
+      '--environment',
+      environment,
+      '--environment pr-review   (a name without "${{")'
+    )
 }
 
 const STEP = ['    steps:', `      - uses: ${ACTION}`, '        with:']
 
 /**
- * One group per pull request, the same in every workflow (each event fills in its own number),
- * so a push, a command and an answer on one pull request run one after the other. Nothing is
- * cancelled: a cancelled run may stop between its summary and its review, or mid-answer.
+ * One group per pull request, the same in every workflow: `pr-review-<number>`, the number from
+ * the event (a comment's event calls its pull request an issue), or from the manual run's input
+ * (`inputs` exists only in a workflow that declares some). A push, a command and an answer on
+ * one pull request then run one after the other. Nothing is cancelled: a cancelled run may stop
+ * between its summary and its review, or mid-answer.
  */
-const CONCURRENCY = [
-  '    concurrency: # one run per pull request at a time, across these workflows; none cancelled',
-  '      group: pr-review-${{ github.event.pull_request.number || github.event.issue.number || inputs.pr-number }}',
-  '      cancel-in-progress: false'
-]
+function concurrency(number: string): string[] {
+  return [
+    '    concurrency: # one run per pull request at a time, across these workflows; none cancelled',
+    `      group: pr-review-\${{ ${number} }}`,
+    '      cancel-in-progress: false'
+  ]
+}
+const EVENT_CONCURRENCY = concurrency(
+  'github.event.pull_request.number || github.event.issue.number'
+)
 
 const pullRequestReview =
   (event: 'pull_request' | 'pull_request_target') =>
@@ -101,7 +137,7 @@ const pullRequestReview =
     'permissions: {}',
     'jobs:',
     '  review:',
-    ...CONCURRENCY,
+    ...EVENT_CONCURRENCY,
     ...parts.head,
     ...STEP,
     ...parts.with,
@@ -128,7 +164,7 @@ const BODIES: Readonly<Record<Trigger, (parts: JobParts) => string[]>> = {
     '      github.event.issue.pull_request &&',
     "      (contains(github.event.comment.body, '/review') || contains(github.event.comment.body, '/summarize') ||",
     "       contains(github.event.comment.body, '/ask') || contains(github.event.comment.body, '/help'))",
-    ...CONCURRENCY,
+    ...EVENT_CONCURRENCY,
     ...parts.head,
     ...STEP,
     ...parts.with,
@@ -147,7 +183,7 @@ const BODIES: Readonly<Record<Trigger, (parts: JobParts) => string[]>> = {
     'permissions: {}',
     'jobs:',
     '  review:',
-    ...CONCURRENCY,
+    ...concurrency('inputs.pr-number'),
     ...parts.head,
     ...STEP,
     '          pr-number: ${{ inputs.pr-number }}',
@@ -163,20 +199,11 @@ const BODIES: Readonly<Record<Trigger, (parts: JobParts) => string[]>> = {
     '  answer:',
     "    # People's comments only: the action's own replies (a bot's) never start a run.",
     "    if: github.event.comment.user.type != 'Bot'",
-    ...CONCURRENCY,
+    ...EVENT_CONCURRENCY,
     ...parts.head,
     ...STEP,
     ...parts.with
   ]
-}
-
-/** A YAML scalar: plain when it reads back as the same string, else double-quoted. */
-function scalar(value: string): string {
-  const plain =
-    /^[A-Za-z0-9][\w./@:+-]*$/.test(value) &&
-    !/: |:$/.test(value) &&
-    !/^([-+]?[\d._]+([eE][-+]?\d+)?|true|false|yes|no|on|off|null|y|n)$/i.test(value)
-  return plain ? value : JSON.stringify(value)
 }
 
 export type FileState = 'written' | 'unchanged' | 'would-write' | 'differs'

@@ -1,8 +1,8 @@
-export const id = 941;
-export const ids = [941];
+export const id = 895;
+export const ids = [895];
 export const modules = {
 
-/***/ 29941:
+/***/ 19895:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -9840,14 +9840,51 @@ async function ensureVariables(runner, repository, values) {
     return statuses;
 }
 
+// EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
+var js_yaml = __webpack_require__(33243);
+;// CONCATENATED MODULE: ./src/cli/setup/workflow-values.ts
+/**
+ * Values setup writes into a workflow's text: each one a quoted YAML string that every YAML
+ * reader gives back exactly (YAML 1.1 reads `on`, `yes` or `0x10` as something else when plain),
+ * never a GitHub Actions expression, and comments kept to their line.
+ */
+
+
+/**
+ * A single-quoted YAML string on one line; js-yaml switches to double quotes with escapes for
+ * what single quotes cannot hold (line breaks, control characters).
+ */
+function quoted(value) {
+    return (0,js_yaml/* dump */.Bh)(value, { forceQuotes: true, quotingType: "'", lineWidth: -1 }).trimEnd();
+}
+/**
+ * GitHub evaluates `${{ … }}` in any string of a workflow, quoted or not, so a value holding one
+ * would run as an expression instead of being read as a name.
+ */
+function refuseExpression(what, value, fix) {
+    if (!value.includes('${{'))
+        return;
+    throw new ConfigError(`setup: ${what} ${JSON.stringify(value)} holds "\${{", which GitHub Actions would evaluate as an expression in the workflow instead of reading it as written.`, fix);
+}
+/**
+ * Comment text kept on its line: text with a line break (which would end the comment and start
+ * YAML) or another character YAML does not allow as it is, shown escaped in double quotes.
+ */
+function commentText(text) {
+    const escaped = quoted(text);
+    return escaped.startsWith('"') ? escaped : text;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/setup/workflows.ts
 /**
  * The workflow of each trigger, as the README shows them: least privilege (nothing at the
  * workflow level; `id-token: write`, `contents: read`, `pull-requests: write` on the job), one
  * run per pull request at a time across all of them, the ids filled in (or read from
- * repository variables), and the subject the job presents in a comment at the top. `--write`
- * puts them under .github/workflows/ and never overwrites a file that differs.
+ * repository variables), and the subject the job presents in a comment at the top. Every value
+ * is written as a quoted YAML string (workflow-values.ts). `--write` puts them under
+ * .github/workflows/ and never overwrites a file that differs.
  */
+
 
 
 
@@ -9863,10 +9900,10 @@ function renderWorkflow(subject, settings) {
         ...(subject.subject
             ? [
                 '# Microsoft Entra trusts this job through a federated credential for its subject:',
-                `#   ${subject.subject}`
+                `#   ${commentText(subject.subject)}`
             ]
             : [
-                `# This job's subject carries ${subject.unknownClaims.join(', ')}, which ${subject.unknownClaims.length === 1 ? 'differs' : 'differ'} from run to run:`,
+                `# This job's subject carries ${commentText(subject.unknownClaims.join(', '))}, which ${subject.unknownClaims.length === 1 ? 'differs' : 'differ'} from run to run:`,
                 '# run it once with `mode: check` and add the printed `sub` as a federated credential.'
             ]),
         `name: ${name}`,
@@ -9875,11 +9912,19 @@ function renderWorkflow(subject, settings) {
     return { trigger, path: `${WORKFLOWS_DIR}/${file}`, content: `${lines.join('\n')}\n` };
 }
 function job(settings) {
-    const value = (key) => settings.fromVariables ? `\${{ vars.${VARIABLE_NAMES[key]} }}` : scalar(settings.values[key]);
+    const value = (key) => {
+        if (settings.fromVariables)
+            return `\${{ vars.${VARIABLE_NAMES[key]} }}`;
+        const given = settings.values[key];
+        refuseExpression(`the ${INPUT_NAMES[key]}`, given, '--set-variables   (the workflows then read it from a repository variable, whose value GitHub does not evaluate)');
+        return quoted(given);
+    };
+    const { environment } = settings;
+    checkEnvironment(environment);
     return {
         head: [
             '    runs-on: ubuntu-latest',
-            ...(settings.environment ? [`    environment: ${scalar(settings.environment)}`] : []),
+            ...(environment ? [`    environment: ${quoted(environment)}`] : []),
             '    permissions:',
             '      id-token: write # the GitHub ID token Entra exchanges for an Azure token',
             '      contents: read',
@@ -9890,21 +9935,37 @@ function job(settings) {
             `          tenant-id: ${value('tenantId')}`,
             `          endpoint: ${value('endpoint')}`,
             `          deployment: ${value('deployment')}`,
-            ...(settings.cloud === 'AzureCloud' ? [] : [`          cloud: ${settings.cloud}`])
+            ...(settings.cloud === 'AzureCloud' ? [] : [`          cloud: ${quoted(settings.cloud)}`])
         ]
     };
 }
+const INPUT_NAMES = {
+    clientId: 'client id',
+    tenantId: 'tenant id',
+    endpoint: 'endpoint',
+    deployment: 'deployment name'
+};
+/** An environment name GitHub would evaluate is refused; setup asks before changing anything. */
+function checkEnvironment(environment) {
+    if (environment)
+        refuseExpression('--environment', environment, '--environment pr-review   (a name without "${{")');
+}
 const STEP = ['    steps:', `      - uses: ${ACTION}`, '        with:'];
 /**
- * One group per pull request, the same in every workflow (each event fills in its own number),
- * so a push, a command and an answer on one pull request run one after the other. Nothing is
- * cancelled: a cancelled run may stop between its summary and its review, or mid-answer.
+ * One group per pull request, the same in every workflow: `pr-review-<number>`, the number from
+ * the event (a comment's event calls its pull request an issue), or from the manual run's input
+ * (`inputs` exists only in a workflow that declares some). A push, a command and an answer on
+ * one pull request then run one after the other. Nothing is cancelled: a cancelled run may stop
+ * between its summary and its review, or mid-answer.
  */
-const CONCURRENCY = [
-    '    concurrency: # one run per pull request at a time, across these workflows; none cancelled',
-    '      group: pr-review-${{ github.event.pull_request.number || github.event.issue.number || inputs.pr-number }}',
-    '      cancel-in-progress: false'
-];
+function concurrency(number) {
+    return [
+        '    concurrency: # one run per pull request at a time, across these workflows; none cancelled',
+        `      group: pr-review-\${{ ${number} }}`,
+        '      cancel-in-progress: false'
+    ];
+}
+const EVENT_CONCURRENCY = concurrency('github.event.pull_request.number || github.event.issue.number');
 const pullRequestReview = (event) => (parts) => [
     'on:',
     `  ${event}:`,
@@ -9912,7 +9973,7 @@ const pullRequestReview = (event) => (parts) => [
     'permissions: {}',
     'jobs:',
     '  review:',
-    ...CONCURRENCY,
+    ...EVENT_CONCURRENCY,
     ...parts.head,
     ...STEP,
     ...parts.with,
@@ -9938,7 +9999,7 @@ const BODIES = {
         '      github.event.issue.pull_request &&',
         "      (contains(github.event.comment.body, '/review') || contains(github.event.comment.body, '/summarize') ||",
         "       contains(github.event.comment.body, '/ask') || contains(github.event.comment.body, '/help'))",
-        ...CONCURRENCY,
+        ...EVENT_CONCURRENCY,
         ...parts.head,
         ...STEP,
         ...parts.with,
@@ -9957,7 +10018,7 @@ const BODIES = {
         'permissions: {}',
         'jobs:',
         '  review:',
-        ...CONCURRENCY,
+        ...concurrency('inputs.pr-number'),
         ...parts.head,
         ...STEP,
         '          pr-number: ${{ inputs.pr-number }}',
@@ -9973,19 +10034,12 @@ const BODIES = {
         '  answer:',
         "    # People's comments only: the action's own replies (a bot's) never start a run.",
         "    if: github.event.comment.user.type != 'Bot'",
-        ...CONCURRENCY,
+        ...EVENT_CONCURRENCY,
         ...parts.head,
         ...STEP,
         ...parts.with
     ]
 };
-/** A YAML scalar: plain when it reads back as the same string, else double-quoted. */
-function scalar(value) {
-    const plain = /^[A-Za-z0-9][\w./@:+-]*$/.test(value) &&
-        !/: |:$/.test(value) &&
-        !/^([-+]?[\d._]+([eE][-+]?\d+)?|true|false|yes|no|on|off|null|y|n)$/i.test(value);
-    return plain ? value : JSON.stringify(value);
-}
 /** The repository's root: git's top level, else the working directory. */
 function repositoryRoot(cwd = process.cwd()) {
     try {
@@ -10056,6 +10110,7 @@ async function runSetup(argv, terminal) {
         terminal.result(`\`\`\`text\n${SETUP_USAGE}\`\`\``);
         return;
     }
+    checkEnvironment(options.environment);
     const { owner, repo } = options.repo;
     terminal.say(`Reading the OIDC subject settings of ${owner}/${repo} from GitHub…`);
     const apiUrl = process.env['GITHUB_API_URL'] || 'https://api.github.com';
@@ -10343,4 +10398,4 @@ module.exports = __webpack_require__.p + "762d8737e810334ded50.json";
 
 };
 
-//# sourceMappingURL=941.index.js.map
+//# sourceMappingURL=895.index.js.map
