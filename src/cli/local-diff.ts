@@ -5,84 +5,146 @@
  */
 import { readFile } from 'node:fs/promises'
 import { resolve, sep } from 'node:path'
-import type { FileStatus, HeadFiles, PrFile } from '../pull-request.js'
+import { ConfigError } from '../errors.js'
+import type { HeadFiles, PrFile } from '../pull-request.js'
 import { changedFile } from '../review/diff.js'
+import { GIT_HEADER_ROW, readHeader } from './diff-headers.js'
+
+/** The colours of `git diff` with `color.ui=always`, which a pipe does not turn off. */
+const COLOUR = /\x1b\[[0-9;]*m/g // eslint-disable-line no-control-regex
 
 /**
- * Each file of a unified diff (git's, or `diff -u`'s), with its patch as GitHub sends it: the
- * hunks as written, which the action's own patch parser reads (review/diff.ts).
+ * Each file of a unified diff (git's in any config, `git format-patch`'s, or `diff -u`'s), with
+ * its patch as GitHub sends it: the hunks as written, which the action's own patch parser reads
+ * (review/diff.ts). Without hunks (a binary file, a mode change, a rename alone) there is no
+ * patch, as GitHub sends none.
  */
 export function filesOfDiff(text: string): PrFile[] {
-  return sections(text.replace(/\r\n/g, '\n').split('\n')).flatMap(fileOf)
+  const rows = text.replace(COLOUR, '').replace(/\r\n/g, '\n').split('\n')
+  const git = rows.some((row) => row.startsWith('diff --git '))
+  const files: PrFile[] = []
+  for (let at = 0; at < rows.length;) {
+    const header = headerAt(rows, at, git)
+    if (!header) {
+      at += 1
+      continue
+    }
+    const hunks = hunksAt(rows, at + header.length)
+    at = hunks.end
+    const file = readHeader(header)
+    if (!file) continue
+    files.push(
+      changedFile({
+        ...file,
+        additions: hunks.additions,
+        deletions: hunks.deletions,
+        patch: hunks.patch
+      })
+    )
+  }
+  return onePerPath(files)
 }
 
-/** The lines of each file: from each `diff --git`, or from each `---`/`+++` pair without them. */
-function sections(lines: readonly string[]): string[][] {
-  const git = lines.some((line) => line.startsWith('diff --git '))
-  const starts = (at: number): boolean =>
-    git
-      ? (lines[at] ?? '').startsWith('diff --git ')
-      : (lines[at] ?? '').startsWith('--- ') && (lines[at + 1] ?? '').startsWith('+++ ')
-  const found: string[][] = []
-  lines.forEach((line, at) => {
-    if (starts(at)) found.push([])
-    found.at(-1)?.push(line)
-  })
-  return found
+/**
+ * The header rows of the file that starts at `at`: its `diff --git` row and git's header rows
+ * after it (so that the mail of a format-patch series is none of them), or a `---`/`+++` pair
+ * in a diff without git's rows.
+ */
+function headerAt(rows: readonly string[], at: number, git: boolean): string[] | undefined {
+  const row = rows[at] ?? ''
+  if (!git) {
+    return row.startsWith('--- ') && (rows[at + 1] ?? '').startsWith('+++ ')
+      ? rows.slice(at, at + 2)
+      : undefined
+  }
+  if (!row.startsWith('diff --git ')) return undefined
+  let end = at + 1
+  while (GIT_HEADER_ROW.test(rows[end] ?? '')) end += 1
+  return rows.slice(at, end)
 }
 
-function fileOf(section: readonly string[]): PrFile[] {
-  const hunkAt = section.findIndex((line) => line.startsWith('@@'))
-  const header = hunkAt === -1 ? section : section.slice(0, hunkAt)
-  const value = (prefix: string): string | undefined =>
-    header.find((line) => line.startsWith(prefix))?.slice(prefix.length)
-  const [fromHeader, toHeader] = gitHeaderPaths(header[0] ?? '')
-  const from = value('rename from ') ?? pathOf(value('--- ')) ?? fromHeader
-  const to = value('rename to ') ?? pathOf(value('+++ ')) ?? toHeader
-  const added = value('new file mode') !== undefined || value('--- ') === '/dev/null'
-  const removed = value('deleted file mode') !== undefined || value('+++ ') === '/dev/null'
-  const path = removed ? from : to
-  if (!path) return []
-  const status: FileStatus = added
-    ? 'added'
-    : removed
-      ? 'removed'
-      : from && from !== path
-        ? 'renamed'
-        : 'modified'
-  // Without hunks (a binary file, a rename alone) there is no patch, as GitHub sends none.
-  const hunks = hunkAt === -1 ? [] : trimEnd(section.slice(hunkAt))
-  const count = (sign: string): number =>
-    hunks.filter((line) => line.startsWith(sign) && !line.startsWith('@@')).length
-  return [
-    changedFile({
-      path,
-      ...(status === 'renamed' && from ? { previousPath: from } : {}),
-      status,
-      additions: count('+'),
-      deletions: count('-'),
-      patch: hunks.length === 0 ? null : hunks.join('\n')
-    })
-  ]
+/** `@@ -a,b +c,d @@`: the counts of old and new lines, 1 when left out. */
+const HUNK_COUNTS = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/
+
+interface Hunks {
+  /** The row after the last hunk. */
+  readonly end: number
+  readonly patch: string | null
+  readonly additions: number
+  readonly deletions: number
 }
 
-/** `diff --git a/X b/Y`: the two paths when they can be told apart (always when equal). */
-function gitHeaderPaths(line: string): [string | undefined, string | undefined] {
-  const match = /^diff --git a\/(.+) b\/(.+)$/.exec(line)
-  return match ? [match[1], match[2]] : [undefined, undefined]
+/**
+ * The hunks from `start`, each as long as its `@@` row counts, with its `\ No newline` markers:
+ * what follows them (a format-patch signature, the next mail of a series) is not part of the
+ * patch, and a `--- ` row inside a hunk is a removed line, not the next file.
+ */
+function hunksAt(rows: readonly string[], start: number): Hunks {
+  let at = start
+  let oldLeft = 0
+  let newLeft = 0
+  let additions = 0
+  let deletions = 0
+  for (; at < rows.length; at += 1) {
+    const row = rows[at] ?? ''
+    const counts = HUNK_COUNTS.exec(row)
+    if (counts) {
+      oldLeft = Number(counts[1] ?? 1)
+      newLeft = Number(counts[2] ?? 1)
+      continue
+    }
+    if (at === start) break
+    // An empty row is a blank context line whose space was stripped.
+    const sign = row === '' ? ' ' : row[0]
+    if (sign === '\\') continue
+    if (sign === '-' && oldLeft > 0) {
+      oldLeft -= 1
+      deletions += 1
+    } else if (sign === '+' && newLeft > 0) {
+      newLeft -= 1
+      additions += 1
+    } else if (sign === ' ' && oldLeft > 0 && newLeft > 0) {
+      oldLeft -= 1
+      newLeft -= 1
+    } else {
+      break
+    }
+  }
+  const patch = at === start ? null : rows.slice(start, at).join('\n')
+  return { end: at, patch, additions, deletions }
 }
 
-/** The path of a `---`/`+++` line: no `a/`/`b/` prefix, no `diff -u` timestamp. */
-function pathOf(value: string | undefined): string | undefined {
-  const path = value?.split('\t')[0]
-  if (!path || path === '/dev/null') return undefined
-  return path.replace(/^[ab]\//, '')
-}
-
-function trimEnd(lines: readonly string[]): string[] {
-  let end = lines.length
-  while (end > 0 && lines[end - 1] === '') end -= 1
-  return lines.slice(0, end)
+/**
+ * One entry per path, as GitHub lists them: git writes a type change (a file that becomes a
+ * symlink) as a deletion and an addition of the same path, one modified file here. Any other
+ * path listed twice comes from a series of patches, whose later ones number their lines in
+ * files the working tree does not hold: refused.
+ */
+function onePerPath(files: readonly PrFile[]): PrFile[] {
+  const listed: PrFile[] = []
+  const paths = new Set<string>()
+  for (const file of files) {
+    const before = listed.at(-1)
+    if (before?.path === file.path && before.status === 'removed' && file.status === 'added') {
+      const patches = [before.patch, file.patch].filter((patch) => patch !== null)
+      listed[listed.length - 1] = changedFile({
+        path: file.path,
+        status: 'modified',
+        additions: before.additions + file.additions,
+        deletions: before.deletions + file.deletions,
+        patch: patches.length === 0 ? null : patches.join('\n')
+      })
+    } else if (paths.has(file.path)) {
+      throw new ConfigError(
+        `--diff: it changes ${file.path} more than once (a series of patches?), and a review reads one change from the base to the working tree.`,
+        'git diff main | keyless-pr-review review --diff -'
+      )
+    } else {
+      listed.push(file)
+      paths.add(file.path)
+    }
+  }
+  return listed
 }
 
 /**

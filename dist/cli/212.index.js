@@ -1,8 +1,8 @@
-export const id = 895;
-export const ids = [895];
+export const id = 212;
+export const ids = [212];
 export const modules = {
 
-/***/ 19895:
+/***/ 84212:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -8326,6 +8326,136 @@ function nothingToSay(draft) {
     return `Review: nothing new to say${already}; no review posted.`;
 }
 
+;// CONCATENATED MODULE: ./src/cli/diff-headers.ts
+/** The rows git writes between `diff --git` and the first hunk (git-diff(1), "extended headers"). */
+const GIT_HEADER_ROW = /^(?:(?:old|new|deleted file|new file) mode |(?:copy|rename) (?:from|to) |(?:dis)?similarity index |index |--- |\+\+\+ |Binary files |GIT binary patch$)/;
+const NO_FILE = '/dev/null';
+/**
+ * A file's header rows (from its `diff --git` row, or its `---`/`+++` pair) → its path, the
+ * path it was renamed or copied from, and its status; undefined when they name no file.
+ */
+function readHeader(rows) {
+    const field = (name) => rows.find((row) => row.startsWith(`${name} `))?.slice(name.length + 1);
+    for (const [kind, status] of [
+        ['rename', 'renamed'],
+        ['copy', 'copied']
+    ]) {
+        // Unprefixed names: they tell the paths whatever the prefixes.
+        const from = field(`${kind} from`);
+        const to = field(`${kind} to`);
+        if (from !== undefined && to !== undefined) {
+            return { path: nameOf(to), previousPath: nameOf(from), status };
+        }
+    }
+    const minus = field('---');
+    const plus = field('+++');
+    const from = minus === undefined ? undefined : nameOf(minus);
+    const to = plus === undefined ? undefined : nameOf(plus);
+    const status = field('new file mode') !== undefined || from === NO_FILE
+        ? 'added'
+        : field('deleted file mode') !== undefined || to === NO_FILE
+            ? 'removed'
+            : 'modified';
+    const path = keptPath(rows[0] ?? '', from, to);
+    return path ? { path, status } : undefined;
+}
+/** The path of a file that kept its name: written on both sides, each with the diff's prefix. */
+function keptPath(first, from, to) {
+    if (from !== undefined && to !== undefined && from !== NO_FILE && to !== NO_FILE) {
+        return pathBetween(from, to);
+    }
+    if (first.startsWith('diff --git '))
+        return pathOfGitLine(first.slice('diff --git '.length));
+    // One side of a `diff -u` without git's row: the other name, without the `a/` or `b/` of
+    // the tools that write one (`hg diff`).
+    if (to !== undefined && to !== NO_FILE)
+        return to.replace(/^b\//, '');
+    if (from !== undefined && from !== NO_FILE)
+        return from.replace(/^a\//, '');
+    return undefined;
+}
+/**
+ * `diff --git X Y` for a file that kept its name (X and Y differ by their prefixes only): each
+ * name C-quoted, or both bare and split at the space that leaves them the longest path in
+ * common (a path may hold spaces; git's prefixes hold none).
+ */
+function pathOfGitLine(names) {
+    const quoted = readQuoted(names);
+    if (quoted) {
+        const second = quoted.rest.slice(1);
+        return pathBetween(quoted.name, readQuoted(second)?.name ?? second);
+    }
+    let best = { from: names, to: names, shared: -1 };
+    for (let at = names.indexOf(' '); at !== -1; at = names.indexOf(' ', at + 1)) {
+        const from = names.slice(0, at);
+        const to = names.slice(at + 1);
+        const shared = sharedPath(from, to).length;
+        if (shared > best.shared)
+            best = { from, to, shared };
+    }
+    return pathBetween(best.from, best.to);
+}
+/**
+ * The path two prefixed names share: `a/x/y` and `b/x/y` → `x/y`, `c/é.md` and `w/é.md` →
+ * `é.md`, `x` and `x` (no prefix) → `x`. Names that share no path (`diff -u f.orig f`): the new
+ * name.
+ */
+function pathBetween(from, to) {
+    return sharedPath(from, to) || to;
+}
+/** The longest common ending of two names that starts a path in both: at its start or after a `/`. */
+function sharedPath(from, to) {
+    let length = 0;
+    while (length < from.length &&
+        length < to.length &&
+        from[from.length - 1 - length] === to[to.length - 1 - length]) {
+        length += 1;
+    }
+    const startsPath = (name, at) => at === 0 || name[at - 1] === '/';
+    while (length > 0 &&
+        !(startsPath(from, from.length - length) && startsPath(to, to.length - length))) {
+        length -= 1;
+    }
+    return to.slice(to.length - length);
+}
+/**
+ * A name as a `---`, `+++`, `rename`, `copy` row writes it: C-quoted, or bare up to a tab (git
+ * ends a name holding a space with one; `diff -u` puts its timestamp after it).
+ */
+function nameOf(value) {
+    return readQuoted(value)?.name ?? value.replace(/\t.*$/s, '');
+}
+const QUOTED = /^"((?:[^"\\]|\\.)*)"/s;
+/** A run of octal escapes (the UTF-8 bytes of one or more characters), or one other escape. */
+const ESCAPE = /(?:\\[0-7]{3})+|\\(.)/gs;
+const ESCAPED = {
+    a: '\x07',
+    b: '\b',
+    t: '\t',
+    n: '\n',
+    v: '\v',
+    f: '\f',
+    r: '\r'
+};
+/**
+ * A C-quoted name at the start of `text` (`"a/\303\251t\303\251.md"`, `"a/q\"uote"`) → the name
+ * and the text after it; undefined when `text` starts with no quoted name. A run of octal
+ * escapes is the UTF-8 of whole characters (git escapes every byte of one, or none with
+ * `core.quotePath=false`, which quotes a name for its `"`, `\` or control characters only).
+ */
+function readQuoted(text) {
+    const quoted = QUOTED.exec(text);
+    if (!quoted)
+        return undefined;
+    const name = (quoted[1] ?? '').replace(ESCAPE, (run, escaped) => escaped === undefined
+        ? Buffer.from(run
+            .slice(1)
+            .split('\\')
+            .map((octal) => parseInt(octal, 8))).toString('utf8')
+        : (ESCAPED[escaped] ?? escaped));
+    return { name, rest: text.slice(quoted[0].length) };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/local-diff.ts
 /**
  * A local diff (`git diff main`, a .patch file) as the files a pull request would list, and the
@@ -8335,77 +8465,135 @@ function nothingToSay(draft) {
 
 
 
+
+
+/** The colours of `git diff` with `color.ui=always`, which a pipe does not turn off. */
+const COLOUR = /\x1b\[[0-9;]*m/g; // eslint-disable-line no-control-regex
 /**
- * Each file of a unified diff (git's, or `diff -u`'s), with its patch as GitHub sends it: the
- * hunks as written, which the action's own patch parser reads (review/diff.ts).
+ * Each file of a unified diff (git's in any config, `git format-patch`'s, or `diff -u`'s), with
+ * its patch as GitHub sends it: the hunks as written, which the action's own patch parser reads
+ * (review/diff.ts). Without hunks (a binary file, a mode change, a rename alone) there is no
+ * patch, as GitHub sends none.
  */
 function filesOfDiff(text) {
-    return local_diff_sections(text.replace(/\r\n/g, '\n').split('\n')).flatMap(fileOf);
+    const rows = text.replace(COLOUR, '').replace(/\r\n/g, '\n').split('\n');
+    const git = rows.some((row) => row.startsWith('diff --git '));
+    const files = [];
+    for (let at = 0; at < rows.length;) {
+        const header = headerAt(rows, at, git);
+        if (!header) {
+            at += 1;
+            continue;
+        }
+        const hunks = hunksAt(rows, at + header.length);
+        at = hunks.end;
+        const file = readHeader(header);
+        if (!file)
+            continue;
+        files.push(changedFile({
+            ...file,
+            additions: hunks.additions,
+            deletions: hunks.deletions,
+            patch: hunks.patch
+        }));
+    }
+    return onePerPath(files);
 }
-/** The lines of each file: from each `diff --git`, or from each `---`/`+++` pair without them. */
-function local_diff_sections(lines) {
-    const git = lines.some((line) => line.startsWith('diff --git '));
-    const starts = (at) => git
-        ? (lines[at] ?? '').startsWith('diff --git ')
-        : (lines[at] ?? '').startsWith('--- ') && (lines[at + 1] ?? '').startsWith('+++ ');
-    const found = [];
-    lines.forEach((line, at) => {
-        if (starts(at))
-            found.push([]);
-        found.at(-1)?.push(line);
-    });
-    return found;
-}
-function fileOf(section) {
-    const hunkAt = section.findIndex((line) => line.startsWith('@@'));
-    const header = hunkAt === -1 ? section : section.slice(0, hunkAt);
-    const value = (prefix) => header.find((line) => line.startsWith(prefix))?.slice(prefix.length);
-    const [fromHeader, toHeader] = gitHeaderPaths(header[0] ?? '');
-    const from = value('rename from ') ?? pathOf(value('--- ')) ?? fromHeader;
-    const to = value('rename to ') ?? pathOf(value('+++ ')) ?? toHeader;
-    const added = value('new file mode') !== undefined || value('--- ') === '/dev/null';
-    const removed = value('deleted file mode') !== undefined || value('+++ ') === '/dev/null';
-    const path = removed ? from : to;
-    if (!path)
-        return [];
-    const status = added
-        ? 'added'
-        : removed
-            ? 'removed'
-            : from && from !== path
-                ? 'renamed'
-                : 'modified';
-    // Without hunks (a binary file, a rename alone) there is no patch, as GitHub sends none.
-    const hunks = hunkAt === -1 ? [] : trimEnd(section.slice(hunkAt));
-    const count = (sign) => hunks.filter((line) => line.startsWith(sign) && !line.startsWith('@@')).length;
-    return [
-        changedFile({
-            path,
-            ...(status === 'renamed' && from ? { previousPath: from } : {}),
-            status,
-            additions: count('+'),
-            deletions: count('-'),
-            patch: hunks.length === 0 ? null : hunks.join('\n')
-        })
-    ];
-}
-/** `diff --git a/X b/Y`: the two paths when they can be told apart (always when equal). */
-function gitHeaderPaths(line) {
-    const match = /^diff --git a\/(.+) b\/(.+)$/.exec(line);
-    return match ? [match[1], match[2]] : [undefined, undefined];
-}
-/** The path of a `---`/`+++` line: no `a/`/`b/` prefix, no `diff -u` timestamp. */
-function pathOf(value) {
-    const path = value?.split('\t')[0];
-    if (!path || path === '/dev/null')
+/**
+ * The header rows of the file that starts at `at`: its `diff --git` row and git's header rows
+ * after it (so that the mail of a format-patch series is none of them), or a `---`/`+++` pair
+ * in a diff without git's rows.
+ */
+function headerAt(rows, at, git) {
+    const row = rows[at] ?? '';
+    if (!git) {
+        return row.startsWith('--- ') && (rows[at + 1] ?? '').startsWith('+++ ')
+            ? rows.slice(at, at + 2)
+            : undefined;
+    }
+    if (!row.startsWith('diff --git '))
         return undefined;
-    return path.replace(/^[ab]\//, '');
+    let end = at + 1;
+    while (GIT_HEADER_ROW.test(rows[end] ?? ''))
+        end += 1;
+    return rows.slice(at, end);
 }
-function trimEnd(lines) {
-    let end = lines.length;
-    while (end > 0 && lines[end - 1] === '')
-        end -= 1;
-    return lines.slice(0, end);
+/** `@@ -a,b +c,d @@`: the counts of old and new lines, 1 when left out. */
+const HUNK_COUNTS = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/;
+/**
+ * The hunks from `start`, each as long as its `@@` row counts, with its `\ No newline` markers:
+ * what follows them (a format-patch signature, the next mail of a series) is not part of the
+ * patch, and a `--- ` row inside a hunk is a removed line, not the next file.
+ */
+function hunksAt(rows, start) {
+    let at = start;
+    let oldLeft = 0;
+    let newLeft = 0;
+    let additions = 0;
+    let deletions = 0;
+    for (; at < rows.length; at += 1) {
+        const row = rows[at] ?? '';
+        const counts = HUNK_COUNTS.exec(row);
+        if (counts) {
+            oldLeft = Number(counts[1] ?? 1);
+            newLeft = Number(counts[2] ?? 1);
+            continue;
+        }
+        if (at === start)
+            break;
+        // An empty row is a blank context line whose space was stripped.
+        const sign = row === '' ? ' ' : row[0];
+        if (sign === '\\')
+            continue;
+        if (sign === '-' && oldLeft > 0) {
+            oldLeft -= 1;
+            deletions += 1;
+        }
+        else if (sign === '+' && newLeft > 0) {
+            newLeft -= 1;
+            additions += 1;
+        }
+        else if (sign === ' ' && oldLeft > 0 && newLeft > 0) {
+            oldLeft -= 1;
+            newLeft -= 1;
+        }
+        else {
+            break;
+        }
+    }
+    const patch = at === start ? null : rows.slice(start, at).join('\n');
+    return { end: at, patch, additions, deletions };
+}
+/**
+ * One entry per path, as GitHub lists them: git writes a type change (a file that becomes a
+ * symlink) as a deletion and an addition of the same path, one modified file here. Any other
+ * path listed twice comes from a series of patches, whose later ones number their lines in
+ * files the working tree does not hold: refused.
+ */
+function onePerPath(files) {
+    const listed = [];
+    const paths = new Set();
+    for (const file of files) {
+        const before = listed.at(-1);
+        if (before?.path === file.path && before.status === 'removed' && file.status === 'added') {
+            const patches = [before.patch, file.patch].filter((patch) => patch !== null);
+            listed[listed.length - 1] = changedFile({
+                path: file.path,
+                status: 'modified',
+                additions: before.additions + file.additions,
+                deletions: before.deletions + file.deletions,
+                patch: patches.length === 0 ? null : patches.join('\n')
+            });
+        }
+        else if (paths.has(file.path)) {
+            throw new ConfigError(`--diff: it changes ${file.path} more than once (a series of patches?), and a review reads one change from the base to the working tree.`, 'git diff main | keyless-pr-review review --diff -');
+        }
+        else {
+            listed.push(file);
+            paths.add(file.path);
+        }
+    }
+    return listed;
 }
 /**
  * The working tree under `root` as the head of the change (what `git diff` compares against):
@@ -10398,4 +10586,4 @@ module.exports = __webpack_require__.p + "762d8737e810334ded50.json";
 
 };
 
-//# sourceMappingURL=895.index.js.map
+//# sourceMappingURL=212.index.js.map
