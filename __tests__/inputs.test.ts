@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { readConfig } from '../src/inputs.js'
+import { ACTION_INPUTS, readConfig } from '../src/inputs.js'
 import type { Config } from '../src/settings.js'
 import { CLOUD_NAMES, CLOUDS } from '../src/settings.js'
 import { ConfigError } from '../src/errors.js'
@@ -52,7 +52,7 @@ function setInputs(inputs: Readonly<Record<string, string>>): void {
 
 function configWith(overrides: Readonly<Record<string, string>> = {}): Config {
   setInputs({ ...MINIMAL, ...overrides })
-  return readConfig()
+  return readConfig(ACTION_INPUTS)
 }
 
 function errorWith(overrides: Readonly<Record<string, string>>): ConfigError {
@@ -161,7 +161,7 @@ describe('readConfig defaults', () => {
     expect(declared['github-token']).toBe('${{ github.token }}')
     // The runner substitutes the expression before the action sees it.
     setInputs({ ...declared, ...MINIMAL })
-    expect(readConfig()).toEqual(DEFAULTS)
+    expect(readConfig(ACTION_INPUTS)).toEqual(DEFAULTS)
   })
 
   it.each(CLOUD_NAMES)('takes authority host, scope and audience from cloud %s', (cloud) => {

@@ -1,6 +1,8 @@
 /**
- * Inputs → one typed, frozen Config (settings.ts), validated before any I/O. The only module
- * that reads core.getInput. Every error names the input, what was given and what is expected.
+ * Inputs → one typed, frozen Config (settings.ts), validated before any I/O. The raw values come
+ * from a reader: the action's (core.getInput, the only call of it) or the CLI's flags. Every
+ * problem names the input, what was given and what is expected, and the settings that fix it,
+ * which each reader writes its own way (YAML under `with:`, or flags).
  */
 import * as core from '@actions/core'
 import { ConfigError } from './errors.js'
@@ -20,21 +22,86 @@ import {
   type Config
 } from './settings.js'
 
+/** The action's inputs, each one by its name in action.yml. */
+export type InputName =
+  | 'client-id'
+  | 'tenant-id'
+  | 'endpoint'
+  | 'deployment'
+  | 'summary-deployment'
+  | 'api-version'
+  | 'auth'
+  | 'audience'
+  | 'cloud'
+  | 'authority-host'
+  | 'scope'
+  | 'mode'
+  | 'github-token'
+  | 'pr-number'
+  | 'include'
+  | 'exclude'
+  | 'instructions'
+  | 'language'
+  | 'incremental'
+  | 'review-drafts'
+  | 'allow-forks'
+  | 'min-permission'
+  | 'token-budget'
+  | 'ask-budget'
+  | 'answer-replies'
+  | 'concurrency'
+  | 'request-timeout'
+  | 'dry-run'
+
+/** An input set to the value that puts a problem right. */
+export interface Setting {
+  readonly input: InputName
+  /** What to type: a value, or a NAME to fill in ('' for an empty input). */
+  readonly value: string
+  /** What a workflow writes instead, when that differs: an expression such as ${{ vars.X }}. */
+  readonly inWorkflow?: string
+}
+
+/** Where readConfig gets the raw values, and how its users set an input. */
+export interface InputReader {
+  /** The input's raw value, trimmed; '' when it is not set. */
+  read(input: InputName): string
+  /** The settings that fix the problems, as this surface writes them. */
+  fix(settings: readonly Setting[]): string
+}
+
+/** The action's inputs: set under the step's `with:`. */
+export const ACTION_INPUTS: InputReader = {
+  read: (input) => core.getInput(input),
+  fix: (settings) =>
+    settings.length === 0
+      ? ''
+      : [
+          'with:',
+          ...settings.map(
+            ({ input, value, inWorkflow }) => `  ${input}: ${inWorkflow ?? (value || "''")}`
+          )
+        ].join('\n')
+}
+
 /**
  * Reads every input, then throws one ConfigError listing every problem, or returns the Config.
  * `githubToken: false`: a run that never talks to GitHub (the CLI on a local diff) needs none.
  */
-export function readConfig(needs: { githubToken: boolean } = { githubToken: true }): Config {
-  const inputs = new Inputs()
+export function readConfig(
+  reader: InputReader,
+  needs: { githubToken: boolean } = { githubToken: true }
+): Config {
+  const inputs = new Inputs(reader)
 
   // Masked before anything else runs, so no later log line can show it.
-  const githubToken = core.getInput('github-token')
+  const githubToken = inputs.text('github-token')
   if (githubToken) {
     core.setSecret(githubToken)
   } else if (needs.githubToken) {
     inputs.fail(
       'github-token: is empty; expected a token for the GitHub API (its default, ${{ github.token }}, is empty only when the workflow sets it so).',
-      ['github-token: ${{ github.token }}']
+      [{ input: 'github-token', value: 'TOKEN', inWorkflow: '${{ github.token }}' }]
     )
   }
 
@@ -53,6 +120,7 @@ export function readConfig(needs: { githubToken: boolean } = { githubToken: true
     'pr-number',
     1,
     Number.MAX_SAFE_INTEGER,
+    'NUMBER',
     '${{ inputs.pr-number }}'
   )
   const include = inputs.globs('include')
@@ -127,8 +195,8 @@ export function describeConfig(config: Config): string[] {
 /** One thing wrong with the inputs, and how to put it right. */
 interface Problem {
   readonly message: string
-  /** Lines for the step's `with:` block. */
-  readonly yaml: readonly string[]
+  /** The inputs and the values that fix it. */
+  readonly settings: readonly Setting[]
   /** Commands or notes that go with them. */
   readonly notes: readonly string[]
 }
@@ -140,12 +208,14 @@ interface Problem {
 class Inputs {
   private readonly problems: Problem[] = []
 
-  text(name: string): string {
-    return core.getInput(name)
+  constructor(private readonly reader: InputReader) {}
+
+  text(name: InputName): string {
+    return this.reader.read(name)
   }
 
-  fail(message: string, yaml: readonly string[] = [], notes: readonly string[] = []): void {
-    this.problems.push({ message, yaml, notes })
+  fail(message: string, settings: readonly Setting[] = [], notes: readonly string[] = []): void {
+    this.problems.push({ message, settings, notes })
   }
 
   throwIfAny(): void {
@@ -158,41 +228,47 @@ class Inputs {
             `The inputs have ${problems.length} problems:`,
             ...problems.map((p) => `- ${p.message}`)
           ].join('\n')
-    const yaml = problems.flatMap((p) => p.yaml)
+    const settings = this.reader.fix(problems.flatMap((p) => p.settings))
     const fix = [
-      ...(yaml.length > 0 ? ['with:', ...yaml.map((line) => `  ${line}`)] : []),
+      ...(settings ? [settings] : []),
       ...new Set(problems.flatMap((p) => p.notes))
     ].join('\n')
     throw new ConfigError(message ?? '', fix)
   }
 
   /** Matches case-insensitively and returns the canonical spelling. */
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  oneOf<T extends string>(name: InputName, allowed: readonly T[], fallback: T): T {
     const given = this.text(name)
     if (!given) return fallback
     const match = allowed.find((value) => value.toLowerCase() === given.toLowerCase())
     if (match) return match
     this.fail(`${name}: got ${quote(given)}; expected one of ${allowed.join(', ')}.`, [
-      `${name}: ${fallback}`
+      { input: name, value: fallback }
     ])
     return fallback
   }
 
   /** The YAML 1.2 core schema forms, as core.getBooleanInput accepts them; empty is the default. */
-  boolean(name: string, fallback: boolean): boolean {
+  boolean(name: InputName, fallback: boolean): boolean {
     const given = this.text(name)
     if (!given) return fallback
     if (['true', 'True', 'TRUE'].includes(given)) return true
     if (['false', 'False', 'FALSE'].includes(given)) return false
     this.fail(
       `${name}: got ${quote(given)}; expected true or false (also True, TRUE, False, FALSE).`,
-      [`${name}: ${String(fallback)}`]
+      [{ input: name, value: String(fallback) }]
     )
     return fallback
   }
 
   /** Decimal digits within [min, max]; undefined when empty or wrong. */
-  integer(name: string, min: number, max: number, example: string): number | undefined {
+  integer(
+    name: InputName,
+    min: number,
+    max: number,
+    example: string,
+    inWorkflow?: string
+  ): number | undefined {
     const given = this.text(name)
     if (!given) return undefined
     const value = /^\d+$/.test(given) ? Number(given) : Number.NaN
@@ -201,19 +277,21 @@ class Inputs {
       max === Number.MAX_SAFE_INTEGER
         ? `a whole number of at least ${thousands(min)}`
         : `a whole number from ${thousands(min)} to ${thousands(max)}`
-    this.fail(`${name}: got ${quote(given)}; expected ${range}.`, [`${name}: ${example}`])
+    this.fail(`${name}: got ${quote(given)}; expected ${range}.`, [
+      { input: name, value: example, ...(inWorkflow ? { inWorkflow } : {}) }
+    ])
     return undefined
   }
 
   /** One glob per line; blank lines and `#` comments dropped. */
-  globs(name: string): string[] {
+  globs(name: InputName): string[] {
     return this.text(name)
       .split(/\r?\n/)
       .map((line) => line.trim())
       .filter((line) => line !== '' && !line.startsWith('#'))
   }
 
-  deployment(name: string, required: boolean): string {
+  deployment(name: 'deployment' | 'summary-deployment', required: boolean): string {
     const given = this.text(name)
     const notes = [
       'List the deployments: az cognitiveservices account deployment list --name NAME --resource-group RG --query "[].name" -o tsv'
@@ -222,7 +300,7 @@ class Inputs {
       if (required) {
         this.fail(
           `${name}: is empty; expected the name of a model deployment.`,
-          [`${name}: NAME`],
+          [{ input: name, value: 'NAME' }],
           notes
         )
       }
@@ -231,7 +309,7 @@ class Inputs {
     if (/^[\w.-]{2,64}$/.test(given)) return given
     this.fail(
       `${name}: got ${quote(given)}; expected a deployment name of 2 to 64 letters, digits, "-", "_" or ".".`,
-      [`${name}: NAME`],
+      [{ input: name, value: 'NAME' }],
       notes
     )
     return ''
@@ -245,19 +323,19 @@ interface Identifier {
   readonly input: 'client-id' | 'tenant-id'
   /** The tenant may also be named by its domain, which Entra accepts in place of its ID. */
   readonly domainAllowed: boolean
-  readonly yaml: string
+  readonly setting: Setting
   readonly note: string
 }
 const CLIENT_ID: Identifier = {
   input: 'client-id',
   domainAllowed: false,
-  yaml: 'client-id: ${{ vars.AZURE_CLIENT_ID }}',
+  setting: { input: 'client-id', value: 'CLIENT_ID', inWorkflow: '${{ vars.AZURE_CLIENT_ID }}' },
   note: 'Find the client ID: az ad app list --display-name NAME --query "[].appId" -o tsv (app registration), or az identity show -n NAME -g RG --query clientId -o tsv (user-assigned managed identity)'
 }
 const TENANT_ID: Identifier = {
   input: 'tenant-id',
   domainAllowed: true,
-  yaml: 'tenant-id: ${{ vars.AZURE_TENANT_ID }}',
+  setting: { input: 'tenant-id', value: 'TENANT_ID', inWorkflow: '${{ vars.AZURE_TENANT_ID }}' },
   note: 'Find the tenant ID: az account show --query tenantId -o tsv'
 }
 
@@ -329,11 +407,11 @@ function identifier(
     ? 'a GUID (8-4-4-4-12 hex digits) or a tenant domain such as contoso.onmicrosoft.com'
     : 'a GUID (8-4-4-4-12 hex digits)'
   if (!given) {
-    inputs.fail(`${id.input}: is empty; ${whyRequired}: ${expected}.`, [id.yaml], [id.note])
+    inputs.fail(`${id.input}: is empty; ${whyRequired}: ${expected}.`, [id.setting], [id.note])
     return ''
   }
   if (GUID.test(given) || (id.domainAllowed && DOMAIN.test(given))) return given.toLowerCase()
-  inputs.fail(`${source}: got ${quote(given)}; expected ${expected}.`, [id.yaml], [id.note])
+  inputs.fail(`${source}: got ${quote(given)}; expected ${expected}.`, [id.setting], [id.note])
   return ''
 }
 
@@ -345,7 +423,7 @@ function readEndpoint(inputs: Inputs): string {
   if (!given) {
     inputs.fail(
       `endpoint: is empty; expected the Azure OpenAI resource URL, such as ${example}.`,
-      [`endpoint: ${example}`],
+      [{ input: 'endpoint', value: example }],
       [findIt]
     )
     return ''
@@ -356,7 +434,7 @@ function readEndpoint(inputs: Inputs): string {
   } catch {
     inputs.fail(
       `endpoint: got ${quote(given)}; expected an https URL such as ${example}.`,
-      [`endpoint: ${example}`],
+      [{ input: 'endpoint', value: example }],
       [findIt]
     )
     return ''
@@ -365,7 +443,7 @@ function readEndpoint(inputs: Inputs): string {
     // Not quoted: whatever is in there may be a secret.
     inputs.fail(
       'endpoint: contains a user name or password; expected a URL without credentials (auth is keyless).',
-      [`endpoint: https://${url.host}`]
+      [{ input: 'endpoint', value: `https://${url.host}` }]
     )
     return ''
   }
@@ -380,7 +458,7 @@ function readEndpoint(inputs: Inputs): string {
     const named = `https://NAME.${REGIONAL_TO_RESOURCE_SUFFIX[regional[1]?.toLowerCase() ?? ''] ?? CLOUDS.AzureCloud.resourceSuffix}`
     inputs.fail(
       `endpoint: got ${quote(given)}, a regional endpoint; keyless (Entra ID) auth needs the resource's custom subdomain endpoint, such as ${named}.`,
-      [`endpoint: ${named}`],
+      [{ input: 'endpoint', value: named }],
       [
         'Give the resource a custom subdomain (it cannot be changed once set): az cognitiveservices account update --name NAME --resource-group RG --custom-domain NAME'
       ]
@@ -398,7 +476,7 @@ function readEndpoint(inputs: Inputs): string {
   }
   if (problems.length > 0) {
     inputs.fail(`endpoint: got ${quote(given)}; ${problems.join('; ')}.`, [
-      `endpoint: ${suggestion}`
+      { input: 'endpoint', value: suggestion }
     ])
     return ''
   }
@@ -418,7 +496,7 @@ function readApiVersion(inputs: Inputs): string | undefined {
   if (API_VERSION.test(given)) return given
   inputs.fail(
     `api-version: got ${quote(given)}; expected YYYY-MM-DD or YYYY-MM-DD-preview, such as 2024-10-21; leave it empty to use the v1 API.`,
-    ["api-version: ''"]
+    [{ input: 'api-version', value: '' }]
   )
   return undefined
 }
@@ -439,7 +517,7 @@ function readAuthorityHost(inputs: Inputs, cloud: CloudName): string {
   }
   const reason = url?.protocol === 'http:' ? 'MSAL requires https; expected' : 'expected'
   inputs.fail(`authority-host: got ${quote(given)}; ${reason} ${expected}.`, [
-    `authority-host: ${url ? `https://${url.host}` : fallback}`
+    { input: 'authority-host', value: url ? `https://${url.host}` : fallback }
   ])
   return fallback
 }
@@ -454,7 +532,7 @@ function readScope(inputs: Inputs, cloud: CloudName): string {
     : fallback
   inputs.fail(
     `scope: got ${quote(given)}; expected a resource scope ending in /.default, such as ${fallback}.`,
-    [`scope: ${suggestion}`]
+    [{ input: 'scope', value: suggestion }]
   )
   return fallback
 }

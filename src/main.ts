@@ -9,7 +9,7 @@ import { readRunContext, troubleshootingUrl } from './context.js'
 import { explain, runFacts, type RunFacts } from './diagnosis/diagnose.js'
 import type { EarlyIdToken } from './early.js'
 import { createGitHubClient } from './github/client.js'
-import { describeConfig, readConfig } from './inputs.js'
+import { ACTION_INPUTS, describeConfig, readConfig } from './inputs.js'
 import { runCheck } from './run/check.js'
 import { authorize, withReactions } from './run/commands.js'
 import { answerHelp, answerQuestion } from './run/conversation.js'
@@ -26,7 +26,7 @@ export async function run(early?: EarlyIdToken): Promise<void> {
   try {
     const context = readRunContext()
     const config = await core.group('Configuration', async () => {
-      const read = readConfig()
+      const read = readConfig(ACTION_INPUTS)
       for (const line of describeConfig(read)) core.info(line)
       return Promise.resolve(read)
     })

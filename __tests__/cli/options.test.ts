@@ -1,9 +1,17 @@
 /** CLI flags become the action's inputs: the same Config, the same errors, fixes as flags. */
 import { ConfigError } from '../../src/errors.js'
-import { configFrom, parse } from '../../src/cli/options.js'
+import { parseCommandLine } from '../../src/cli/cli.js'
+import { configFrom, type Flags } from '../../src/cli/options.js'
 import { parsePullRef } from '../../src/cli/github.js'
 
 const ENDPOINT = 'https://contoso.openai.azure.com'
+
+/** The flags of `review` as the command line reads them. */
+function parse(argv: string[]): { values: Flags } {
+  const parsed = parseCommandLine(['review', ...argv])
+  if (typeof parsed === 'number') throw new Error(`the command line exited ${parsed}`)
+  return { values: parsed.flags }
+}
 
 describe('configFrom', () => {
   it('reads flags as the action reads its inputs, with the Azure CLI login by default', () => {
@@ -60,6 +68,35 @@ describe('configFrom', () => {
       )
       expect(e.fix).toMatch(/^ {2}--token-budget \d+/m)
       expect(e.fix).not.toContain('with:')
+    }
+  })
+
+  it('writes each fix as the flag that sets it: a value to type, never a workflow expression', () => {
+    const attempt = (): unknown =>
+      configFrom(
+        parse([
+          '--auth',
+          'github-oidc',
+          '--api-version',
+          'v1',
+          '--endpoint',
+          ENDPOINT,
+          '--deployment',
+          'gpt-4o'
+        ]).values,
+        { post: false }
+      )
+    expect(attempt).toThrow(ConfigError)
+    try {
+      attempt()
+    } catch (error) {
+      const fix = (error as ConfigError).fix.split('\n')
+      expect(fix.slice(0, 3)).toEqual([
+        '  --client-id CLIENT_ID',
+        '  --tenant-id TENANT_ID',
+        "  --api-version ''"
+      ])
+      expect(fix.join('\n')).not.toContain('${{')
     }
   })
 

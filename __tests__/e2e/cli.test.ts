@@ -3,15 +3,17 @@
  * keyless-pr-review` would, signed in through a fake `az` on PATH (its `account
  * get-access-token` hands out a user token the emulated Entra signed) against the emulated
  * Azure OpenAI and GitHub. Output is read piped and on a pseudo-terminal (`script`), and the
- * GitHub emulator's mutations say whether anything was posted.
+ * GitHub emulator's mutations say whether anything was posted. The command line itself (help,
+ * version, what it cannot read) and the Azure CLI's failures are read from the bundle too.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { COGNITIVE_RESOURCE, DEPLOYMENT, PR_NUMBER, REPOSITORY } from '../emulators/constants.js'
 import { startWorld, type World } from '../emulators/world.js'
+import { AZURE_OPENAI_SCOPE, REFRESH_TOKEN_EXPIRED } from '../diagnosis/azure-cli-messages.js'
 import { FakeCli } from '../helpers/fake-cli.js'
 import { realisticFiles } from '../helpers/pr-fixture.js'
 import { reviewer } from '../helpers/reviewer.js'
@@ -278,5 +280,82 @@ describe('check', () => {
     expect(result.stderr).toContain(
       `az role assignment create --assignee-object-id ${DEVELOPER_OID} --assignee-principal-type User --role "Cognitive Services OpenAI User"`
     )
+  })
+})
+
+describe('the command line', () => {
+  it('--version prints the version package.json had when the bundle was built', async () => {
+    const { version } = JSON.parse(
+      readFileSync(join(dirname(CLI), '..', '..', 'package.json'), 'utf8')
+    ) as { version: string }
+    expect(await cli(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' })
+  })
+
+  it('setup --help prints setup’s own flags on stdout', async () => {
+    const result = await cli(['setup', '--help'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^Usage: keyless-pr-review setup \[options\]/)
+    expect(result.stdout).toContain('--resource-group <rg>')
+    expect(result.stdout).not.toContain('--token-budget')
+  })
+
+  it('an unknown command: named, with the commands, exit 2', async () => {
+    const result = await cli(['frobnicate'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/^error: Unknown command 'frobnicate'\n/)
+    expect(result.stderr).toMatch(/^ {2}keyless-pr-review summarize +summarize/m)
+    expect(result.stdout).toBe('')
+  })
+
+  it('an unknown flag: named, with the command’s --help, exit 2', async () => {
+    const result = await cli(['review', '--bogus'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe(
+      "error: Unknown option '--bogus'\nFix: keyless-pr-review review --help   (lists its flags)\n"
+    )
+    expect(fake.calls('az')).toEqual([])
+  })
+})
+
+describe('signing in with the Azure CLI', () => {
+  /** The error a failed run printed: cause, facts and fix, never the workflow's advice. */
+  function failed(result: CliResult): string {
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).not.toContain('ACTIONS_STEP_DEBUG')
+    expect(result.stderr).not.toContain('Unexpected error')
+    return result.stderr.slice(result.stderr.indexOf('error: '))
+  }
+
+  it('signed out: says so, and az login', async () => {
+    fake.reset()
+    fake.azure.loggedIn = false
+    const error = failed(await cli(['review', '--pr', `${REPOSITORY}#${PR_NUMBER}`]))
+    expect(error).toMatch(/^error: The Azure CLI is not signed in\n/)
+    expect(error).toContain('Fix: Sign in, then run the command again:\n  az login\nMore: ')
+    expect(error).toContain('#azure-cli-not-signed-in')
+    expect(world.openai.requests).toEqual([])
+    expect(writes(world)).toEqual([])
+  })
+
+  it('without az on PATH: the install link, then az login', async () => {
+    const error = failed(await cli(['check'], undefined, { PATH: dirname(process.execPath) }))
+    expect(error).toMatch(/^error: The Azure CLI is not installed: there is no az on PATH\n/)
+    expect(error).toContain(
+      'Fix: Install the Azure CLI (https://learn.microsoft.com/cli/azure/install-azure-cli), sign in, and run the command again:\n  az login\n'
+    )
+    expect(fake.calls('az')).toEqual([])
+  })
+
+  it('its sign-in expired (AADSTS700082): az login again, with the scope azure-cli asks for', async () => {
+    fake.reset()
+    fake.when('az', 'account get-access-token', { stderr: REFRESH_TOKEN_EXPIRED, code: 1 })
+    const error = failed(await cli(['summarize', '--diff', 'change.diff']))
+    expect(error).toMatch(/^error: The Azure CLI must sign in again \(AADSTS700082\)\n/)
+    expect(error).toContain('  Azure CLI says: AADSTS700082: The refresh token has expired')
+    expect(error).toContain(
+      `Fix: Sign in again, then run the command again:\n  az login --scope ${AZURE_OPENAI_SCOPE}\n`
+    )
+    expect(world.openai.requests).toEqual([])
   })
 })

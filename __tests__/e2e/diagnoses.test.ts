@@ -8,6 +8,7 @@ import { GATEWAY_PRINCIPAL_ID, GATEWAY_SCOPE, setUpGateway } from '../emulators/
 import { CLIENT_ID, PRINCIPAL_ID } from '../emulators/constants.js'
 import type { FederatedCredential } from '../emulators/entra.js'
 import { startWorld, type World, type WorldOptions } from '../emulators/world.js'
+import { FakeCli } from '../helpers/fake-cli.js'
 import { findLeaks, runAction, type RunOptions, type RunResult } from '../helpers/run-action.js'
 
 let world: World | undefined
@@ -315,5 +316,56 @@ describe('behind an API Management gateway', () => {
     expect(world.openai.requests.map((r) => [r.status, r.claims?.['oid']])).toEqual([
       [200, GATEWAY_PRINCIPAL_ID]
     ])
+  })
+})
+
+describe('auth: azure-cli without an azure/login step before it', () => {
+  let fake: FakeCli
+
+  beforeAll(async () => {
+    // First on the PATH the action inherits: azure-cli answering with no account signed in.
+    fake = await FakeCli.install()
+    fake.azure.loggedIn = false
+  })
+
+  afterAll(async () => {
+    await fake.uninstall()
+  })
+
+  it('names the missing step, with the azure/login step to add or auth: github-oidc', async () => {
+    const { result, world } = await check({}, { inputs: { auth: 'azure-cli' } })
+    expect(fake.calls('az')).toEqual([
+      expect.arrayContaining(['account', 'get-access-token', '--tenant'])
+    ])
+    expect(world.entra.requests).toEqual([])
+    const f = failure(result)
+    expect(f.title).toBe(
+      'The Azure CLI is not signed in on this runner: no azure/login step ran before this one'
+    )
+    expect(f.facts['Azure CLI says']).toBe(
+      "Please run 'az login' from a command prompt to authenticate before using this credential."
+    )
+    expect(f.fix).toBe(
+      [
+        'Add an azure/login step before this one, in the same job, and let the job request a GitHub ID token:',
+        '  permissions:',
+        '    id-token: write',
+        '    contents: read',
+        '    pull-requests: write',
+        '  steps:',
+        '    - uses: azure/login@v2',
+        '      with:',
+        '        client-id: ${{ vars.AZURE_CLIENT_ID }}',
+        '        tenant-id: ${{ vars.AZURE_TENANT_ID }}',
+        '        allow-no-subscriptions: true   # or subscription-id: ${{ vars.AZURE_SUBSCRIPTION_ID }}',
+        '    - uses: keyless-pr-review/keyless-pr-review@v1',
+        'or let the action sign in by itself, without the Azure CLI:',
+        '  with:',
+        '    auth: github-oidc',
+        '    client-id: ${{ vars.AZURE_CLIENT_ID }}',
+        '    tenant-id: ${{ vars.AZURE_TENANT_ID }}'
+      ].join('\n')
+    )
+    expect(f.anchor).toBe('azure-cli-not-signed-in')
   })
 })

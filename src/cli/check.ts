@@ -11,18 +11,17 @@ import type { RepoRef } from '../pull-request.js'
 import { runCheck } from '../run/check.js'
 import { cliRun } from './diagnosis.js'
 import { githubToken, repoFromGitRemote } from './github.js'
-import { configFrom, type Parsed } from './options.js'
+import { configFrom, type Flags } from './options.js'
 
-export async function runCheckCommand(parsed: Parsed): Promise<void> {
-  const { values } = parsed
-  const repo = repoOf(typeof values['repo'] === 'string' ? values['repo'] : undefined)
+export async function runCheckCommand(flags: Flags): Promise<void> {
+  const repo = repoOf(typeof flags['repo'] === 'string' ? flags['repo'] : undefined)
   let token: string | undefined
   try {
     token = repo ? githubToken() : undefined
   } catch {
     token = undefined
   }
-  const config = configFrom(values, { ...(token ? { githubToken: token } : {}), post: false })
+  const config = configFrom(flags, { ...(token ? { githubToken: token } : {}), post: false })
   const chain = openKeylessChain(config)
   const facts = runFacts(config, cliRun(repo), chain.trace)
   await runCheck({

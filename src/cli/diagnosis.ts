@@ -4,14 +4,14 @@
  */
 import type { KeylessChain } from '../chain/chain.js'
 import { troubleshootingUrl, type RunContext } from '../context.js'
-import { explain, runFacts } from '../diagnosis/diagnose.js'
+import { CLI_EVENT, explain, runFacts } from '../diagnosis/diagnose.js'
 import type { RepoRef } from '../pull-request.js'
 import type { Config } from '../settings.js'
 
 /** The CLI as a "run": no event, the repository it works on when it has one. */
 export function cliRun(repo: RepoRef | undefined): RunContext {
   return {
-    eventName: 'cli',
+    eventName: CLI_EVENT,
     owner: repo?.owner ?? '',
     repo: repo?.repo ?? '',
     actor: '',

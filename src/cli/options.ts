@@ -1,117 +1,159 @@
 /**
- * The CLI's flags: each model and review flag is the action input of the same name, passed to
- * inputs.ts through the environment the runner would use (`INPUT_<NAME>`), so the CLI reads,
- * validates and explains its settings with the action's own code. Flags absent fall back to
- * the repository-variable names the README uses (AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_DEPLOYMENT).
+ * The flags of `review`, `summarize`, `ask` and `check`. Each model, sign-in and review flag is
+ * the action input of the same name, described and defaulted as action.yml says (read from it:
+ * one source of truth), and read by inputs.ts through the CLI's reader, so the CLI validates and
+ * explains its settings with the action's own code, its fixes written as flags. An absent
+ * --endpoint or --deployment falls back to the repository-variable names the README uses
+ * (AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_DEPLOYMENT); sign-in defaults to the Azure CLI's login.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { readConfig } from '../inputs.js'
-import { ConfigError } from '../errors.js'
+import { readFileSync } from 'node:fs'
+import { Option } from 'commander'
+import { load } from 'js-yaml'
+import { readConfig, type InputName, type InputReader, type Setting } from '../inputs.js'
 import type { Config } from '../settings.js'
 
-type Options = NonNullable<ParseArgsConfig['options']>
+/** A command's parsed flags, by their names without `--`. */
+export type Flags = Readonly<Record<string, string | readonly string[] | boolean | undefined>>
 
-/** Flags named after the action's inputs. */
-const INPUT_FLAGS: Options = {
-  endpoint: { type: 'string' },
-  deployment: { type: 'string' },
-  'summary-deployment': { type: 'string' },
-  'api-version': { type: 'string' },
-  auth: { type: 'string' },
-  'client-id': { type: 'string' },
-  'tenant-id': { type: 'string' },
-  cloud: { type: 'string' },
-  'authority-host': { type: 'string' },
-  scope: { type: 'string' },
-  audience: { type: 'string' },
-  'token-budget': { type: 'string' },
-  'ask-budget': { type: 'string' },
-  concurrency: { type: 'string' },
-  'request-timeout': { type: 'string' },
-  include: { type: 'string', multiple: true },
-  exclude: { type: 'string', multiple: true },
-  instructions: { type: 'string' },
-  language: { type: 'string' },
-  incremental: { type: 'string' }
+/** An input flag: the input, the word for its value in --help, and where else it comes from. */
+interface InputFlag {
+  readonly input: InputName
+  readonly value: string
+  readonly env?: string
+  /** Repeatable: one value per use, joined one per line as the action's input takes them. */
+  readonly repeatable?: true
 }
 
-/** Flags of the commands that review, summarize, ask or check. */
-export const REVIEW_FLAGS: Options = {
-  ...INPUT_FLAGS,
-  pr: { type: 'string' },
-  diff: { type: 'string' },
-  title: { type: 'string' },
-  post: { type: 'boolean' },
-  verbose: { type: 'boolean', short: 'v' },
-  help: { type: 'boolean', short: 'h' }
-}
+const MODEL_FLAGS: readonly InputFlag[] = [
+  { input: 'endpoint', value: 'url', env: 'AZURE_OPENAI_ENDPOINT' },
+  { input: 'deployment', value: 'name', env: 'AZURE_OPENAI_DEPLOYMENT' },
+  { input: 'summary-deployment', value: 'name' },
+  { input: 'api-version', value: 'date' },
+  { input: 'request-timeout', value: 'seconds' }
+]
 
-const FROM_ENVIRONMENT: Record<string, string> = {
-  endpoint: 'AZURE_OPENAI_ENDPOINT',
-  deployment: 'AZURE_OPENAI_DEPLOYMENT'
-}
+const SIGN_IN_FLAGS: readonly InputFlag[] = [
+  { input: 'auth', value: 'kind' },
+  { input: 'tenant-id', value: 'tenant' },
+  { input: 'client-id', value: 'guid' },
+  { input: 'cloud', value: 'name' },
+  { input: 'authority-host', value: 'url' },
+  { input: 'scope', value: 'scope' },
+  { input: 'audience', value: 'audience' }
+]
+
+const REVIEW_FLAGS: readonly InputFlag[] = [
+  { input: 'token-budget', value: 'tokens' },
+  { input: 'ask-budget', value: 'tokens' },
+  { input: 'concurrency', value: 'requests' },
+  { input: 'include', value: 'glob', repeatable: true },
+  { input: 'exclude', value: 'glob', repeatable: true },
+  { input: 'instructions', value: 'text' },
+  { input: 'language', value: 'language' },
+  { input: 'incremental', value: 'true|false' }
+]
 
 /** On a laptop the Azure CLI's login is the natural identity. */
-const CLI_DEFAULTS: Record<string, string> = { auth: 'azure-cli' }
+const CLI_DEFAULTS: Partial<Record<InputName, string>> = { auth: 'azure-cli' }
 
-export type Parsed = ReturnType<typeof parseArgs<{ options: Options; allowPositionals: true }>>
+/** The flags that choose what to work on, for the commands that review, summarize or ask. */
+export function targetOptions(): Option[] {
+  const group = 'Pull request or diff:'
+  return [
+    new Option('--pr <owner/name#N>', 'the pull request to read (or its URL)'),
+    new Option(
+      '--diff <file>',
+      'a unified diff to review instead (- reads stdin); the working tree is its head'
+    ),
+    new Option('--title <text>', 'the title a --diff is reviewed under'),
+    new Option('--post', 'post the result on the pull request (with --pr), as the action would')
+  ].map((option) => option.helpGroup(group))
+}
 
-export function parse(argv: readonly string[], options: Options = REVIEW_FLAGS): Parsed {
-  try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true })
-  } catch (error) {
-    throw new ConfigError(
-      error instanceof Error ? error.message : String(error),
-      'run the command with --help for its flags'
-    )
-  }
+/** The action inputs that are flags: model and sign-in for every command, review ones too. */
+export function inputOptions(review: boolean): Option[] {
+  const described = actionInputs()
+  const groups: [string, readonly InputFlag[]][] = [
+    ['Azure OpenAI:', MODEL_FLAGS],
+    ['Sign-in (the Azure CLI’s login by default):', SIGN_IN_FLAGS],
+    ...(review ? [['Review:', REVIEW_FLAGS] as [string, readonly InputFlag[]]] : [])
+  ]
+  return groups.flatMap(([group, flags]) =>
+    flags.map((flag) => {
+      const input = described[flag.input]
+      const description = [
+        input?.description,
+        flag.repeatable ? 'Repeat the flag for each one.' : undefined
+      ]
+      const option = new Option(
+        `--${flag.input} <${flag.value}>`,
+        description.filter(Boolean).join(' ')
+      ).helpGroup(group)
+      const fallback = CLI_DEFAULTS[flag.input] ?? input?.default
+      if (fallback) option.default(fallback)
+      if (flag.env) option.env(flag.env)
+      if (flag.repeatable) {
+        option.argParser((value: string, previous: string[] | undefined) => [
+          ...(previous ?? []),
+          value
+        ])
+      }
+      return option
+    })
+  )
+}
+
+/** Every command's own: more progress detail. */
+export function verboseOption(): Option {
+  return new Option('-v, --verbose', 'print every step, and the debug log, on stderr')
 }
 
 /**
- * The Config the action would build from the same values: every flag set as its input, the
+ * The Config the action would build from the same values: every input flag as its input, the
  * GitHub token (when the command needs one) as `github-token`, nothing posted unless `post`.
  */
-export function configFrom(
-  values: Parsed['values'],
-  context: { githubToken?: string; post: boolean }
-): Config {
-  const saved = { ...process.env }
-  try {
-    for (const name of Object.keys(INPUT_FLAGS)) {
-      const given = values[name]
-      const value = Array.isArray(given)
-        ? given.join('\n')
-        : typeof given === 'string'
-          ? given
-          : (process.env[FROM_ENVIRONMENT[name] ?? ''] ?? CLI_DEFAULTS[name] ?? '')
-      setInput(name, value)
-    }
-    setInput('github-token', context.githubToken ?? '')
-    setInput('dry-run', context.post ? 'false' : 'true')
-    setInput('mode', 'both')
-    return readConfig({ githubToken: context.githubToken !== undefined })
-  } catch (error) {
-    throw error instanceof ConfigError ? asFlags(error) : error
-  } finally {
-    for (const key of Object.keys(process.env))
-      if (!(key in saved)) Reflect.deleteProperty(process.env, key)
-    Object.assign(process.env, saved)
+export function configFrom(flags: Flags, context: { githubToken?: string; post: boolean }): Config {
+  return readConfig(cliInputs(flags, context), { githubToken: context.githubToken !== undefined })
+}
+
+function cliInputs(flags: Flags, context: { githubToken?: string; post: boolean }): InputReader {
+  const given: Partial<Record<InputName, string>> = {
+    'github-token': context.githubToken ?? '',
+    'dry-run': context.post ? 'false' : 'true',
+    mode: 'both'
+  }
+  for (const { input } of [...MODEL_FLAGS, ...SIGN_IN_FLAGS, ...REVIEW_FLAGS]) {
+    const value = flags[input]
+    // As the runner passes a multi-line input: one glob per line.
+    given[input] = typeof value === 'string' ? value : Array.isArray(value) ? value.join('\n') : ''
+  }
+  return {
+    read: (input) => given[input]?.trim() ?? '',
+    fix: (settings) => settings.map(asFlag).join('\n')
   }
 }
 
-function setInput(name: string, value: string): void {
-  process.env[`INPUT_${name.toUpperCase()}`] = value
+/** A setting as the flag that makes it, a command line's argument. */
+function asFlag({ input, value }: Setting): string {
+  const argument = /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`
+  return `  --${input} ${argument}`
 }
 
-/** The action's fix says `with:` and YAML lines; at a terminal the same fix is a flag. */
-function asFlags(error: ConfigError): ConfigError {
-  const fix = error.fix
-    .split('\n')
-    .filter((line) => line.trim() !== 'with:')
-    .map((line) => {
-      const yaml = /^\s+([a-z-]+): (.*)$/.exec(line)
-      return yaml ? `  --${yaml[1]} ${yaml[2]}` : line
-    })
-    .join('\n')
-  return new ConfigError(error.message, fix, { cause: error })
+interface ActionInput {
+  readonly description?: string
+  readonly default?: string
+}
+
+/** action.yml's inputs (the bundle carries the file: ncc copies what `new URL` names). */
+function actionInputs(): Readonly<Partial<Record<InputName, ActionInput>>> {
+  const action = load(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as {
+    inputs?: Partial<Record<InputName, ActionInput>>
+  }
+  return action.inputs ?? {}
+}
+
+/** Commander's usage error ("error: unknown option '--x'") as the sentence a CLI error starts with. */
+export function usageProblem(error: unknown): string {
+  const text = (error instanceof Error ? error.message : String(error)).replace(/^error: /, '')
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`
 }

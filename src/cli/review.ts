@@ -17,7 +17,7 @@ import { reviewPullRequest, reviewSnapshot } from '../run/pipeline.js'
 import { signIn } from '../run/sign-in.js'
 import { REPO_GUIDANCE_PATH, type Snapshot } from '../run/snapshot.js'
 import { filesOfDiff, workingTree } from './local-diff.js'
-import { configFrom, type Parsed } from './options.js'
+import { configFrom, type Flags } from './options.js'
 import { githubToken, parsePullRef } from './github.js'
 import { diagnosed } from './diagnosis.js'
 import { answerResult, reviewResult } from './results.js'
@@ -25,22 +25,23 @@ import type { Terminal } from './terminal.js'
 
 export type ReviewCommand = 'review' | 'summarize' | 'ask'
 
+/** `words`: the question of `ask`. */
 export async function runReviewCommand(
   command: ReviewCommand,
-  parsed: Parsed,
+  flags: Flags,
+  words: readonly string[],
   terminal: Terminal
 ): Promise<void> {
-  const { values, positionals } = parsed
-  const pr = typeof values['pr'] === 'string' ? values['pr'] : undefined
-  const diff = typeof values['diff'] === 'string' ? values['diff'] : undefined
-  const post = values['post'] === true
+  const pr = typeof flags['pr'] === 'string' ? flags['pr'] : undefined
+  const diff = typeof flags['diff'] === 'string' ? flags['diff'] : undefined
+  const post = flags['post'] === true
   if ((pr === undefined) === (diff === undefined)) {
     throw new ConfigError(
       `${command} needs a pull request or a diff: one of --pr and --diff.`,
       `keyless-pr-review ${command} --pr octo-org/octo-repo#123\n  git diff main | keyless-pr-review ${command} --diff -`
     )
   }
-  const question = positionals.join(' ').trim()
+  const question = words.join(' ').trim()
   if (command === 'ask' && question === '') {
     throw new ConfigError(
       'ask needs a question.',
@@ -57,7 +58,7 @@ export async function runReviewCommand(
   if (pr !== undefined) {
     const ref = parsePullRef(pr)
     const token = githubToken()
-    const config = configFrom(values, { githubToken: token, post })
+    const config = configFrom(flags, { githubToken: token, post })
     const chain = openKeylessChain(config)
     const github = createGitHubClient(token)
     await diagnosed(config, chain, ref, async () => {
@@ -98,13 +99,13 @@ export async function runReviewCommand(
       'git diff main | keyless-pr-review review --diff -'
     )
   }
-  const config = configFrom(values, { post: false })
+  const config = configFrom(flags, { post: false })
   const chain = openKeylessChain(config)
   await diagnosed(config, chain, undefined, async () => {
     await signIn(chain, config.azure.auth)
     await loadTokenizer()
     const title =
-      typeof values['title'] === 'string' ? values['title'] : `Changes in ${basename(root)}`
+      typeof flags['title'] === 'string' ? flags['title'] : `Changes in ${basename(root)}`
     const repoGuidance = await readFile(join(root, REPO_GUIDANCE_PATH), 'utf8').catch(
       () => undefined
     )

@@ -7,6 +7,7 @@
  * shows it as NAME, or as the fragment of that name when FRAGMENTS holds one (a block of
  * commands built from more facts).
  */
+import { AZURE_CLI } from './wording/azure-cli.js'
 import { ENTRA } from './wording/entra.js'
 import { FRAGMENTS, PAGE_VALUES } from './wording/common.js'
 import { GATEWAY } from './wording/gateway.js'
@@ -23,6 +24,7 @@ export type { Case, EntrySpec, Section, Values, Wording } from './wording/spec.j
 export const CATALOGUE = {
   ...INPUTS,
   ...GITHUB_ID_TOKEN,
+  ...AZURE_CLI,
   ...ENTRA,
   ...OPENAI,
   ...GATEWAY,

@@ -16,27 +16,33 @@ import {
   type Stage
 } from '../errors.js'
 import type { Config } from '../settings.js'
+import { diagnoseAzureCli } from './azure-cli.js'
 import { say, type EntryId } from './catalogue.js'
 import { diagnoseEntra } from './entra.js'
 import {
   links,
+  seeMore,
   stringField,
   unexpected,
   untrusted,
+  whereOf,
   type Diagnosis,
-  type DiagnosisContext
+  type DiagnosisContext,
+  type Where
 } from './facts.js'
 import { diagnoseGitHubApi, diagnoseIdToken } from './github.js'
 import { diagnoseNetwork } from './network.js'
 import { diagnoseOpenAI } from './openai.js'
-import { DEBUG_FIX } from './wording/common.js'
 
-export type { Diagnosis, DiagnosisContext, Fact } from './facts.js'
+export { CLI_EVENT } from './facts.js'
+export type { Diagnosis, DiagnosisContext, Fact, Where } from './facts.js'
 
 export function diagnose(error: unknown, context: DiagnosisContext): Diagnosis {
   return (
     // The ID token request fails inside MSAL's assertion callback too, so it comes first.
     diagnoseIdToken(error, context) ??
+    // Before Entra's: the Azure CLI's words carry AADSTS codes that a new sign-in fixes.
+    diagnoseAzureCli(error, context) ??
     diagnoseEntra(error, context) ??
     diagnoseOpenAI(error, context) ??
     diagnoseGitHubApi(error, context) ??
@@ -63,12 +69,14 @@ export function runFacts(config: Config, run: RunContext, trace: IdentityTrace):
 /**
  * Any error → an ActionError whose `describe()` is what the log shows. Errors that carry their
  * fix already (an input problem) pass through; everything else is diagnosed at the stage it
- * failed at (a StageError says so; otherwise the error's own kind does).
+ * failed at (a StageError says so; otherwise the error's own kind does). `where` matters only
+ * before the run's facts are known: they say it themselves.
  */
 export function explain(
   error: unknown,
   run: RunFacts | undefined,
-  troubleshooting: string
+  troubleshooting: string,
+  where: Where = whereOf(run?.eventName)
 ): ActionError {
   if (error instanceof ConfigError) {
     return new ConfigError(error.message, withLink(error.fix, troubleshooting, 'inputs'), {
@@ -87,7 +95,7 @@ export function explain(
     const text = error instanceof Error ? error.message : String(error)
     return new AuthError(
       `Unexpected error: ${text}`,
-      withLink(DEBUG_FIX, troubleshooting, 'unexpected-errors'),
+      withLink(seeMore(where), troubleshooting, 'unexpected-errors'),
       { cause: error }
     )
   }

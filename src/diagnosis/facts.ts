@@ -7,6 +7,7 @@ import type { IdentityTrace, JwtClaims } from '../chain/claims.js'
 import { causeChain, type Stage } from '../errors.js'
 import type { AzureConfig, ModelConfig } from '../settings.js'
 import { say, type EntryId } from './catalogue.js'
+import { DEBUG_FIX, VERBOSE_FIX } from './wording/common.js'
 
 export interface DiagnosisContext {
   /** The service the run was talking to; undefined when nothing says which. */
@@ -31,6 +32,21 @@ export interface DiagnosisContext {
 }
 
 export type Fact = readonly [string, string]
+
+/** The event name of a run from a terminal (`npx keyless-pr-review`). */
+export const CLI_EVENT = 'cli'
+
+/** Where a run happens: a workflow job, or the command line; each has its own fixes. */
+export type Where = 'workflow' | 'cli'
+
+export function whereOf(eventName: string | undefined): Where {
+  return eventName === CLI_EVENT ? 'cli' : 'workflow'
+}
+
+/** How to see more of a failure nothing here explains: debug logging, or --verbose. */
+export function seeMore(where: Where): string {
+  return where === 'cli' ? VERBOSE_FIX : DEBUG_FIX
+}
 
 export interface Diagnosis {
   /** Its entry in the catalogue and docs/troubleshooting.md (the anchor), for the link printed under the fix. */
@@ -161,11 +177,12 @@ export function unexpected(error: unknown, context: DiagnosisContext): Diagnosis
   const code = field(error, 'code')
   const status = field(error, 'status')
   const message = untrusted(text || '(no message)', 500)
+  const values = { message, 'see-more': seeMore(whereOf(context.eventName)) }
   const wording = context.doing
-    ? say('unexpected-errors', 'doing', { doing: context.doing, message })
+    ? say('unexpected-errors', 'doing', { ...values, doing: context.doing })
     : context.stage
-      ? say('unexpected-errors', 'stage', { stage: context.stage, message })
-      : say('unexpected-errors', 'plain', { message })
+      ? say('unexpected-errors', 'stage', { ...values, stage: context.stage })
+      : say('unexpected-errors', 'plain', values)
   return {
     ...wording,
     facts: facts(

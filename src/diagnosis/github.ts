@@ -10,8 +10,10 @@ import {
   field,
   links,
   numberField,
+  seeMore,
   stringField,
   untrusted,
+  whereOf,
   type Diagnosis,
   type DiagnosisContext,
   type Fact
@@ -113,7 +115,7 @@ export function diagnoseGitHubApi(
   const framed = (wording: ReturnType<typeof say>): ReturnType<typeof say> =>
     context.doing ? { ...wording, title: `Could not ${context.doing}: ${wording.title}` } : wording
   if (status === 401) {
-    const where = context.eventName === 'cli' ? 'cli' : 'default'
+    const where = whereOf(context.eventName) === 'cli' ? 'cli' : 'default'
     return { ...framed(say('github-401', where)), facts: known }
   }
   if ((status === 403 || status === 429) && isRateLimited(message, headers)) {
@@ -135,6 +137,7 @@ export function diagnoseGitHubApi(
     ...framed(
       say('github-other', 'default', {
         status,
+        'see-more': seeMore(whereOf(context.eventName)),
         'github-says': message || 'GitHub refused the request.'
       })
     ),

@@ -34,8 +34,10 @@ import {
   hostOf,
   links,
   messageOf,
+  seeMore,
   stringField,
   untrusted,
+  whereOf,
   type Diagnosis,
   type DiagnosisContext,
   type Fact
@@ -144,7 +146,13 @@ function connectionFailure(
     return { ...say('openai-timeout', 'default'), facts: known }
   }
   const host = hostOf(context.model.endpoint) ?? context.model.endpoint
-  return { ...say('openai-unreachable', 'default', { host }), facts: known }
+  return {
+    ...say('openai-unreachable', 'default', {
+      host,
+      'see-more': seeMore(whereOf(context.eventName))
+    }),
+    facts: known
+  }
 }
 
 /** A 3xx: the client follows no redirect, so the prompt went to `endpoint` only. */

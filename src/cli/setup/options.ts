@@ -1,37 +1,14 @@
-/** The flags of `keyless-pr-review setup`, read strictly into one typed object. */
-import { parseArgs } from 'node:util'
+/**
+ * The flags of `keyless-pr-review setup`, declared once: the command line's table shows and
+ * checks them (cli.ts), and parseSetupOptions reads them strictly into one typed object.
+ */
+import { Command, Option } from 'commander'
 import { ConfigError } from '../../errors.js'
 import type { RepoRef } from '../../pull-request.js'
 import { repoFromGitRemote } from '../github.js'
+import { usageProblem, verboseOption } from '../options.js'
 import type { IdentityKind } from './identity.js'
-import { DEFAULT_TRIGGERS, parseTriggers, type Trigger } from './triggers.js'
-
-export const SETUP_USAGE = `keyless-pr-review setup: the identity, trust and role a repository's workflows need, and the workflows
-
-Usage:
-  keyless-pr-review setup --resource NAME_OR_ID --deployment NAME [flags]
-
-  --repo OWNER/NAME          the repository (default: the git remote origin)
-  --resource NAME_OR_ID      the Azure OpenAI resource: its name, or its resource id
-  --resource-group RG        the resource's group (needed with a name that is not unique)
-  --deployment NAME          the model deployment the workflows call (checked to exist)
-  --triggers LIST            comma list of pull_request, pull_request_target, issue_comment,
-                             workflow_dispatch, pull_request_review_comment
-                             (default: ${DEFAULT_TRIGGERS.join(',')})
-  --environment NAME         give every job this GitHub environment: one subject for all triggers
-  --app                      an app registration and service principal instead of a
-                             user-assigned managed identity
-  --identity-name NAME       the identity's name (default: keyless-pr-review-<repo>)
-  --write                    write the workflows under .github/workflows/ (never overwrites a
-                             file that differs)
-  --set-variables            set AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_OPENAI_ENDPOINT and
-                             AZURE_OPENAI_DEPLOYMENT as repository variables (gh) and read them
-                             in the workflows
-  --dry-run                  change nothing: read what exists, print every command a run would
-                             execute
-Needs: az (signed in), a GitHub token (GITHUB_TOKEN or gh auth login), gh for --set-variables.
-Running it again changes nothing that is already in place.
-`
+import { DEFAULT_TRIGGERS, parseTriggers, TRIGGERS, type Trigger } from './triggers.js'
 
 export interface SetupOptions {
   readonly repo: RepoRef
@@ -47,55 +24,125 @@ export interface SetupOptions {
   readonly dryRun: boolean
 }
 
-const FLAGS = {
-  repo: { type: 'string' },
-  resource: { type: 'string' },
-  'resource-group': { type: 'string' },
-  deployment: { type: 'string' },
-  triggers: { type: 'string' },
-  environment: { type: 'string' },
-  app: { type: 'boolean' },
-  'identity-name': { type: 'string' },
-  write: { type: 'boolean' },
-  'set-variables': { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  // The CLI reads --verbose itself; accepted here so strict parsing lets it through.
-  verbose: { type: 'boolean', short: 'v' }
-} as const
-
 const EXAMPLE = '--resource my-openai --resource-group my-rg --deployment gpt-4o'
+
+/** `setup` with its flags, as `keyless-pr-review setup --help` shows it. */
+export function setupCommand(): Command {
+  const command = new Command('setup')
+    .summary('create the identity, trust and role a repository needs, and its workflows')
+    .description(
+      "The identity, trust and role a repository's workflows need to call Azure OpenAI without a stored secret, and the workflows: creates in Azure only what is missing, and prints (or writes) the workflows with the ids filled in."
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Needs: az (signed in), a GitHub token (GITHUB_TOKEN or gh auth login), gh for --set-variables.',
+        'Running it again changes nothing that is already in place.',
+        '',
+        'Example:',
+        `  keyless-pr-review setup ${EXAMPLE} --dry-run`
+      ].join('\n')
+    )
+  for (const option of [
+    new Option('--repo <owner/name>', 'the repository (default: the git remote origin)'),
+    new Option(
+      '--resource <name-or-id>',
+      'the Azure OpenAI resource: its name, or its resource id (required)'
+    ),
+    new Option(
+      '--resource-group <rg>',
+      "the resource's group (needed with a name that is not unique)"
+    ),
+    new Option(
+      '--deployment <name>',
+      'the model deployment the workflows call, checked to exist (required)'
+    ),
+    new Option('--triggers <list>', `comma list of ${TRIGGERS.join(', ')}`).default(
+      DEFAULT_TRIGGERS.join(',')
+    ),
+    new Option(
+      '--environment <name>',
+      'give every job this GitHub environment: one subject for all triggers'
+    ),
+    new Option(
+      '--app',
+      'an app registration and service principal instead of a user-assigned managed identity'
+    ),
+    new Option('--identity-name <name>', "the identity's name (default: keyless-pr-review-<repo>)"),
+    new Option(
+      '--write',
+      'write the workflows under .github/workflows/ (never overwrites a file that differs)'
+    ),
+    new Option(
+      '--set-variables',
+      'set AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT as repository variables (gh) and read them in the workflows'
+    ),
+    new Option(
+      '--dry-run',
+      'change nothing: read what exists, print every command a run would execute'
+    ),
+    verboseOption()
+  ]) {
+    command.addOption(option)
+  }
+  return command
+}
+
+/** What `setup --help` prints. */
+export const SETUP_USAGE = new Command('keyless-pr-review')
+  .addCommand(setupCommand())
+  .commands.map((setup) => setup.helpInformation())
+  .join('')
+
+interface SetupFlags {
+  readonly repo?: string
+  readonly resource?: string
+  readonly resourceGroup?: string
+  readonly deployment?: string
+  readonly triggers: string
+  readonly environment?: string
+  readonly app?: true
+  readonly identityName?: string
+  readonly write?: true
+  readonly setVariables?: true
+  readonly dryRun?: true
+}
 
 /** The parsed flags, or undefined for --help. */
 export function parseSetupOptions(argv: readonly string[]): SetupOptions | undefined {
-  let values: ReturnType<typeof parseArgs<{ options: typeof FLAGS }>>['values']
+  const command = setupCommand()
+    .exitOverride()
+    .configureOutput({ writeOut: ignore, writeErr: ignore, outputError: ignore })
   try {
-    ;({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true }))
+    command.parse([...argv], { from: 'user' })
   } catch (error) {
-    // node:util's errors come from another realm under jest: read the message, not the class.
-    const message = (error as { message?: unknown } | null)?.message
+    if ((error as { code?: unknown }).code === 'commander.helpDisplayed') return undefined
     throw new ConfigError(
-      `setup: ${typeof message === 'string' ? message : String(error)}`,
+      `setup: ${usageProblem(error)}`,
       'keyless-pr-review setup --help   (lists the flags)'
     )
   }
-  if (values.help) return undefined
+  const values = command.opts<SetupFlags>()
   const resource = required(values.resource, 'resource', EXAMPLE)
   const deployment = required(values.deployment, 'deployment', EXAMPLE)
-  const environment = optional(values.environment)
   return {
     repo: repository(values.repo),
     resource,
-    resourceGroup: optional(values['resource-group']),
+    resourceGroup: optional(values.resourceGroup),
     deployment,
-    triggers: values.triggers === undefined ? DEFAULT_TRIGGERS : parseTriggers(values.triggers),
-    environment,
+    triggers: parseTriggers(values.triggers),
+    environment: optional(values.environment),
     identityKind: values.app ? 'app-registration' : 'managed-identity',
-    identityName: optional(values['identity-name']),
+    identityName: optional(values.identityName),
     write: values.write ?? false,
-    setVariables: values['set-variables'] ?? false,
-    dryRun: values['dry-run'] ?? false
+    setVariables: values.setVariables ?? false,
+    dryRun: values.dryRun ?? false
   }
+}
+
+function ignore(): void {
+  // parseSetupOptions reports through its ConfigError, never by printing.
 }
 
 function optional(value: string | undefined): string | undefined {

@@ -8,6 +8,10 @@ export function block(...lines: string[]): string {
 export const DEBUG_FIX =
   'Re-run the job with debug logging (the repository secret or variable ACTIONS_STEP_DEBUG=true) and read the step log around this error.'
 
+/** DEBUG_FIX at a terminal, where no job can be re-run with debug logging. */
+export const VERBOSE_FIX =
+  'Run the command again with --verbose: it prints every step, and the debug log, before this error.'
+
 export const PERMISSIONS_YAML = block(
   'permissions:',
   '  id-token: write',
@@ -36,7 +40,8 @@ export const PAGE_VALUES: Readonly<Record<string, string>> = {
   assignee: 'PRINCIPAL_ID',
   'principal-type': 'ServicePrincipal',
   'metadata-url': 'AUTHORITY_HOST/TENANT_ID/v2.0/.well-known/openid-configuration',
-  'issuer-metadata': 'ISSUER/.well-known/openid-configuration'
+  'issuer-metadata': 'ISSUER/.well-known/openid-configuration',
+  'see-more': `${DEBUG_FIX} From the command line: ${VERBOSE_FIX}`
 }
 
 /**

@@ -162,7 +162,7 @@ export const GITHUB_API = {
       default: {
         title: 'GitHub API answered {{status}}',
         cause: '{{github-says}}',
-        fix: DEBUG_FIX
+        fix: '{{see-more}}'
       }
     }
   }

@@ -3,7 +3,7 @@
  * the request (openai.ts and openai-access.ts read them).
  */
 import type { EntrySpec } from './spec.js'
-import { DEBUG_FIX, block } from './common.js'
+import { block } from './common.js'
 
 const CUSTOM_DOMAIN = block(
   'az cognitiveservices account update --name ACCOUNT_NAME --resource-group RESOURCE_GROUP --custom-domain ACCOUNT_NAME'
@@ -289,7 +289,7 @@ export const OPENAI = {
       default: {
         title: 'Could not connect to Azure OpenAI',
         cause: 'The request to {{host}} got no HTTP answer.',
-        fix: DEBUG_FIX
+        fix: '{{see-more}}'
       }
     }
   }

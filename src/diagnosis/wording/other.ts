@@ -3,7 +3,7 @@
  * and an error with no diagnosis.
  */
 import type { EntrySpec } from './spec.js'
-import { DEBUG_FIX, block } from './common.js'
+import { block } from './common.js'
 
 /** Reviews from a laptop, for runs that are not GitHub Actions jobs. */
 const CLI = block('npx keyless-pr-review review --pr OWNER/REPO#NUMBER')
@@ -67,19 +67,19 @@ export const UNEXPECTED = {
         when: 'The action knew what it was doing',
         title: 'Unexpected error while trying to {{doing}}',
         cause: '{{message}}',
-        fix: DEBUG_FIX
+        fix: '{{see-more}}'
       },
       stage: {
         when: 'The action knew which service it was talking to',
         title: 'Unexpected error at {{stage}}',
         cause: '{{message}}',
-        fix: DEBUG_FIX
+        fix: '{{see-more}}'
       },
       plain: {
         when: 'Nothing says where',
         title: 'Unexpected error',
         cause: '{{message}}',
-        fix: DEBUG_FIX
+        fix: '{{see-more}}'
       }
     }
   }

@@ -7,6 +7,7 @@
 export const SECTIONS = [
   'Inputs',
   'GitHub ID token',
+  'Azure CLI sign-in',
   'Entra ID (AADSTS codes)',
   'Azure OpenAI',
   'Gateways in front of Azure OpenAI',

@@ -1,8 +1,8 @@
-export const id = 336;
-export const ids = [336];
+export const id = 146;
+export const ids = [146];
 export const modules = {
 
-/***/ 2336:
+/***/ 6146:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -520,6 +520,8 @@ function block(...lines) {
     return lines.map((line) => `  ${line}`).join('\n');
 }
 const DEBUG_FIX = 'Re-run the job with debug logging (the repository secret or variable ACTIONS_STEP_DEBUG=true) and read the step log around this error.';
+/** DEBUG_FIX at a terminal, where no job can be re-run with debug logging. */
+const VERBOSE_FIX = 'Run the command again with --verbose: it prints every step, and the debug log, before this error.';
 const PERMISSIONS_YAML = block('permissions:', '  id-token: write', '  contents: read', '  pull-requests: write');
 const SUBJECT_RULES = 'Subjects are compared exactly and case-sensitively: a job with `environment:` presents `repo:OWNER/REPO:environment:NAME`, a `pull_request` run `…:pull_request`, a branch `…:ref:refs/heads/BRANCH`, and newer repositories use the immutable form `repo:OWNER@ID/REPO@ID:…`, so copy the subject printed here. An app or identity holds at most 20 federated credentials.';
 /** Where the review identity's federated credentials are read, for an app and for an identity. */
@@ -536,7 +538,8 @@ const common_PAGE_VALUES = {
     assignee: 'PRINCIPAL_ID',
     'principal-type': 'ServicePrincipal',
     'metadata-url': 'AUTHORITY_HOST/TENANT_ID/v2.0/.well-known/openid-configuration',
-    'issuer-metadata': 'ISSUER/.well-known/openid-configuration'
+    'issuer-metadata': 'ISSUER/.well-known/openid-configuration',
+    'see-more': `${DEBUG_FIX} From the command line: ${VERBOSE_FIX}`
 };
 /**
  * Blocks built from several facts. A template names one as {{name}}; the reader fills it with
@@ -549,6 +552,95 @@ const common_FRAGMENTS = {
     'add-credential-unknown-subject': `The token’s subject is unknown: run the action with \`mode: check\` to print it.\n${ADD_CREDENTIAL}`,
     /** A probe of the host from the runner, when the host is known. */
     probe: `\nTest from the runner itself:\n${block("curl -sS -o /dev/null -w '%{http_code}\\n' https://{{host}}/")}`
+};
+
+;// CONCATENATED MODULE: ./src/diagnosis/wording/azure-cli.ts
+
+const INSTALL = 'https://learn.microsoft.com/cli/azure/install-azure-cli';
+const FROM_THE_CLI = 'From the command line (`npx keyless-pr-review`)';
+const IN_A_WORKFLOW = 'In a workflow, with `auth: azure-cli`';
+/** Sign-in by the action itself: a fresh GitHub ID token whenever it needs one, no Azure CLI. */
+const SIGN_IN_BY_ITSELF = block('with:', '  auth: github-oidc', '  client-id: ${{ vars.AZURE_CLIENT_ID }}', '  tenant-id: ${{ vars.AZURE_TENANT_ID }}');
+/** An azure/login step before this one, signed in with the job's GitHub ID token. */
+const AZURE_LOGIN_STEP = block('permissions:', '  id-token: write', '  contents: read', '  pull-requests: write', 'steps:', '  - uses: azure/login@v2', '    with:', '      client-id: ${{ vars.AZURE_CLIENT_ID }}', '      tenant-id: ${{ vars.AZURE_TENANT_ID }}', '      allow-no-subscriptions: true   # or subscription-id: ${{ vars.AZURE_SUBSCRIPTION_ID }}', '  - uses: keyless-pr-review/keyless-pr-review@v1');
+const AZURE_CLI = {
+    'azure-cli-not-signed-in': {
+        section: 'Azure CLI sign-in',
+        heading: 'The Azure CLI is not signed in',
+        about: "`auth: azure-cli`, the command line's default, takes its Entra token from the Azure CLI (`az account get-access-token`). The Azure CLI answers “Please run 'az login' to setup account.”, which @azure/identity reports as “Please run 'az login' from a command prompt to authenticate before using this credential.” The printed `az login` names the tenant when one is known (`--tenant-id`).",
+        page: { 'az-login': 'az login --tenant TENANT_ID' },
+        cases: {
+            cli: {
+                when: FROM_THE_CLI,
+                title: 'The Azure CLI is not signed in',
+                cause: "The command signs in with the Azure CLI's login (`--auth azure-cli`, the default), and no account is signed in to the Azure CLI: it answered “Please run 'az login'”.",
+                fix: `Sign in, then run the command again:\n${block('{{az-login}}')}`
+            },
+            workflow: {
+                when: IN_A_WORKFLOW,
+                title: 'The Azure CLI is not signed in on this runner: no azure/login step ran before this one',
+                cause: "`auth: azure-cli` takes its token from the Azure CLI's sign-in on the runner, which an `azure/login` step makes earlier in the same job. The Azure CLI answered “Please run 'az login'”: no such step ran in this job (a step in another job does not count: each job gets a fresh runner).",
+                fix: [
+                    'Add an azure/login step before this one, in the same job, and let the job request a GitHub ID token:',
+                    AZURE_LOGIN_STEP,
+                    'or let the action sign in by itself, without the Azure CLI:',
+                    SIGN_IN_BY_ITSELF
+                ].join('\n')
+            }
+        }
+    },
+    'azure-cli-not-installed': {
+        section: 'Azure CLI sign-in',
+        heading: 'The Azure CLI is not installed',
+        about: '@azure/identity runs `az` and finds none on PATH: it says “Azure CLI could not be found.”',
+        page: { 'az-login': 'az login --tenant TENANT_ID' },
+        cases: {
+            cli: {
+                when: FROM_THE_CLI,
+                title: 'The Azure CLI is not installed: there is no az on PATH',
+                cause: "The command signs in with the Azure CLI's login (`--auth azure-cli`, the default), and there is no `az` on PATH to ask for a token.",
+                fix: `Install the Azure CLI (${INSTALL}), sign in, and run the command again:\n${block('{{az-login}}')}`
+            },
+            workflow: {
+                when: IN_A_WORKFLOW,
+                title: 'The Azure CLI is not installed on this runner',
+                cause: '`auth: azure-cli` runs `az`, and this runner has none on PATH: GitHub-hosted runners have it, self-hosted runners and job containers often do not.',
+                fix: [
+                    `Install the Azure CLI on the runner (${INSTALL}) and sign it in with an azure/login step before this one:`,
+                    AZURE_LOGIN_STEP,
+                    'or let the action sign in by itself, without the Azure CLI:',
+                    SIGN_IN_BY_ITSELF
+                ].join('\n')
+            }
+        }
+    },
+    'azure-cli-sign-in-expired': {
+        section: 'Azure CLI sign-in',
+        heading: 'The Azure CLI must sign in again',
+        about: 'The Azure CLI is signed in, but Entra ID refused to renew its token, and the Azure CLI printed Entra’s refusal with “Interactive authentication is needed”: the refresh token expired after 90 days unused (AADSTS700082) or was revoked (AADSTS50173, a password change), Conditional Access asks for a new sign-in or multifactor authentication (AADSTS70043, AADSTS50076, AADSTS50079), or, in a workflow, the GitHub ID token azure/login signed in with has expired (AADSTS700024).',
+        page: {
+            refusal: 'AADSTS_CODE',
+            'az-login': 'az login --scope SCOPE --tenant TENANT_ID'
+        },
+        cases: {
+            cli: {
+                when: FROM_THE_CLI,
+                title: 'The Azure CLI must sign in again ({{refusal}})',
+                cause: "The Azure CLI is signed in, but Entra ID no longer accepts its sign-in, and the Azure CLI cannot renew it without you: the sign-in went unused too long or was revoked, or Conditional Access wants a fresh sign-in or multifactor authentication for Azure OpenAI. Entra's own words are below.",
+                fix: `Sign in again, then run the command again:\n${block('{{az-login}}')}`
+            },
+            workflow: {
+                when: IN_A_WORKFLOW,
+                title: 'The Azure CLI’s sign-in on this runner has expired ({{refusal}})',
+                cause: "`auth: azure-cli` uses the sign-in an azure/login step made earlier in the job, and Entra ID no longer accepts it: azure/login signs the Azure CLI in with the job's GitHub ID token, which is short-lived and which the Azure CLI cannot renew, so once the access token it got with it expires, the Azure CLI cannot get another.",
+                fix: [
+                    'Let the action sign in by itself: with `auth: github-oidc` it asks for a fresh GitHub ID token whenever it needs one:',
+                    SIGN_IN_BY_ITSELF,
+                    'or run azure/login again in the step just before this one.'
+                ].join('\n')
+            }
+        }
+    }
 };
 
 ;// CONCATENATED MODULE: ./src/diagnosis/wording/entra.ts
@@ -946,7 +1038,7 @@ const GITHUB_API = {
             default: {
                 title: 'GitHub API answered {{status}}',
                 cause: '{{github-says}}',
-                fix: DEBUG_FIX
+                fix: '{{see-more}}'
             }
         }
     }
@@ -1284,7 +1376,7 @@ const OPENAI = {
             default: {
                 title: 'Could not connect to Azure OpenAI',
                 cause: 'The request to {{host}} got no HTTP answer.',
-                fix: DEBUG_FIX
+                fix: '{{see-more}}'
             }
         }
     }
@@ -1346,19 +1438,19 @@ const UNEXPECTED = {
                 when: 'The action knew what it was doing',
                 title: 'Unexpected error while trying to {{doing}}',
                 cause: '{{message}}',
-                fix: DEBUG_FIX
+                fix: '{{see-more}}'
             },
             stage: {
                 when: 'The action knew which service it was talking to',
                 title: 'Unexpected error at {{stage}}',
                 cause: '{{message}}',
-                fix: DEBUG_FIX
+                fix: '{{see-more}}'
             },
             plain: {
                 when: 'Nothing says where',
                 title: 'Unexpected error',
                 cause: '{{message}}',
-                fix: DEBUG_FIX
+                fix: '{{see-more}}'
             }
         }
     }
@@ -1382,10 +1474,12 @@ const UNEXPECTED = {
 
 
 
+
 /** The entries, in page order within each section; each key is its anchor on the page. */
 const CATALOGUE = {
     ...INPUTS,
     ...GITHUB_ID_TOKEN,
+    ...AZURE_CLI,
     ...ENTRA,
     ...OPENAI,
     ...GATEWAY,
@@ -1442,11 +1536,19 @@ function pageCase(entry, wording) {
     return { title: show(wording.title), cause: show(wording.cause), fix: show(wording.fix) };
 }
 
-// EXTERNAL MODULE: ./src/settings.ts
-var settings = __webpack_require__(8750);
 ;// CONCATENATED MODULE: ./src/diagnosis/facts.ts
 
 
+
+/** The event name of a run from a terminal (`npx keyless-pr-review`). */
+const CLI_EVENT = 'cli';
+function whereOf(eventName) {
+    return eventName === CLI_EVENT ? 'cli' : 'workflow';
+}
+/** How to see more of a failure nothing here explains: debug logging, or --verbose. */
+function seeMore(where) {
+    return where === 'cli' ? VERBOSE_FIX : DEBUG_FIX;
+}
 /** The error, its causes, and the members of any AggregateError among them (undici's ECONNREFUSED). */
 function links(error) {
     const all = [];
@@ -1555,11 +1657,12 @@ function unexpected(error, context) {
     const code = field(error, 'code');
     const status = field(error, 'status');
     const message = untrusted(text || '(no message)', 500);
+    const values = { message, 'see-more': seeMore(whereOf(context.eventName)) };
     const wording = context.doing
-        ? say('unexpected-errors', 'doing', { doing: context.doing, message })
+        ? say('unexpected-errors', 'doing', { ...values, doing: context.doing })
         : context.stage
-            ? say('unexpected-errors', 'stage', { stage: context.stage, message })
-            : say('unexpected-errors', 'plain', { message });
+            ? say('unexpected-errors', 'stage', { ...values, stage: context.stage })
+            : say('unexpected-errors', 'plain', values);
     return {
         ...wording,
         facts: facts(['error', untrusted(name, 80)], [
@@ -1569,6 +1672,66 @@ function unexpected(error, context) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/diagnosis/azure-cli.ts
+/**
+ * The Azure CLI's sign-in (`auth: azure-cli`: after azure/login in a workflow, and the command
+ * line's default). @azure/identity's AzureCliCredential runs `az account get-access-token` and
+ * throws a CredentialUnavailableError: with its own message when no `az` is on PATH (“Azure CLI
+ * could not be found”) and when azure-cli says “Please run 'az login'” (“Please run 'az login'
+ * from a command prompt …”), else with azure-cli's stderr, which after an Entra refusal a new
+ * sign-in fixes (an expired or revoked refresh token, Conditional Access) ends “Interactive
+ * authentication is needed. Please run: az login --scope …” (azure-cli's aad_error_handler).
+ */
+
+
+
+const NOT_INSTALLED = /Azure CLI could not be found/;
+const NOT_SIGNED_IN = /Please run 'az login' from a command prompt/;
+const SIGN_IN_AGAIN = /Interactive authentication is needed/;
+function diagnoseAzureCli(error, context) {
+    if (context.azure.auth !== 'azure-cli')
+        return undefined;
+    const refusal = links(error).find((e) => stringField(e, 'name') === 'CredentialUnavailableError');
+    const text = messageOf(refusal);
+    const where = whereOf(context.eventName);
+    const known = facts(['auth', 'azure-cli'], ['tenant', context.azure.tenantId], ['Azure CLI says', untrusted(text.replace(/^ERROR:\s*/, ''), 400)]);
+    if (NOT_INSTALLED.test(text)) {
+        return {
+            ...say('azure-cli-not-installed', where, { 'az-login': azLogin(context) }),
+            facts: known
+        };
+    }
+    if (NOT_SIGNED_IN.test(text)) {
+        return {
+            ...say('azure-cli-not-signed-in', where, { 'az-login': azLogin(context) }),
+            facts: known
+        };
+    }
+    if (SIGN_IN_AGAIN.test(text)) {
+        const code = entraErrorCode(refusal);
+        return {
+            ...say('azure-cli-sign-in-expired', where, {
+                refusal: code === undefined ? 'interactive authentication is needed' : `AADSTS${code}`,
+                // azure-cli's own advice names the scope when a sign-in for it is what Entra asks for.
+                'az-login': azLogin(context, /az login --scope/.test(text))
+            }),
+            facts: known
+        };
+    }
+    return undefined;
+}
+/** `az login`, in the tenant the run asked for when it named one. */
+function azLogin(context, withScope = false) {
+    const { scope, tenantId } = context.azure;
+    return [
+        'az login',
+        ...(withScope ? ['--scope', shellArg(scope)] : []),
+        ...(tenantId ? ['--tenant', shellArg(tenantId)] : [])
+    ].join(' ');
+}
+
+// EXTERNAL MODULE: ./src/settings.ts
+var settings = __webpack_require__(8750);
 ;// CONCATENATED MODULE: ./src/diagnosis/federation.ts
 /**
  * Explanations of a federated credential that does not match the GitHub ID token (subject,
@@ -2026,7 +2189,7 @@ function diagnoseGitHubApi(error, context) {
     // "Could not post the summary comment: …" when the run said what it was doing.
     const framed = (wording) => context.doing ? { ...wording, title: `Could not ${context.doing}: ${wording.title}` } : wording;
     if (status === 401) {
-        const where = context.eventName === 'cli' ? 'cli' : 'default';
+        const where = whereOf(context.eventName) === 'cli' ? 'cli' : 'default';
         return { ...framed(say('github-401', where)), facts: known };
     }
     if ((status === 403 || status === 429) && isRateLimited(message, headers)) {
@@ -2048,6 +2211,7 @@ function diagnoseGitHubApi(error, context) {
     return {
         ...framed(say('github-other', 'default', {
             status,
+            'see-more': seeMore(whereOf(context.eventName)),
             'github-says': message || 'GitHub refused the request.'
         })),
         facts: known
@@ -2310,7 +2474,13 @@ function connectionFailure(api, error, context) {
         return { ...say('openai-timeout', 'default'), facts: known };
     }
     const host = hostOf(context.model.endpoint) ?? context.model.endpoint;
-    return { ...say('openai-unreachable', 'default', { host }), facts: known };
+    return {
+        ...say('openai-unreachable', 'default', {
+            host,
+            'see-more': seeMore(whereOf(context.eventName))
+        }),
+        facts: known
+    };
 }
 /** A 3xx: the client follows no redirect, so the prompt went to `endpoint` only. */
 function redirected(api, context, known) {
@@ -2405,10 +2575,13 @@ function filteredCategories(api) {
 
 
 
+
 function diagnose(error, context) {
     return (
     // The ID token request fails inside MSAL's assertion callback too, so it comes first.
     diagnoseIdToken(error, context) ??
+        // Before Entra's: the Azure CLI's words carry AADSTS codes that a new sign-in fixes.
+        diagnoseAzureCli(error, context) ??
         diagnoseEntra(error, context) ??
         diagnoseOpenAI(error, context) ??
         diagnoseGitHubApi(error, context) ??
@@ -2429,9 +2602,10 @@ function diagnose_runFacts(config, run, trace) {
 /**
  * Any error → an ActionError whose `describe()` is what the log shows. Errors that carry their
  * fix already (an input problem) pass through; everything else is diagnosed at the stage it
- * failed at (a StageError says so; otherwise the error's own kind does).
+ * failed at (a StageError says so; otherwise the error's own kind does). `where` matters only
+ * before the run's facts are known: they say it themselves.
  */
-function explain(error, run, troubleshooting) {
+function explain(error, run, troubleshooting, where = whereOf(run?.eventName)) {
     if (error instanceof ConfigError) {
         return new ConfigError(error.message, withLink(error.fix, troubleshooting, 'inputs'), {
             cause: error
@@ -2448,7 +2622,7 @@ function explain(error, run, troubleshooting) {
     if (!run) {
         // Before the inputs were read there is nothing to explain it with.
         const text = error instanceof Error ? error.message : String(error);
-        return new AuthError(`Unexpected error: ${text}`, withLink(DEBUG_FIX, troubleshooting, 'unexpected-errors'), { cause: error });
+        return new AuthError(`Unexpected error: ${text}`, withLink(seeMore(where), troubleshooting, 'unexpected-errors'), { cause: error });
     }
     const marked = [...causeChain(error)].find((e) => e instanceof StageError);
     const context = {
@@ -2579,26 +2753,38 @@ const escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').r
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
- * Inputs → one typed, frozen Config (settings.ts), validated before any I/O. The only module
- * that reads core.getInput. Every error names the input, what was given and what is expected.
+ * Inputs → one typed, frozen Config (settings.ts), validated before any I/O. The raw values come
+ * from a reader: the action's (core.getInput, the only call of it) or the CLI's flags. Every
+ * problem names the input, what was given and what is expected, and the settings that fix it,
+ * which each reader writes its own way (YAML under `with:`, or flags).
  */
 
 
 
 
+/** The action's inputs: set under the step's `with:`. */
+const ACTION_INPUTS = {
+    read: (input) => core/* getInput */.V4(input),
+    fix: (settings) => settings.length === 0
+        ? ''
+        : [
+            'with:',
+            ...settings.map(({ input, value, inWorkflow }) => `  ${input}: ${inWorkflow ?? (value || "''")}`)
+        ].join('\n')
+};
 /**
  * Reads every input, then throws one ConfigError listing every problem, or returns the Config.
  * `githubToken: false`: a run that never talks to GitHub (the CLI on a local diff) needs none.
  */
-function readConfig(needs = { githubToken: true }) {
-    const inputs = new Inputs();
+function readConfig(reader, needs = { githubToken: true }) {
+    const inputs = new Inputs(reader);
     // Masked before anything else runs, so no later log line can show it.
-    const githubToken = core/* getInput */.V4('github-token');
+    const githubToken = inputs.text('github-token');
     if (githubToken) {
         core/* setSecret */.Pq(githubToken);
     }
     else if (needs.githubToken) {
-        inputs.fail('github-token: is empty; expected a token for the GitHub API (its default, ${{ github.token }}, is empty only when the workflow sets it so).', ['github-token: ${{ github.token }}']);
+        inputs.fail('github-token: is empty; expected a token for the GitHub API (its default, ${{ github.token }}, is empty only when the workflow sets it so).', [{ input: 'github-token', value: 'TOKEN', inWorkflow: '${{ github.token }}' }]);
     }
     const auth = inputs.oneOf('auth', settings/* AUTH_KINDS */.nc, 'github-oidc');
     const { clientId, tenantId } = readIdentity(inputs, auth);
@@ -2611,7 +2797,7 @@ function readConfig(needs = { githubToken: true }) {
     const audience = inputs.text('audience') || settings/* CLOUDS */.JJ[cloud].audience;
     const scope = readScope(inputs, cloud);
     const mode = inputs.oneOf('mode', settings/* MODES */.FN, 'both');
-    const prNumber = inputs.integer('pr-number', 1, Number.MAX_SAFE_INTEGER, '${{ inputs.pr-number }}');
+    const prNumber = inputs.integer('pr-number', 1, Number.MAX_SAFE_INTEGER, 'NUMBER', '${{ inputs.pr-number }}');
     const include = inputs.globs('include');
     const exclude = inputs.globs('exclude');
     const instructions = inputs.text('instructions');
@@ -2681,12 +2867,16 @@ function describeConfig(config) {
  * finds a problem returns a placeholder; throwIfAny() stops it from reaching a Config.
  */
 class Inputs {
+    reader;
     problems = [];
-    text(name) {
-        return core/* getInput */.V4(name);
+    constructor(reader) {
+        this.reader = reader;
     }
-    fail(message, yaml = [], notes = []) {
-        this.problems.push({ message, yaml, notes });
+    text(name) {
+        return this.reader.read(name);
+    }
+    fail(message, settings = [], notes = []) {
+        this.problems.push({ message, settings, notes });
     }
     throwIfAny() {
         const problems = this.problems;
@@ -2698,9 +2888,9 @@ class Inputs {
                 `The inputs have ${problems.length} problems:`,
                 ...problems.map((p) => `- ${p.message}`)
             ].join('\n');
-        const yaml = problems.flatMap((p) => p.yaml);
+        const settings = this.reader.fix(problems.flatMap((p) => p.settings));
         const fix = [
-            ...(yaml.length > 0 ? ['with:', ...yaml.map((line) => `  ${line}`)] : []),
+            ...(settings ? [settings] : []),
             ...new Set(problems.flatMap((p) => p.notes))
         ].join('\n');
         throw new ConfigError(message ?? '', fix);
@@ -2714,7 +2904,7 @@ class Inputs {
         if (match)
             return match;
         this.fail(`${name}: got ${quote(given)}; expected one of ${allowed.join(', ')}.`, [
-            `${name}: ${fallback}`
+            { input: name, value: fallback }
         ]);
         return fallback;
     }
@@ -2727,11 +2917,11 @@ class Inputs {
             return true;
         if (['false', 'False', 'FALSE'].includes(given))
             return false;
-        this.fail(`${name}: got ${quote(given)}; expected true or false (also True, TRUE, False, FALSE).`, [`${name}: ${String(fallback)}`]);
+        this.fail(`${name}: got ${quote(given)}; expected true or false (also True, TRUE, False, FALSE).`, [{ input: name, value: String(fallback) }]);
         return fallback;
     }
     /** Decimal digits within [min, max]; undefined when empty or wrong. */
-    integer(name, min, max, example) {
+    integer(name, min, max, example, inWorkflow) {
         const given = this.text(name);
         if (!given)
             return undefined;
@@ -2741,7 +2931,9 @@ class Inputs {
         const range = max === Number.MAX_SAFE_INTEGER
             ? `a whole number of at least ${thousands(min)}`
             : `a whole number from ${thousands(min)} to ${thousands(max)}`;
-        this.fail(`${name}: got ${quote(given)}; expected ${range}.`, [`${name}: ${example}`]);
+        this.fail(`${name}: got ${quote(given)}; expected ${range}.`, [
+            { input: name, value: example, ...(inWorkflow ? { inWorkflow } : {}) }
+        ]);
         return undefined;
     }
     /** One glob per line; blank lines and `#` comments dropped. */
@@ -2758,13 +2950,13 @@ class Inputs {
         ];
         if (!given) {
             if (required) {
-                this.fail(`${name}: is empty; expected the name of a model deployment.`, [`${name}: NAME`], notes);
+                this.fail(`${name}: is empty; expected the name of a model deployment.`, [{ input: name, value: 'NAME' }], notes);
             }
             return '';
         }
         if (/^[\w.-]{2,64}$/.test(given))
             return given;
-        this.fail(`${name}: got ${quote(given)}; expected a deployment name of 2 to 64 letters, digits, "-", "_" or ".".`, [`${name}: NAME`], notes);
+        this.fail(`${name}: got ${quote(given)}; expected a deployment name of 2 to 64 letters, digits, "-", "_" or ".".`, [{ input: name, value: 'NAME' }], notes);
         return '';
     }
 }
@@ -2773,13 +2965,13 @@ const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2
 const CLIENT_ID = {
     input: 'client-id',
     domainAllowed: false,
-    yaml: 'client-id: ${{ vars.AZURE_CLIENT_ID }}',
+    setting: { input: 'client-id', value: 'CLIENT_ID', inWorkflow: '${{ vars.AZURE_CLIENT_ID }}' },
     note: 'Find the client ID: az ad app list --display-name NAME --query "[].appId" -o tsv (app registration), or az identity show -n NAME -g RG --query clientId -o tsv (user-assigned managed identity)'
 };
 const TENANT_ID = {
     input: 'tenant-id',
     domainAllowed: true,
-    yaml: 'tenant-id: ${{ vars.AZURE_TENANT_ID }}',
+    setting: { input: 'tenant-id', value: 'TENANT_ID', inWorkflow: '${{ vars.AZURE_TENANT_ID }}' },
     note: 'Find the tenant ID: az account show --query tenantId -o tsv'
 };
 function readIdentity(inputs, auth) {
@@ -2831,12 +3023,12 @@ function identifier(inputs, id, given, whyRequired, source = id.input) {
         ? 'a GUID (8-4-4-4-12 hex digits) or a tenant domain such as contoso.onmicrosoft.com'
         : 'a GUID (8-4-4-4-12 hex digits)';
     if (!given) {
-        inputs.fail(`${id.input}: is empty; ${whyRequired}: ${expected}.`, [id.yaml], [id.note]);
+        inputs.fail(`${id.input}: is empty; ${whyRequired}: ${expected}.`, [id.setting], [id.note]);
         return '';
     }
     if (settings/* GUID */.Sm.test(given) || (id.domainAllowed && DOMAIN.test(given)))
         return given.toLowerCase();
-    inputs.fail(`${source}: got ${quote(given)}; expected ${expected}.`, [id.yaml], [id.note]);
+    inputs.fail(`${source}: got ${quote(given)}; expected ${expected}.`, [id.setting], [id.note]);
     return '';
 }
 function readEndpoint(inputs) {
@@ -2844,7 +3036,7 @@ function readEndpoint(inputs) {
     const example = 'https://NAME.openai.azure.com';
     const findIt = 'Find it: az cognitiveservices account show --name NAME --resource-group RG --query properties.endpoint -o tsv';
     if (!given) {
-        inputs.fail(`endpoint: is empty; expected the Azure OpenAI resource URL, such as ${example}.`, [`endpoint: ${example}`], [findIt]);
+        inputs.fail(`endpoint: is empty; expected the Azure OpenAI resource URL, such as ${example}.`, [{ input: 'endpoint', value: example }], [findIt]);
         return '';
     }
     let url;
@@ -2852,12 +3044,12 @@ function readEndpoint(inputs) {
         url = new URL(given);
     }
     catch {
-        inputs.fail(`endpoint: got ${quote(given)}; expected an https URL such as ${example}.`, [`endpoint: ${example}`], [findIt]);
+        inputs.fail(`endpoint: got ${quote(given)}; expected an https URL such as ${example}.`, [{ input: 'endpoint', value: example }], [findIt]);
         return '';
     }
     if (url.username || url.password) {
         // Not quoted: whatever is in there may be a secret.
-        inputs.fail('endpoint: contains a user name or password; expected a URL without credentials (auth is keyless).', [`endpoint: https://${url.host}`]);
+        inputs.fail('endpoint: contains a user name or password; expected a URL without credentials (auth is keyless).', [{ input: 'endpoint', value: `https://${url.host}` }]);
         return '';
     }
     let path = url.pathname.replace(/\/+$/, '');
@@ -2868,7 +3060,7 @@ function readEndpoint(inputs) {
     const regional = settings/* REGIONAL_ENDPOINT */.mC.exec(url.hostname);
     if (regional) {
         const named = `https://NAME.${settings/* REGIONAL_TO_RESOURCE_SUFFIX */.DW[regional[1]?.toLowerCase() ?? ''] ?? settings/* CLOUDS */.JJ.AzureCloud.resourceSuffix}`;
-        inputs.fail(`endpoint: got ${quote(given)}, a regional endpoint; keyless (Entra ID) auth needs the resource's custom subdomain endpoint, such as ${named}.`, [`endpoint: ${named}`], [
+        inputs.fail(`endpoint: got ${quote(given)}, a regional endpoint; keyless (Entra ID) auth needs the resource's custom subdomain endpoint, such as ${named}.`, [{ input: 'endpoint', value: named }], [
             'Give the resource a custom subdomain (it cannot be changed once set): az cognitiveservices account update --name NAME --resource-group RG --custom-domain NAME'
         ]);
         return '';
@@ -2885,7 +3077,7 @@ function readEndpoint(inputs) {
     }
     if (problems.length > 0) {
         inputs.fail(`endpoint: got ${quote(given)}; ${problems.join('; ')}.`, [
-            `endpoint: ${suggestion}`
+            { input: 'endpoint', value: suggestion }
         ]);
         return '';
     }
@@ -2901,7 +3093,7 @@ function readApiVersion(inputs) {
         return undefined;
     if (API_VERSION.test(given))
         return given;
-    inputs.fail(`api-version: got ${quote(given)}; expected YYYY-MM-DD or YYYY-MM-DD-preview, such as 2024-10-21; leave it empty to use the v1 API.`, ["api-version: ''"]);
+    inputs.fail(`api-version: got ${quote(given)}; expected YYYY-MM-DD or YYYY-MM-DD-preview, such as 2024-10-21; leave it empty to use the v1 API.`, [{ input: 'api-version', value: '' }]);
     return undefined;
 }
 function readAuthorityHost(inputs, cloud) {
@@ -2922,7 +3114,7 @@ function readAuthorityHost(inputs, cloud) {
     }
     const reason = url?.protocol === 'http:' ? 'MSAL requires https; expected' : 'expected';
     inputs.fail(`authority-host: got ${quote(given)}; ${reason} ${expected}.`, [
-        `authority-host: ${url ? `https://${url.host}` : fallback}`
+        { input: 'authority-host', value: url ? `https://${url.host}` : fallback }
     ]);
     return fallback;
 }
@@ -2936,7 +3128,7 @@ function readScope(inputs, cloud) {
     const suggestion = /^[a-z][a-z0-9+.-]*:\/\/[^/]+/i.test(given)
         ? `${given.replace(/\/+$/, '').replace(/\/\.default$/, '')}/.default`
         : fallback;
-    inputs.fail(`scope: got ${quote(given)}; expected a resource scope ending in /.default, such as ${fallback}.`, [`scope: ${suggestion}`]);
+    inputs.fail(`scope: got ${quote(given)}; expected a resource scope ending in /.default, such as ${fallback}.`, [{ input: 'scope', value: suggestion }]);
     return fallback;
 }
 /** Quoted, escaped and cut short, so a pasted blob cannot flood the log. */
@@ -8446,7 +8638,7 @@ async function run(early) {
     try {
         const context = (0,src_context/* readRunContext */.$p)();
         const config = await core/* group */.Os('Configuration', async () => {
-            const read = readConfig();
+            const read = readConfig(ACTION_INPUTS);
             for (const line of describeConfig(read))
                 core/* info */.pq(line);
             return Promise.resolve(read);
@@ -8540,4 +8732,4 @@ module.exports = __webpack_require__.p + "762d8737e810334ded50.json";
 
 };
 
-//# sourceMappingURL=336.index.js.map
+//# sourceMappingURL=146.index.js.map

@@ -1,8 +1,8 @@
-export const id = 212;
-export const ids = [212];
+export const id = 826;
+export const ids = [826];
 export const modules = {
 
-/***/ 84212:
+/***/ 60826:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,7 +11,7 @@ __webpack_require__.d(__webpack_exports__, {
   runCli: () => (/* binding */ runCli)
 });
 
-// UNUSED EXPORTS: USAGE
+// UNUSED EXPORTS: COMMANDS, UsageError, parseCommandLine
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
@@ -19,6 +19,10 @@ var external_node_fs_ = __webpack_require__(73024);
 var external_node_os_ = __webpack_require__(48161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: ./node_modules/commander/index.js + 6 modules
+var commander = __webpack_require__(67375);
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
 ;// CONCATENATED MODULE: ./src/context.ts
 /** What the runner tells us about this run: event, repository, actor. Read once, from env. */
 
@@ -192,6 +196,231 @@ function errorText(error) {
         : `HTTP ${status}: ${message}`;
 }
 
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
+var core = __webpack_require__(96421);
+// EXTERNAL MODULE: ./node_modules/@azure/identity/dist/esm/index.js + 289 modules
+var esm = __webpack_require__(48256);
+;// CONCATENATED MODULE: ./src/chain/claims.ts
+/** Decodes a JWT's payload without verifying it (we only read claims to explain things). */
+function decodeClaims(jwt) {
+    const payload = jwt.split('.')[1];
+    if (!payload)
+        return undefined;
+    try {
+        const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+        return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function newIdentityTrace() {
+    return {};
+}
+
+;// CONCATENATED MODULE: ./src/chain/credential.ts
+/**
+ * The TokenCredential for each `auth` kind. For `github-oidc` every client assertion is a
+ * GitHub ID token that still has a comfortable life left, so a long run never presents an
+ * expired one (AADSTS700024). Every token is masked before anything could print it, and the
+ * non-secret claims are recorded in the IdentityTrace so a failure can be explained exactly.
+ */
+
+
+
+
+/** A cached ID token is reused only while it has at least this long to live. */
+const ID_TOKEN_MIN_REMAINING_SECONDS = 60;
+/**
+ * The one retry policy for a federated credential created moments ago: until it propagates,
+ * Entra refuses it with AADSTS70021, and sometimes with AADSTS700213 as if its subject did not
+ * match. Each code's waits before each retry; a 700213 is more often a real mismatch, so it gets
+ * fewer and shorter ones (its diagnosis then says both).
+ */
+const PROPAGATION_RETRY_DELAYS_MS = {
+    70021: [2000, 4000, 8000],
+    700213: [2000, 3000]
+};
+/** The waits before each retry of this refusal: none unless propagation can explain it. */
+function propagationDelays(error) {
+    const code = entraErrorCode(error);
+    return (code === undefined ? undefined : PROPAGATION_RETRY_DELAYS_MS[code]) ?? [];
+}
+/** Fetches GitHub ID tokens for the client assertion, reusing one only while it is fresh. */
+class GitHubAssertions {
+    audience;
+    trace;
+    early;
+    cached;
+    constructor(audience, trace, 
+    /** The token requested at start-up, used first when it is for this audience. */
+    early) {
+        this.audience = audience;
+        this.trace = trace;
+        this.early = early;
+    }
+    async get() {
+        const now = Date.now() / 1000;
+        if (this.cached && this.cached.exp - now >= ID_TOKEN_MIN_REMAINING_SECONDS) {
+            return this.cached.token;
+        }
+        const early = this.early?.audience === this.audience ? await this.early.token : undefined;
+        this.early = undefined;
+        let token;
+        try {
+            // getIDToken masks the token itself (::add-mask::) before returning it.
+            token = early ?? (await core/* getIDToken */.V9(this.audience));
+        }
+        catch (error) {
+            // Marked as GitHub's failure, so it is not taken for Entra's when MSAL passes it on.
+            throw new StageError('github-oidc', 'request the GitHub ID token', error);
+        }
+        const claims = decodeClaims(token);
+        this.trace.idToken = claims;
+        this.cached = { token, exp: typeof claims?.exp === 'number' ? claims.exp : 0 };
+        core/* debug */.Yz(`GitHub ID token: sub=${claims?.sub ?? '?'} aud=${String(claims?.aud ?? '?')}`);
+        return token;
+    }
+}
+/**
+ * Wraps a credential: masks and traces every access token, retries what propagation can explain
+ * (PROPAGATION_RETRY_DELAYS_MS), and marks any failure with its stage for the diagnosis
+ * (github-oidc when the ID token could not be had, entra otherwise).
+ */
+class TracedCredential {
+    inner;
+    azure;
+    trace;
+    sleep;
+    lastToken;
+    constructor(inner, azure, trace, sleep) {
+        this.inner = inner;
+        this.azure = azure;
+        this.trace = trace;
+        this.sleep = sleep;
+    }
+    async getToken(scopes, options) {
+        for (let attempt = 0;; attempt++) {
+            try {
+                const token = await this.inner.getToken(scopes, options);
+                if (!token)
+                    throw new Error('the credential returned no token');
+                this.record(token.token);
+                return token;
+            }
+            catch (error) {
+                const delays = propagationDelays(error);
+                const delay = delays[attempt];
+                if (delay === undefined)
+                    throw await this.failure(error, attempt);
+                core/* info */.pq(`Entra found no matching federated credential (AADSTS${String(entraErrorCode(error))}); a new one can take minutes to apply. Retrying in ${delay / 1000} s (${attempt + 1}/${delays.length}).`);
+                await this.sleep(delay);
+            }
+        }
+    }
+    async failure(error, retries) {
+        const idToken = [...causeChain(error)].find((e) => e instanceof StageError && e.stage === 'github-oidc');
+        if (idToken)
+            return idToken;
+        // MSAL says only "endpoints_resolution_error"; the authority's own answer says why.
+        const unresolved = [...causeChain(error)].some((e) => e instanceof Error && /endpoints_resolution_error/i.test(e.message));
+        const authorityProbe = unresolved ? await probeAuthority(this.azure) : undefined;
+        return new StageError('entra', 'get an access token from Microsoft Entra ID', error, {
+            entraRetries: retries,
+            ...(authorityProbe ? { authorityProbe } : {})
+        });
+    }
+    record(token) {
+        core/* setSecret */.Pq(token);
+        if (token === this.lastToken)
+            return;
+        this.lastToken = token;
+        this.trace.accessToken = decodeClaims(token);
+    }
+}
+function createCredential(azure, options) {
+    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    return new TracedCredential(innerCredential(azure, options.assertions), azure, options.trace, sleep);
+}
+function innerCredential(azure, assertions) {
+    const authority = {
+        authorityHost: azure.authorityHost,
+        disableInstanceDiscovery: !azure.knownAuthority
+    };
+    switch (azure.auth) {
+        case 'github-oidc': {
+            const { tenantId, clientId } = required(azure);
+            return new esm/* ClientAssertionCredential */.XI(tenantId, clientId, () => assertions.get(), authority);
+        }
+        case 'workload-identity': {
+            const { tenantId, clientId } = required(azure);
+            return new esm/* WorkloadIdentityCredential */.R9({ tenantId, clientId, ...authority });
+        }
+        case 'managed-identity':
+            return azure.clientId
+                ? new esm/* ManagedIdentityCredential */.NC({ clientId: azure.clientId })
+                : new esm/* ManagedIdentityCredential */.NC();
+        case 'azure-cli':
+            return new esm/* AzureCliCredential */.nG(azure.tenantId ? { tenantId: azure.tenantId } : {});
+    }
+}
+/** The AADSTS number of an Entra refusal: MSAL's `errorNo`, or the code in a message, anywhere on the cause chain. */
+function entraErrorCode(error) {
+    for (const link of causeChain(error)) {
+        const errorNo = link?.errorNo;
+        // Typed string by MSAL, but it holds whatever JSON `error_codes[0]` was: a number.
+        if (typeof errorNo === 'number' && Number.isInteger(errorNo))
+            return errorNo;
+        if (typeof errorNo === 'string' && /^\d+$/.test(errorNo.trim()))
+            return Number(errorNo);
+        const message = link instanceof Error ? link.message : typeof link === 'string' ? link : '';
+        const inText = /AADSTS(\d+)/.exec(message)?.[1];
+        if (inText)
+            return Number(inText);
+    }
+    return undefined;
+}
+function required(azure) {
+    // config.ts guarantees both for these auth kinds; this guards the type, not the user.
+    if (!azure.tenantId || !azure.clientId) {
+        throw new ActionError(`auth '${azure.auth}' needs both client-id and tenant-id.`, 'Set the client-id and tenant-id inputs.');
+    }
+    return { tenantId: azure.tenantId, clientId: azure.clientId };
+}
+/**
+ * When MSAL cannot resolve the authority it says only "endpoints_resolution_error". Asking the
+ * metadata document ourselves yields Entra's own words (AADSTS90002 for an unknown tenant) or
+ * the network error, which is what the user needs to see.
+ */
+async function probeAuthority(azure) {
+    const url = `${azure.authorityHost}/${azure.tenantId ?? 'organizations'}/v2.0/.well-known/openid-configuration`;
+    try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+        const text = await response.text();
+        if (response.ok)
+            return `${url} answered ${response.status}.`;
+        const body = safeJson(text);
+        const description = body && typeof body.error_description === 'string' ? body.error_description : text;
+        return `${url} answered ${response.status}: ${description.slice(0, 500)}`;
+    }
+    catch (error) {
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+        const code = cause?.code;
+        return `${url} could not be reached: ${typeof code === 'string' ? `${code} ` : ''}${cause instanceof Error ? cause.message : String(cause)}`;
+    }
+}
+function safeJson(text) {
+    try {
+        const value = JSON.parse(text);
+        return typeof value === 'object' && value !== null
+            ? value
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/diagnosis/wording/common.ts
 /** Wording shared by several entries of the catalogue, and the fragments run facts fill. */
 /** Lines of a command or YAML block, indented for the log. */
@@ -199,6 +428,8 @@ function block(...lines) {
     return lines.map((line) => `  ${line}`).join('\n');
 }
 const DEBUG_FIX = 'Re-run the job with debug logging (the repository secret or variable ACTIONS_STEP_DEBUG=true) and read the step log around this error.';
+/** DEBUG_FIX at a terminal, where no job can be re-run with debug logging. */
+const VERBOSE_FIX = 'Run the command again with --verbose: it prints every step, and the debug log, before this error.';
 const PERMISSIONS_YAML = block('permissions:', '  id-token: write', '  contents: read', '  pull-requests: write');
 const SUBJECT_RULES = 'Subjects are compared exactly and case-sensitively: a job with `environment:` presents `repo:OWNER/REPO:environment:NAME`, a `pull_request` run `…:pull_request`, a branch `…:ref:refs/heads/BRANCH`, and newer repositories use the immutable form `repo:OWNER@ID/REPO@ID:…`, so copy the subject printed here. An app or identity holds at most 20 federated credentials.';
 /** Where the review identity's federated credentials are read, for an app and for an identity. */
@@ -215,7 +446,8 @@ const common_PAGE_VALUES = {
     assignee: 'PRINCIPAL_ID',
     'principal-type': 'ServicePrincipal',
     'metadata-url': 'AUTHORITY_HOST/TENANT_ID/v2.0/.well-known/openid-configuration',
-    'issuer-metadata': 'ISSUER/.well-known/openid-configuration'
+    'issuer-metadata': 'ISSUER/.well-known/openid-configuration',
+    'see-more': `${DEBUG_FIX} From the command line: ${VERBOSE_FIX}`
 };
 /**
  * Blocks built from several facts. A template names one as {{name}}; the reader fills it with
@@ -228,6 +460,95 @@ const common_FRAGMENTS = {
     'add-credential-unknown-subject': `The token’s subject is unknown: run the action with \`mode: check\` to print it.\n${ADD_CREDENTIAL}`,
     /** A probe of the host from the runner, when the host is known. */
     probe: `\nTest from the runner itself:\n${block("curl -sS -o /dev/null -w '%{http_code}\\n' https://{{host}}/")}`
+};
+
+;// CONCATENATED MODULE: ./src/diagnosis/wording/azure-cli.ts
+
+const INSTALL = 'https://learn.microsoft.com/cli/azure/install-azure-cli';
+const FROM_THE_CLI = 'From the command line (`npx keyless-pr-review`)';
+const IN_A_WORKFLOW = 'In a workflow, with `auth: azure-cli`';
+/** Sign-in by the action itself: a fresh GitHub ID token whenever it needs one, no Azure CLI. */
+const SIGN_IN_BY_ITSELF = block('with:', '  auth: github-oidc', '  client-id: ${{ vars.AZURE_CLIENT_ID }}', '  tenant-id: ${{ vars.AZURE_TENANT_ID }}');
+/** An azure/login step before this one, signed in with the job's GitHub ID token. */
+const AZURE_LOGIN_STEP = block('permissions:', '  id-token: write', '  contents: read', '  pull-requests: write', 'steps:', '  - uses: azure/login@v2', '    with:', '      client-id: ${{ vars.AZURE_CLIENT_ID }}', '      tenant-id: ${{ vars.AZURE_TENANT_ID }}', '      allow-no-subscriptions: true   # or subscription-id: ${{ vars.AZURE_SUBSCRIPTION_ID }}', '  - uses: keyless-pr-review/keyless-pr-review@v1');
+const AZURE_CLI = {
+    'azure-cli-not-signed-in': {
+        section: 'Azure CLI sign-in',
+        heading: 'The Azure CLI is not signed in',
+        about: "`auth: azure-cli`, the command line's default, takes its Entra token from the Azure CLI (`az account get-access-token`). The Azure CLI answers “Please run 'az login' to setup account.”, which @azure/identity reports as “Please run 'az login' from a command prompt to authenticate before using this credential.” The printed `az login` names the tenant when one is known (`--tenant-id`).",
+        page: { 'az-login': 'az login --tenant TENANT_ID' },
+        cases: {
+            cli: {
+                when: FROM_THE_CLI,
+                title: 'The Azure CLI is not signed in',
+                cause: "The command signs in with the Azure CLI's login (`--auth azure-cli`, the default), and no account is signed in to the Azure CLI: it answered “Please run 'az login'”.",
+                fix: `Sign in, then run the command again:\n${block('{{az-login}}')}`
+            },
+            workflow: {
+                when: IN_A_WORKFLOW,
+                title: 'The Azure CLI is not signed in on this runner: no azure/login step ran before this one',
+                cause: "`auth: azure-cli` takes its token from the Azure CLI's sign-in on the runner, which an `azure/login` step makes earlier in the same job. The Azure CLI answered “Please run 'az login'”: no such step ran in this job (a step in another job does not count: each job gets a fresh runner).",
+                fix: [
+                    'Add an azure/login step before this one, in the same job, and let the job request a GitHub ID token:',
+                    AZURE_LOGIN_STEP,
+                    'or let the action sign in by itself, without the Azure CLI:',
+                    SIGN_IN_BY_ITSELF
+                ].join('\n')
+            }
+        }
+    },
+    'azure-cli-not-installed': {
+        section: 'Azure CLI sign-in',
+        heading: 'The Azure CLI is not installed',
+        about: '@azure/identity runs `az` and finds none on PATH: it says “Azure CLI could not be found.”',
+        page: { 'az-login': 'az login --tenant TENANT_ID' },
+        cases: {
+            cli: {
+                when: FROM_THE_CLI,
+                title: 'The Azure CLI is not installed: there is no az on PATH',
+                cause: "The command signs in with the Azure CLI's login (`--auth azure-cli`, the default), and there is no `az` on PATH to ask for a token.",
+                fix: `Install the Azure CLI (${INSTALL}), sign in, and run the command again:\n${block('{{az-login}}')}`
+            },
+            workflow: {
+                when: IN_A_WORKFLOW,
+                title: 'The Azure CLI is not installed on this runner',
+                cause: '`auth: azure-cli` runs `az`, and this runner has none on PATH: GitHub-hosted runners have it, self-hosted runners and job containers often do not.',
+                fix: [
+                    `Install the Azure CLI on the runner (${INSTALL}) and sign it in with an azure/login step before this one:`,
+                    AZURE_LOGIN_STEP,
+                    'or let the action sign in by itself, without the Azure CLI:',
+                    SIGN_IN_BY_ITSELF
+                ].join('\n')
+            }
+        }
+    },
+    'azure-cli-sign-in-expired': {
+        section: 'Azure CLI sign-in',
+        heading: 'The Azure CLI must sign in again',
+        about: 'The Azure CLI is signed in, but Entra ID refused to renew its token, and the Azure CLI printed Entra’s refusal with “Interactive authentication is needed”: the refresh token expired after 90 days unused (AADSTS700082) or was revoked (AADSTS50173, a password change), Conditional Access asks for a new sign-in or multifactor authentication (AADSTS70043, AADSTS50076, AADSTS50079), or, in a workflow, the GitHub ID token azure/login signed in with has expired (AADSTS700024).',
+        page: {
+            refusal: 'AADSTS_CODE',
+            'az-login': 'az login --scope SCOPE --tenant TENANT_ID'
+        },
+        cases: {
+            cli: {
+                when: FROM_THE_CLI,
+                title: 'The Azure CLI must sign in again ({{refusal}})',
+                cause: "The Azure CLI is signed in, but Entra ID no longer accepts its sign-in, and the Azure CLI cannot renew it without you: the sign-in went unused too long or was revoked, or Conditional Access wants a fresh sign-in or multifactor authentication for Azure OpenAI. Entra's own words are below.",
+                fix: `Sign in again, then run the command again:\n${block('{{az-login}}')}`
+            },
+            workflow: {
+                when: IN_A_WORKFLOW,
+                title: 'The Azure CLI’s sign-in on this runner has expired ({{refusal}})',
+                cause: "`auth: azure-cli` uses the sign-in an azure/login step made earlier in the job, and Entra ID no longer accepts it: azure/login signs the Azure CLI in with the job's GitHub ID token, which is short-lived and which the Azure CLI cannot renew, so once the access token it got with it expires, the Azure CLI cannot get another.",
+                fix: [
+                    'Let the action sign in by itself: with `auth: github-oidc` it asks for a fresh GitHub ID token whenever it needs one:',
+                    SIGN_IN_BY_ITSELF,
+                    'or run azure/login again in the step just before this one.'
+                ].join('\n')
+            }
+        }
+    }
 };
 
 ;// CONCATENATED MODULE: ./src/diagnosis/wording/entra.ts
@@ -625,7 +946,7 @@ const GITHUB_API = {
             default: {
                 title: 'GitHub API answered {{status}}',
                 cause: '{{github-says}}',
-                fix: DEBUG_FIX
+                fix: '{{see-more}}'
             }
         }
     }
@@ -963,7 +1284,7 @@ const OPENAI = {
             default: {
                 title: 'Could not connect to Azure OpenAI',
                 cause: 'The request to {{host}} got no HTTP answer.',
-                fix: DEBUG_FIX
+                fix: '{{see-more}}'
             }
         }
     }
@@ -1025,19 +1346,19 @@ const UNEXPECTED = {
                 when: 'The action knew what it was doing',
                 title: 'Unexpected error while trying to {{doing}}',
                 cause: '{{message}}',
-                fix: DEBUG_FIX
+                fix: '{{see-more}}'
             },
             stage: {
                 when: 'The action knew which service it was talking to',
                 title: 'Unexpected error at {{stage}}',
                 cause: '{{message}}',
-                fix: DEBUG_FIX
+                fix: '{{see-more}}'
             },
             plain: {
                 when: 'Nothing says where',
                 title: 'Unexpected error',
                 cause: '{{message}}',
-                fix: DEBUG_FIX
+                fix: '{{see-more}}'
             }
         }
     }
@@ -1061,10 +1382,12 @@ const UNEXPECTED = {
 
 
 
+
 /** The entries, in page order within each section; each key is its anchor on the page. */
 const CATALOGUE = {
     ...INPUTS,
     ...GITHUB_ID_TOKEN,
+    ...AZURE_CLI,
     ...ENTRA,
     ...OPENAI,
     ...GATEWAY,
@@ -1121,304 +1444,19 @@ function pageCase(entry, wording) {
     return { title: show(wording.title), cause: show(wording.cause), fix: show(wording.fix) };
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
-var core = __webpack_require__(96421);
-// EXTERNAL MODULE: ./node_modules/@azure/identity/dist/esm/index.js + 289 modules
-var esm = __webpack_require__(48256);
-;// CONCATENATED MODULE: ./src/chain/claims.ts
-/** Decodes a JWT's payload without verifying it (we only read claims to explain things). */
-function decodeClaims(jwt) {
-    const payload = jwt.split('.')[1];
-    if (!payload)
-        return undefined;
-    try {
-        const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-        return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function newIdentityTrace() {
-    return {};
-}
-
-;// CONCATENATED MODULE: ./src/chain/credential.ts
-/**
- * The TokenCredential for each `auth` kind. For `github-oidc` every client assertion is a
- * GitHub ID token that still has a comfortable life left, so a long run never presents an
- * expired one (AADSTS700024). Every token is masked before anything could print it, and the
- * non-secret claims are recorded in the IdentityTrace so a failure can be explained exactly.
- */
-
-
-
-
-/** A cached ID token is reused only while it has at least this long to live. */
-const ID_TOKEN_MIN_REMAINING_SECONDS = 60;
-/**
- * The one retry policy for a federated credential created moments ago: until it propagates,
- * Entra refuses it with AADSTS70021, and sometimes with AADSTS700213 as if its subject did not
- * match. Each code's waits before each retry; a 700213 is more often a real mismatch, so it gets
- * fewer and shorter ones (its diagnosis then says both).
- */
-const PROPAGATION_RETRY_DELAYS_MS = {
-    70021: [2000, 4000, 8000],
-    700213: [2000, 3000]
-};
-/** The waits before each retry of this refusal: none unless propagation can explain it. */
-function propagationDelays(error) {
-    const code = entraErrorCode(error);
-    return (code === undefined ? undefined : PROPAGATION_RETRY_DELAYS_MS[code]) ?? [];
-}
-/** Fetches GitHub ID tokens for the client assertion, reusing one only while it is fresh. */
-class GitHubAssertions {
-    audience;
-    trace;
-    early;
-    cached;
-    constructor(audience, trace, 
-    /** The token requested at start-up, used first when it is for this audience. */
-    early) {
-        this.audience = audience;
-        this.trace = trace;
-        this.early = early;
-    }
-    async get() {
-        const now = Date.now() / 1000;
-        if (this.cached && this.cached.exp - now >= ID_TOKEN_MIN_REMAINING_SECONDS) {
-            return this.cached.token;
-        }
-        const early = this.early?.audience === this.audience ? await this.early.token : undefined;
-        this.early = undefined;
-        let token;
-        try {
-            // getIDToken masks the token itself (::add-mask::) before returning it.
-            token = early ?? (await core/* getIDToken */.V9(this.audience));
-        }
-        catch (error) {
-            // Marked as GitHub's failure, so it is not taken for Entra's when MSAL passes it on.
-            throw new StageError('github-oidc', 'request the GitHub ID token', error);
-        }
-        const claims = decodeClaims(token);
-        this.trace.idToken = claims;
-        this.cached = { token, exp: typeof claims?.exp === 'number' ? claims.exp : 0 };
-        core/* debug */.Yz(`GitHub ID token: sub=${claims?.sub ?? '?'} aud=${String(claims?.aud ?? '?')}`);
-        return token;
-    }
-}
-/**
- * Wraps a credential: masks and traces every access token, retries what propagation can explain
- * (PROPAGATION_RETRY_DELAYS_MS), and marks any failure with its stage for the diagnosis
- * (github-oidc when the ID token could not be had, entra otherwise).
- */
-class TracedCredential {
-    inner;
-    azure;
-    trace;
-    sleep;
-    lastToken;
-    constructor(inner, azure, trace, sleep) {
-        this.inner = inner;
-        this.azure = azure;
-        this.trace = trace;
-        this.sleep = sleep;
-    }
-    async getToken(scopes, options) {
-        for (let attempt = 0;; attempt++) {
-            try {
-                const token = await this.inner.getToken(scopes, options);
-                if (!token)
-                    throw new Error('the credential returned no token');
-                this.record(token.token);
-                return token;
-            }
-            catch (error) {
-                const delays = propagationDelays(error);
-                const delay = delays[attempt];
-                if (delay === undefined)
-                    throw await this.failure(error, attempt);
-                core/* info */.pq(`Entra found no matching federated credential (AADSTS${String(entraErrorCode(error))}); a new one can take minutes to apply. Retrying in ${delay / 1000} s (${attempt + 1}/${delays.length}).`);
-                await this.sleep(delay);
-            }
-        }
-    }
-    async failure(error, retries) {
-        const idToken = [...causeChain(error)].find((e) => e instanceof StageError && e.stage === 'github-oidc');
-        if (idToken)
-            return idToken;
-        // MSAL says only "endpoints_resolution_error"; the authority's own answer says why.
-        const unresolved = [...causeChain(error)].some((e) => e instanceof Error && /endpoints_resolution_error/i.test(e.message));
-        const authorityProbe = unresolved ? await probeAuthority(this.azure) : undefined;
-        return new StageError('entra', 'get an access token from Microsoft Entra ID', error, {
-            entraRetries: retries,
-            ...(authorityProbe ? { authorityProbe } : {})
-        });
-    }
-    record(token) {
-        core/* setSecret */.Pq(token);
-        if (token === this.lastToken)
-            return;
-        this.lastToken = token;
-        this.trace.accessToken = decodeClaims(token);
-    }
-}
-function createCredential(azure, options) {
-    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    return new TracedCredential(innerCredential(azure, options.assertions), azure, options.trace, sleep);
-}
-function innerCredential(azure, assertions) {
-    const authority = {
-        authorityHost: azure.authorityHost,
-        disableInstanceDiscovery: !azure.knownAuthority
-    };
-    switch (azure.auth) {
-        case 'github-oidc': {
-            const { tenantId, clientId } = required(azure);
-            return new esm/* ClientAssertionCredential */.XI(tenantId, clientId, () => assertions.get(), authority);
-        }
-        case 'workload-identity': {
-            const { tenantId, clientId } = required(azure);
-            return new esm/* WorkloadIdentityCredential */.R9({ tenantId, clientId, ...authority });
-        }
-        case 'managed-identity':
-            return azure.clientId
-                ? new esm/* ManagedIdentityCredential */.NC({ clientId: azure.clientId })
-                : new esm/* ManagedIdentityCredential */.NC();
-        case 'azure-cli':
-            return new esm/* AzureCliCredential */.nG(azure.tenantId ? { tenantId: azure.tenantId } : {});
-    }
-}
-/** The AADSTS number of an Entra refusal: MSAL's `errorNo`, or the code in a message, anywhere on the cause chain. */
-function entraErrorCode(error) {
-    for (const link of causeChain(error)) {
-        const errorNo = link?.errorNo;
-        // Typed string by MSAL, but it holds whatever JSON `error_codes[0]` was: a number.
-        if (typeof errorNo === 'number' && Number.isInteger(errorNo))
-            return errorNo;
-        if (typeof errorNo === 'string' && /^\d+$/.test(errorNo.trim()))
-            return Number(errorNo);
-        const message = link instanceof Error ? link.message : typeof link === 'string' ? link : '';
-        const inText = /AADSTS(\d+)/.exec(message)?.[1];
-        if (inText)
-            return Number(inText);
-    }
-    return undefined;
-}
-function required(azure) {
-    // config.ts guarantees both for these auth kinds; this guards the type, not the user.
-    if (!azure.tenantId || !azure.clientId) {
-        throw new ActionError(`auth '${azure.auth}' needs both client-id and tenant-id.`, 'Set the client-id and tenant-id inputs.');
-    }
-    return { tenantId: azure.tenantId, clientId: azure.clientId };
-}
-/**
- * When MSAL cannot resolve the authority it says only "endpoints_resolution_error". Asking the
- * metadata document ourselves yields Entra's own words (AADSTS90002 for an unknown tenant) or
- * the network error, which is what the user needs to see.
- */
-async function probeAuthority(azure) {
-    const url = `${azure.authorityHost}/${azure.tenantId ?? 'organizations'}/v2.0/.well-known/openid-configuration`;
-    try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-        const text = await response.text();
-        if (response.ok)
-            return `${url} answered ${response.status}.`;
-        const body = safeJson(text);
-        const description = body && typeof body.error_description === 'string' ? body.error_description : text;
-        return `${url} answered ${response.status}: ${description.slice(0, 500)}`;
-    }
-    catch (error) {
-        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-        const code = cause?.code;
-        return `${url} could not be reached: ${typeof code === 'string' ? `${code} ` : ''}${cause instanceof Error ? cause.message : String(cause)}`;
-    }
-}
-function safeJson(text) {
-    try {
-        const value = JSON.parse(text);
-        return typeof value === 'object' && value !== null
-            ? value
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/settings.ts
-/**
- * What a run is configured with: the Config type, the allowed values of each enumerated input,
- * the Azure clouds and the endpoint rules. Constants and types only; inputs.ts reads the
- * workflow's inputs into a Config, and the rest of the code reads the Config.
- */
-const AUTH_KINDS = [
-    'github-oidc',
-    'managed-identity',
-    'workload-identity',
-    'azure-cli'
-];
-const MODES = ['summary', 'review', 'both', 'check'];
-const PERMISSIONS = ['write', 'maintain', 'admin'];
-const CLOUD_NAMES = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'];
-const CLOUDS = {
-    AzureCloud: {
-        authorityHost: 'https://login.microsoftonline.com',
-        scope: 'https://cognitiveservices.azure.com/.default',
-        audience: 'api://AzureADTokenExchange',
-        resourceSuffix: 'openai.azure.com'
-    },
-    AzureUSGovernment: {
-        authorityHost: 'https://login.microsoftonline.us',
-        scope: 'https://cognitiveservices.azure.us/.default',
-        audience: 'api://AzureADTokenExchangeUSGov',
-        resourceSuffix: 'openai.azure.us'
-    },
-    AzureChinaCloud: {
-        authorityHost: 'https://login.chinacloudapi.cn',
-        scope: 'https://cognitiveservices.azure.cn/.default',
-        audience: 'api://AzureADTokenExchangeChina',
-        resourceSuffix: 'openai.azure.cn'
-    }
-};
-/** A client or tenant id: 8-4-4-4-12 hex digits. */
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Entra hosts MSAL's instance discovery knows; any other host must skip discovery. */
-const KNOWN_AUTHORITY_HOSTS = new Set([
-    'login.microsoftonline.com',
-    'login.microsoft.com',
-    'login.windows.net',
-    'sts.windows.net',
-    'login.microsoftonline.us',
-    'login.usgovcloudapi.net',
-    'login.chinacloudapi.cn',
-    'login.partner.microsoftonline.cn'
-]);
-/**
- * Shared regional endpoints (`https://REGION.api.cognitive.microsoft.com`, and the .us / .cn
- * ones) serve key auth only: Entra tokens need the resource's custom subdomain. The captured
- * group is the cloud's domain, a key of REGIONAL_TO_RESOURCE_SUFFIX.
- */
-const REGIONAL_ENDPOINT = /^[a-z0-9-]+\.api\.cognitive\.(microsoft\.com|microsoft\.us|azure\.cn)$/i;
-const REGIONAL_TO_RESOURCE_SUFFIX = {
-    'microsoft.com': CLOUDS.AzureCloud.resourceSuffix,
-    'microsoft.us': CLOUDS.AzureUSGovernment.resourceSuffix,
-    'azure.cn': CLOUDS.AzureChinaCloud.resourceSuffix
-};
-/** Host suffixes of an Azure OpenAI / Foundry resource's own endpoint, in every cloud. */
-const RESOURCE_HOST_SUFFIXES = [
-    '.openai.azure.com',
-    '.cognitiveservices.azure.com',
-    '.services.ai.azure.com',
-    '.openai.azure.us',
-    '.cognitiveservices.azure.us',
-    '.openai.azure.cn',
-    '.cognitiveservices.azure.cn'
-];
-
 ;// CONCATENATED MODULE: ./src/diagnosis/facts.ts
 
 
+
+/** The event name of a run from a terminal (`npx keyless-pr-review`). */
+const CLI_EVENT = 'cli';
+function whereOf(eventName) {
+    return eventName === CLI_EVENT ? 'cli' : 'workflow';
+}
+/** How to see more of a failure nothing here explains: debug logging, or --verbose. */
+function seeMore(where) {
+    return where === 'cli' ? VERBOSE_FIX : DEBUG_FIX;
+}
 /** The error, its causes, and the members of any AggregateError among them (undici's ECONNREFUSED). */
 function links(error) {
     const all = [];
@@ -1527,11 +1565,12 @@ function unexpected(error, context) {
     const code = field(error, 'code');
     const status = field(error, 'status');
     const message = untrusted(text || '(no message)', 500);
+    const values = { message, 'see-more': seeMore(whereOf(context.eventName)) };
     const wording = context.doing
-        ? say('unexpected-errors', 'doing', { doing: context.doing, message })
+        ? say('unexpected-errors', 'doing', { ...values, doing: context.doing })
         : context.stage
-            ? say('unexpected-errors', 'stage', { stage: context.stage, message })
-            : say('unexpected-errors', 'plain', { message });
+            ? say('unexpected-errors', 'stage', { ...values, stage: context.stage })
+            : say('unexpected-errors', 'plain', values);
     return {
         ...wording,
         facts: facts(['error', untrusted(name, 80)], [
@@ -1540,6 +1579,134 @@ function unexpected(error, context) {
         ], ['status', typeof status === 'number' ? status : undefined])
     };
 }
+
+;// CONCATENATED MODULE: ./src/diagnosis/azure-cli.ts
+/**
+ * The Azure CLI's sign-in (`auth: azure-cli`: after azure/login in a workflow, and the command
+ * line's default). @azure/identity's AzureCliCredential runs `az account get-access-token` and
+ * throws a CredentialUnavailableError: with its own message when no `az` is on PATH (“Azure CLI
+ * could not be found”) and when azure-cli says “Please run 'az login'” (“Please run 'az login'
+ * from a command prompt …”), else with azure-cli's stderr, which after an Entra refusal a new
+ * sign-in fixes (an expired or revoked refresh token, Conditional Access) ends “Interactive
+ * authentication is needed. Please run: az login --scope …” (azure-cli's aad_error_handler).
+ */
+
+
+
+const NOT_INSTALLED = /Azure CLI could not be found/;
+const NOT_SIGNED_IN = /Please run 'az login' from a command prompt/;
+const SIGN_IN_AGAIN = /Interactive authentication is needed/;
+function diagnoseAzureCli(error, context) {
+    if (context.azure.auth !== 'azure-cli')
+        return undefined;
+    const refusal = links(error).find((e) => stringField(e, 'name') === 'CredentialUnavailableError');
+    const text = messageOf(refusal);
+    const where = whereOf(context.eventName);
+    const known = facts(['auth', 'azure-cli'], ['tenant', context.azure.tenantId], ['Azure CLI says', untrusted(text.replace(/^ERROR:\s*/, ''), 400)]);
+    if (NOT_INSTALLED.test(text)) {
+        return {
+            ...say('azure-cli-not-installed', where, { 'az-login': azLogin(context) }),
+            facts: known
+        };
+    }
+    if (NOT_SIGNED_IN.test(text)) {
+        return {
+            ...say('azure-cli-not-signed-in', where, { 'az-login': azLogin(context) }),
+            facts: known
+        };
+    }
+    if (SIGN_IN_AGAIN.test(text)) {
+        const code = entraErrorCode(refusal);
+        return {
+            ...say('azure-cli-sign-in-expired', where, {
+                refusal: code === undefined ? 'interactive authentication is needed' : `AADSTS${code}`,
+                // azure-cli's own advice names the scope when a sign-in for it is what Entra asks for.
+                'az-login': azLogin(context, /az login --scope/.test(text))
+            }),
+            facts: known
+        };
+    }
+    return undefined;
+}
+/** `az login`, in the tenant the run asked for when it named one. */
+function azLogin(context, withScope = false) {
+    const { scope, tenantId } = context.azure;
+    return [
+        'az login',
+        ...(withScope ? ['--scope', shellArg(scope)] : []),
+        ...(tenantId ? ['--tenant', shellArg(tenantId)] : [])
+    ].join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+/**
+ * What a run is configured with: the Config type, the allowed values of each enumerated input,
+ * the Azure clouds and the endpoint rules. Constants and types only; inputs.ts reads the
+ * workflow's inputs into a Config, and the rest of the code reads the Config.
+ */
+const AUTH_KINDS = [
+    'github-oidc',
+    'managed-identity',
+    'workload-identity',
+    'azure-cli'
+];
+const MODES = ['summary', 'review', 'both', 'check'];
+const PERMISSIONS = ['write', 'maintain', 'admin'];
+const CLOUD_NAMES = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'];
+const CLOUDS = {
+    AzureCloud: {
+        authorityHost: 'https://login.microsoftonline.com',
+        scope: 'https://cognitiveservices.azure.com/.default',
+        audience: 'api://AzureADTokenExchange',
+        resourceSuffix: 'openai.azure.com'
+    },
+    AzureUSGovernment: {
+        authorityHost: 'https://login.microsoftonline.us',
+        scope: 'https://cognitiveservices.azure.us/.default',
+        audience: 'api://AzureADTokenExchangeUSGov',
+        resourceSuffix: 'openai.azure.us'
+    },
+    AzureChinaCloud: {
+        authorityHost: 'https://login.chinacloudapi.cn',
+        scope: 'https://cognitiveservices.azure.cn/.default',
+        audience: 'api://AzureADTokenExchangeChina',
+        resourceSuffix: 'openai.azure.cn'
+    }
+};
+/** A client or tenant id: 8-4-4-4-12 hex digits. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Entra hosts MSAL's instance discovery knows; any other host must skip discovery. */
+const KNOWN_AUTHORITY_HOSTS = new Set([
+    'login.microsoftonline.com',
+    'login.microsoft.com',
+    'login.windows.net',
+    'sts.windows.net',
+    'login.microsoftonline.us',
+    'login.usgovcloudapi.net',
+    'login.chinacloudapi.cn',
+    'login.partner.microsoftonline.cn'
+]);
+/**
+ * Shared regional endpoints (`https://REGION.api.cognitive.microsoft.com`, and the .us / .cn
+ * ones) serve key auth only: Entra tokens need the resource's custom subdomain. The captured
+ * group is the cloud's domain, a key of REGIONAL_TO_RESOURCE_SUFFIX.
+ */
+const REGIONAL_ENDPOINT = /^[a-z0-9-]+\.api\.cognitive\.(microsoft\.com|microsoft\.us|azure\.cn)$/i;
+const REGIONAL_TO_RESOURCE_SUFFIX = {
+    'microsoft.com': CLOUDS.AzureCloud.resourceSuffix,
+    'microsoft.us': CLOUDS.AzureUSGovernment.resourceSuffix,
+    'azure.cn': CLOUDS.AzureChinaCloud.resourceSuffix
+};
+/** Host suffixes of an Azure OpenAI / Foundry resource's own endpoint, in every cloud. */
+const RESOURCE_HOST_SUFFIXES = [
+    '.openai.azure.com',
+    '.cognitiveservices.azure.com',
+    '.services.ai.azure.com',
+    '.openai.azure.us',
+    '.cognitiveservices.azure.us',
+    '.openai.azure.cn',
+    '.cognitiveservices.azure.cn'
+];
 
 ;// CONCATENATED MODULE: ./src/diagnosis/federation.ts
 /**
@@ -1998,7 +2165,7 @@ function diagnoseGitHubApi(error, context) {
     // "Could not post the summary comment: …" when the run said what it was doing.
     const framed = (wording) => context.doing ? { ...wording, title: `Could not ${context.doing}: ${wording.title}` } : wording;
     if (status === 401) {
-        const where = context.eventName === 'cli' ? 'cli' : 'default';
+        const where = whereOf(context.eventName) === 'cli' ? 'cli' : 'default';
         return { ...framed(say('github-401', where)), facts: known };
     }
     if ((status === 403 || status === 429) && isRateLimited(message, headers)) {
@@ -2020,6 +2187,7 @@ function diagnoseGitHubApi(error, context) {
     return {
         ...framed(say('github-other', 'default', {
             status,
+            'see-more': seeMore(whereOf(context.eventName)),
             'github-says': message || 'GitHub refused the request.'
         })),
         facts: known
@@ -2282,7 +2450,13 @@ function connectionFailure(api, error, context) {
         return { ...say('openai-timeout', 'default'), facts: known };
     }
     const host = hostOf(context.model.endpoint) ?? context.model.endpoint;
-    return { ...say('openai-unreachable', 'default', { host }), facts: known };
+    return {
+        ...say('openai-unreachable', 'default', {
+            host,
+            'see-more': seeMore(whereOf(context.eventName))
+        }),
+        facts: known
+    };
 }
 /** A 3xx: the client follows no redirect, so the prompt went to `endpoint` only. */
 function redirected(api, context, known) {
@@ -2377,10 +2551,13 @@ function filteredCategories(api) {
 
 
 
+
 function diagnose(error, context) {
     return (
     // The ID token request fails inside MSAL's assertion callback too, so it comes first.
     diagnoseIdToken(error, context) ??
+        // Before Entra's: the Azure CLI's words carry AADSTS codes that a new sign-in fixes.
+        diagnoseAzureCli(error, context) ??
         diagnoseEntra(error, context) ??
         diagnoseOpenAI(error, context) ??
         diagnoseGitHubApi(error, context) ??
@@ -2401,9 +2578,10 @@ function diagnose_runFacts(config, run, trace) {
 /**
  * Any error → an ActionError whose `describe()` is what the log shows. Errors that carry their
  * fix already (an input problem) pass through; everything else is diagnosed at the stage it
- * failed at (a StageError says so; otherwise the error's own kind does).
+ * failed at (a StageError says so; otherwise the error's own kind does). `where` matters only
+ * before the run's facts are known: they say it themselves.
  */
-function explain(error, run, troubleshooting) {
+function explain(error, run, troubleshooting, where = whereOf(run?.eventName)) {
     if (error instanceof ConfigError) {
         return new ConfigError(error.message, withLink(error.fix, troubleshooting, 'inputs'), {
             cause: error
@@ -2420,7 +2598,7 @@ function explain(error, run, troubleshooting) {
     if (!run) {
         // Before the inputs were read there is nothing to explain it with.
         const text = error instanceof Error ? error.message : String(error);
-        return new AuthError(`Unexpected error: ${text}`, withLink(DEBUG_FIX, troubleshooting, 'unexpected-errors'), { cause: error });
+        return new AuthError(`Unexpected error: ${text}`, withLink(seeMore(where), troubleshooting, 'unexpected-errors'), { cause: error });
     }
     const marked = [...causeChain(error)].find((e) => e instanceof StageError);
     const context = {
@@ -2969,7 +3147,7 @@ async function writeSummary(steps, failure) {
 /** The CLI as a "run": no event, the repository it works on when it has one. */
 function cliRun(repo) {
     return {
-        eventName: 'cli',
+        eventName: CLI_EVENT,
         owner: repo?.owner ?? '',
         repo: repo?.repo ?? '',
         actor: '',
@@ -3042,30 +3220,42 @@ function githubToken(env = process.env) {
     throw new ConfigError('No GitHub token: GITHUB_TOKEN is not set and the GitHub CLI gave none.', 'gh auth login   (or: export GITHUB_TOKEN=<a token that can read the repository>)');
 }
 
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __webpack_require__(57975);
+// EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
+var js_yaml = __webpack_require__(33243);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
- * Inputs → one typed, frozen Config (settings.ts), validated before any I/O. The only module
- * that reads core.getInput. Every error names the input, what was given and what is expected.
+ * Inputs → one typed, frozen Config (settings.ts), validated before any I/O. The raw values come
+ * from a reader: the action's (core.getInput, the only call of it) or the CLI's flags. Every
+ * problem names the input, what was given and what is expected, and the settings that fix it,
+ * which each reader writes its own way (YAML under `with:`, or flags).
  */
 
 
 
 
+/** The action's inputs: set under the step's `with:`. */
+const ACTION_INPUTS = {
+    read: (input) => core/* getInput */.V4(input),
+    fix: (settings) => settings.length === 0
+        ? ''
+        : [
+            'with:',
+            ...settings.map(({ input, value, inWorkflow }) => `  ${input}: ${inWorkflow ?? (value || "''")}`)
+        ].join('\n')
+};
 /**
  * Reads every input, then throws one ConfigError listing every problem, or returns the Config.
  * `githubToken: false`: a run that never talks to GitHub (the CLI on a local diff) needs none.
  */
-function readConfig(needs = { githubToken: true }) {
-    const inputs = new Inputs();
+function readConfig(reader, needs = { githubToken: true }) {
+    const inputs = new Inputs(reader);
     // Masked before anything else runs, so no later log line can show it.
-    const githubToken = core/* getInput */.V4('github-token');
+    const githubToken = inputs.text('github-token');
     if (githubToken) {
         core/* setSecret */.Pq(githubToken);
     }
     else if (needs.githubToken) {
-        inputs.fail('github-token: is empty; expected a token for the GitHub API (its default, ${{ github.token }}, is empty only when the workflow sets it so).', ['github-token: ${{ github.token }}']);
+        inputs.fail('github-token: is empty; expected a token for the GitHub API (its default, ${{ github.token }}, is empty only when the workflow sets it so).', [{ input: 'github-token', value: 'TOKEN', inWorkflow: '${{ github.token }}' }]);
     }
     const auth = inputs.oneOf('auth', AUTH_KINDS, 'github-oidc');
     const { clientId, tenantId } = readIdentity(inputs, auth);
@@ -3078,7 +3268,7 @@ function readConfig(needs = { githubToken: true }) {
     const audience = inputs.text('audience') || CLOUDS[cloud].audience;
     const scope = readScope(inputs, cloud);
     const mode = inputs.oneOf('mode', MODES, 'both');
-    const prNumber = inputs.integer('pr-number', 1, Number.MAX_SAFE_INTEGER, '${{ inputs.pr-number }}');
+    const prNumber = inputs.integer('pr-number', 1, Number.MAX_SAFE_INTEGER, 'NUMBER', '${{ inputs.pr-number }}');
     const include = inputs.globs('include');
     const exclude = inputs.globs('exclude');
     const instructions = inputs.text('instructions');
@@ -3148,12 +3338,16 @@ function describeConfig(config) {
  * finds a problem returns a placeholder; throwIfAny() stops it from reaching a Config.
  */
 class Inputs {
+    reader;
     problems = [];
-    text(name) {
-        return core/* getInput */.V4(name);
+    constructor(reader) {
+        this.reader = reader;
     }
-    fail(message, yaml = [], notes = []) {
-        this.problems.push({ message, yaml, notes });
+    text(name) {
+        return this.reader.read(name);
+    }
+    fail(message, settings = [], notes = []) {
+        this.problems.push({ message, settings, notes });
     }
     throwIfAny() {
         const problems = this.problems;
@@ -3165,9 +3359,9 @@ class Inputs {
                 `The inputs have ${problems.length} problems:`,
                 ...problems.map((p) => `- ${p.message}`)
             ].join('\n');
-        const yaml = problems.flatMap((p) => p.yaml);
+        const settings = this.reader.fix(problems.flatMap((p) => p.settings));
         const fix = [
-            ...(yaml.length > 0 ? ['with:', ...yaml.map((line) => `  ${line}`)] : []),
+            ...(settings ? [settings] : []),
             ...new Set(problems.flatMap((p) => p.notes))
         ].join('\n');
         throw new ConfigError(message ?? '', fix);
@@ -3181,7 +3375,7 @@ class Inputs {
         if (match)
             return match;
         this.fail(`${name}: got ${quote(given)}; expected one of ${allowed.join(', ')}.`, [
-            `${name}: ${fallback}`
+            { input: name, value: fallback }
         ]);
         return fallback;
     }
@@ -3194,11 +3388,11 @@ class Inputs {
             return true;
         if (['false', 'False', 'FALSE'].includes(given))
             return false;
-        this.fail(`${name}: got ${quote(given)}; expected true or false (also True, TRUE, False, FALSE).`, [`${name}: ${String(fallback)}`]);
+        this.fail(`${name}: got ${quote(given)}; expected true or false (also True, TRUE, False, FALSE).`, [{ input: name, value: String(fallback) }]);
         return fallback;
     }
     /** Decimal digits within [min, max]; undefined when empty or wrong. */
-    integer(name, min, max, example) {
+    integer(name, min, max, example, inWorkflow) {
         const given = this.text(name);
         if (!given)
             return undefined;
@@ -3208,7 +3402,9 @@ class Inputs {
         const range = max === Number.MAX_SAFE_INTEGER
             ? `a whole number of at least ${format_thousands(min)}`
             : `a whole number from ${format_thousands(min)} to ${format_thousands(max)}`;
-        this.fail(`${name}: got ${quote(given)}; expected ${range}.`, [`${name}: ${example}`]);
+        this.fail(`${name}: got ${quote(given)}; expected ${range}.`, [
+            { input: name, value: example, ...(inWorkflow ? { inWorkflow } : {}) }
+        ]);
         return undefined;
     }
     /** One glob per line; blank lines and `#` comments dropped. */
@@ -3225,13 +3421,13 @@ class Inputs {
         ];
         if (!given) {
             if (required) {
-                this.fail(`${name}: is empty; expected the name of a model deployment.`, [`${name}: NAME`], notes);
+                this.fail(`${name}: is empty; expected the name of a model deployment.`, [{ input: name, value: 'NAME' }], notes);
             }
             return '';
         }
         if (/^[\w.-]{2,64}$/.test(given))
             return given;
-        this.fail(`${name}: got ${quote(given)}; expected a deployment name of 2 to 64 letters, digits, "-", "_" or ".".`, [`${name}: NAME`], notes);
+        this.fail(`${name}: got ${quote(given)}; expected a deployment name of 2 to 64 letters, digits, "-", "_" or ".".`, [{ input: name, value: 'NAME' }], notes);
         return '';
     }
 }
@@ -3240,13 +3436,13 @@ const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2
 const CLIENT_ID = {
     input: 'client-id',
     domainAllowed: false,
-    yaml: 'client-id: ${{ vars.AZURE_CLIENT_ID }}',
+    setting: { input: 'client-id', value: 'CLIENT_ID', inWorkflow: '${{ vars.AZURE_CLIENT_ID }}' },
     note: 'Find the client ID: az ad app list --display-name NAME --query "[].appId" -o tsv (app registration), or az identity show -n NAME -g RG --query clientId -o tsv (user-assigned managed identity)'
 };
 const TENANT_ID = {
     input: 'tenant-id',
     domainAllowed: true,
-    yaml: 'tenant-id: ${{ vars.AZURE_TENANT_ID }}',
+    setting: { input: 'tenant-id', value: 'TENANT_ID', inWorkflow: '${{ vars.AZURE_TENANT_ID }}' },
     note: 'Find the tenant ID: az account show --query tenantId -o tsv'
 };
 function readIdentity(inputs, auth) {
@@ -3298,12 +3494,12 @@ function identifier(inputs, id, given, whyRequired, source = id.input) {
         ? 'a GUID (8-4-4-4-12 hex digits) or a tenant domain such as contoso.onmicrosoft.com'
         : 'a GUID (8-4-4-4-12 hex digits)';
     if (!given) {
-        inputs.fail(`${id.input}: is empty; ${whyRequired}: ${expected}.`, [id.yaml], [id.note]);
+        inputs.fail(`${id.input}: is empty; ${whyRequired}: ${expected}.`, [id.setting], [id.note]);
         return '';
     }
     if (GUID.test(given) || (id.domainAllowed && DOMAIN.test(given)))
         return given.toLowerCase();
-    inputs.fail(`${source}: got ${quote(given)}; expected ${expected}.`, [id.yaml], [id.note]);
+    inputs.fail(`${source}: got ${quote(given)}; expected ${expected}.`, [id.setting], [id.note]);
     return '';
 }
 function readEndpoint(inputs) {
@@ -3311,7 +3507,7 @@ function readEndpoint(inputs) {
     const example = 'https://NAME.openai.azure.com';
     const findIt = 'Find it: az cognitiveservices account show --name NAME --resource-group RG --query properties.endpoint -o tsv';
     if (!given) {
-        inputs.fail(`endpoint: is empty; expected the Azure OpenAI resource URL, such as ${example}.`, [`endpoint: ${example}`], [findIt]);
+        inputs.fail(`endpoint: is empty; expected the Azure OpenAI resource URL, such as ${example}.`, [{ input: 'endpoint', value: example }], [findIt]);
         return '';
     }
     let url;
@@ -3319,12 +3515,12 @@ function readEndpoint(inputs) {
         url = new URL(given);
     }
     catch {
-        inputs.fail(`endpoint: got ${quote(given)}; expected an https URL such as ${example}.`, [`endpoint: ${example}`], [findIt]);
+        inputs.fail(`endpoint: got ${quote(given)}; expected an https URL such as ${example}.`, [{ input: 'endpoint', value: example }], [findIt]);
         return '';
     }
     if (url.username || url.password) {
         // Not quoted: whatever is in there may be a secret.
-        inputs.fail('endpoint: contains a user name or password; expected a URL without credentials (auth is keyless).', [`endpoint: https://${url.host}`]);
+        inputs.fail('endpoint: contains a user name or password; expected a URL without credentials (auth is keyless).', [{ input: 'endpoint', value: `https://${url.host}` }]);
         return '';
     }
     let path = url.pathname.replace(/\/+$/, '');
@@ -3335,7 +3531,7 @@ function readEndpoint(inputs) {
     const regional = REGIONAL_ENDPOINT.exec(url.hostname);
     if (regional) {
         const named = `https://NAME.${REGIONAL_TO_RESOURCE_SUFFIX[regional[1]?.toLowerCase() ?? ''] ?? CLOUDS.AzureCloud.resourceSuffix}`;
-        inputs.fail(`endpoint: got ${quote(given)}, a regional endpoint; keyless (Entra ID) auth needs the resource's custom subdomain endpoint, such as ${named}.`, [`endpoint: ${named}`], [
+        inputs.fail(`endpoint: got ${quote(given)}, a regional endpoint; keyless (Entra ID) auth needs the resource's custom subdomain endpoint, such as ${named}.`, [{ input: 'endpoint', value: named }], [
             'Give the resource a custom subdomain (it cannot be changed once set): az cognitiveservices account update --name NAME --resource-group RG --custom-domain NAME'
         ]);
         return '';
@@ -3352,7 +3548,7 @@ function readEndpoint(inputs) {
     }
     if (problems.length > 0) {
         inputs.fail(`endpoint: got ${quote(given)}; ${problems.join('; ')}.`, [
-            `endpoint: ${suggestion}`
+            { input: 'endpoint', value: suggestion }
         ]);
         return '';
     }
@@ -3368,7 +3564,7 @@ function readApiVersion(inputs) {
         return undefined;
     if (API_VERSION.test(given))
         return given;
-    inputs.fail(`api-version: got ${quote(given)}; expected YYYY-MM-DD or YYYY-MM-DD-preview, such as 2024-10-21; leave it empty to use the v1 API.`, ["api-version: ''"]);
+    inputs.fail(`api-version: got ${quote(given)}; expected YYYY-MM-DD or YYYY-MM-DD-preview, such as 2024-10-21; leave it empty to use the v1 API.`, [{ input: 'api-version', value: '' }]);
     return undefined;
 }
 function readAuthorityHost(inputs, cloud) {
@@ -3389,7 +3585,7 @@ function readAuthorityHost(inputs, cloud) {
     }
     const reason = url?.protocol === 'http:' ? 'MSAL requires https; expected' : 'expected';
     inputs.fail(`authority-host: got ${quote(given)}; ${reason} ${expected}.`, [
-        `authority-host: ${url ? `https://${url.host}` : fallback}`
+        { input: 'authority-host', value: url ? `https://${url.host}` : fallback }
     ]);
     return fallback;
 }
@@ -3403,7 +3599,7 @@ function readScope(inputs, cloud) {
     const suggestion = /^[a-z][a-z0-9+.-]*:\/\/[^/]+/i.test(given)
         ? `${given.replace(/\/+$/, '').replace(/\/\.default$/, '')}/.default`
         : fallback;
-    inputs.fail(`scope: got ${quote(given)}; expected a resource scope ending in /.default, such as ${fallback}.`, [`scope: ${suggestion}`]);
+    inputs.fail(`scope: got ${quote(given)}; expected a resource scope ending in /.default, such as ${fallback}.`, [{ input: 'scope', value: suggestion }]);
     return fallback;
 }
 /** Quoted, escaped and cut short, so a pasted blob cannot flood the log. */
@@ -3413,106 +3609,125 @@ function quote(value) {
 
 ;// CONCATENATED MODULE: ./src/cli/options.ts
 /**
- * The CLI's flags: each model and review flag is the action input of the same name, passed to
- * inputs.ts through the environment the runner would use (`INPUT_<NAME>`), so the CLI reads,
- * validates and explains its settings with the action's own code. Flags absent fall back to
- * the repository-variable names the README uses (AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_DEPLOYMENT).
+ * The flags of `review`, `summarize`, `ask` and `check`. Each model, sign-in and review flag is
+ * the action input of the same name, described and defaulted as action.yml says (read from it:
+ * one source of truth), and read by inputs.ts through the CLI's reader, so the CLI validates and
+ * explains its settings with the action's own code, its fixes written as flags. An absent
+ * --endpoint or --deployment falls back to the repository-variable names the README uses
+ * (AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_DEPLOYMENT); sign-in defaults to the Azure CLI's login.
  */
 
 
 
-/** Flags named after the action's inputs. */
-const INPUT_FLAGS = {
-    endpoint: { type: 'string' },
-    deployment: { type: 'string' },
-    'summary-deployment': { type: 'string' },
-    'api-version': { type: 'string' },
-    auth: { type: 'string' },
-    'client-id': { type: 'string' },
-    'tenant-id': { type: 'string' },
-    cloud: { type: 'string' },
-    'authority-host': { type: 'string' },
-    scope: { type: 'string' },
-    audience: { type: 'string' },
-    'token-budget': { type: 'string' },
-    'ask-budget': { type: 'string' },
-    concurrency: { type: 'string' },
-    'request-timeout': { type: 'string' },
-    include: { type: 'string', multiple: true },
-    exclude: { type: 'string', multiple: true },
-    instructions: { type: 'string' },
-    language: { type: 'string' },
-    incremental: { type: 'string' }
-};
-/** Flags of the commands that review, summarize, ask or check. */
-const REVIEW_FLAGS = {
-    ...INPUT_FLAGS,
-    pr: { type: 'string' },
-    diff: { type: 'string' },
-    title: { type: 'string' },
-    post: { type: 'boolean' },
-    verbose: { type: 'boolean', short: 'v' },
-    help: { type: 'boolean', short: 'h' }
-};
-const FROM_ENVIRONMENT = {
-    endpoint: 'AZURE_OPENAI_ENDPOINT',
-    deployment: 'AZURE_OPENAI_DEPLOYMENT'
-};
+
+const MODEL_FLAGS = [
+    { input: 'endpoint', value: 'url', env: 'AZURE_OPENAI_ENDPOINT' },
+    { input: 'deployment', value: 'name', env: 'AZURE_OPENAI_DEPLOYMENT' },
+    { input: 'summary-deployment', value: 'name' },
+    { input: 'api-version', value: 'date' },
+    { input: 'request-timeout', value: 'seconds' }
+];
+const SIGN_IN_FLAGS = [
+    { input: 'auth', value: 'kind' },
+    { input: 'tenant-id', value: 'tenant' },
+    { input: 'client-id', value: 'guid' },
+    { input: 'cloud', value: 'name' },
+    { input: 'authority-host', value: 'url' },
+    { input: 'scope', value: 'scope' },
+    { input: 'audience', value: 'audience' }
+];
+const REVIEW_FLAGS = [
+    { input: 'token-budget', value: 'tokens' },
+    { input: 'ask-budget', value: 'tokens' },
+    { input: 'concurrency', value: 'requests' },
+    { input: 'include', value: 'glob', repeatable: true },
+    { input: 'exclude', value: 'glob', repeatable: true },
+    { input: 'instructions', value: 'text' },
+    { input: 'language', value: 'language' },
+    { input: 'incremental', value: 'true|false' }
+];
 /** On a laptop the Azure CLI's login is the natural identity. */
 const CLI_DEFAULTS = { auth: 'azure-cli' };
-function parse(argv, options = REVIEW_FLAGS) {
-    try {
-        return (0,external_node_util_.parseArgs)({ args: [...argv], options, allowPositionals: true, strict: true });
-    }
-    catch (error) {
-        throw new ConfigError(error instanceof Error ? error.message : String(error), 'run the command with --help for its flags');
-    }
+/** The flags that choose what to work on, for the commands that review, summarize or ask. */
+function targetOptions() {
+    const group = 'Pull request or diff:';
+    return [
+        new commander/* Option */.c$('--pr <owner/name#N>', 'the pull request to read (or its URL)'),
+        new commander/* Option */.c$('--diff <file>', 'a unified diff to review instead (- reads stdin); the working tree is its head'),
+        new commander/* Option */.c$('--title <text>', 'the title a --diff is reviewed under'),
+        new commander/* Option */.c$('--post', 'post the result on the pull request (with --pr), as the action would')
+    ].map((option) => option.helpGroup(group));
+}
+/** The action inputs that are flags: model and sign-in for every command, review ones too. */
+function inputOptions(review) {
+    const described = actionInputs();
+    const groups = [
+        ['Azure OpenAI:', MODEL_FLAGS],
+        ['Sign-in (the Azure CLI’s login by default):', SIGN_IN_FLAGS],
+        ...(review ? [['Review:', REVIEW_FLAGS]] : [])
+    ];
+    return groups.flatMap(([group, flags]) => flags.map((flag) => {
+        const input = described[flag.input];
+        const description = [
+            input?.description,
+            flag.repeatable ? 'Repeat the flag for each one.' : undefined
+        ];
+        const option = new commander/* Option */.c$(`--${flag.input} <${flag.value}>`, description.filter(Boolean).join(' ')).helpGroup(group);
+        const fallback = CLI_DEFAULTS[flag.input] ?? input?.default;
+        if (fallback)
+            option.default(fallback);
+        if (flag.env)
+            option.env(flag.env);
+        if (flag.repeatable) {
+            option.argParser((value, previous) => [
+                ...(previous ?? []),
+                value
+            ]);
+        }
+        return option;
+    }));
+}
+/** Every command's own: more progress detail. */
+function verboseOption() {
+    return new commander/* Option */.c$('-v, --verbose', 'print every step, and the debug log, on stderr');
 }
 /**
- * The Config the action would build from the same values: every flag set as its input, the
+ * The Config the action would build from the same values: every input flag as its input, the
  * GitHub token (when the command needs one) as `github-token`, nothing posted unless `post`.
  */
-function configFrom(values, context) {
-    const saved = { ...process.env };
-    try {
-        for (const name of Object.keys(INPUT_FLAGS)) {
-            const given = values[name];
-            const value = Array.isArray(given)
-                ? given.join('\n')
-                : typeof given === 'string'
-                    ? given
-                    : (process.env[FROM_ENVIRONMENT[name] ?? ''] ?? CLI_DEFAULTS[name] ?? '');
-            setInput(name, value);
-        }
-        setInput('github-token', context.githubToken ?? '');
-        setInput('dry-run', context.post ? 'false' : 'true');
-        setInput('mode', 'both');
-        return readConfig({ githubToken: context.githubToken !== undefined });
-    }
-    catch (error) {
-        throw error instanceof ConfigError ? asFlags(error) : error;
-    }
-    finally {
-        for (const key of Object.keys(process.env))
-            if (!(key in saved))
-                Reflect.deleteProperty(process.env, key);
-        Object.assign(process.env, saved);
-    }
+function configFrom(flags, context) {
+    return readConfig(cliInputs(flags, context), { githubToken: context.githubToken !== undefined });
 }
-function setInput(name, value) {
-    process.env[`INPUT_${name.toUpperCase()}`] = value;
+function cliInputs(flags, context) {
+    const given = {
+        'github-token': context.githubToken ?? '',
+        'dry-run': context.post ? 'false' : 'true',
+        mode: 'both'
+    };
+    for (const { input } of [...MODEL_FLAGS, ...SIGN_IN_FLAGS, ...REVIEW_FLAGS]) {
+        const value = flags[input];
+        // As the runner passes a multi-line input: one glob per line.
+        given[input] = typeof value === 'string' ? value : Array.isArray(value) ? value.join('\n') : '';
+    }
+    return {
+        read: (input) => given[input]?.trim() ?? '',
+        fix: (settings) => settings.map(asFlag).join('\n')
+    };
 }
-/** The action's fix says `with:` and YAML lines; at a terminal the same fix is a flag. */
-function asFlags(error) {
-    const fix = error.fix
-        .split('\n')
-        .filter((line) => line.trim() !== 'with:')
-        .map((line) => {
-        const yaml = /^\s+([a-z-]+): (.*)$/.exec(line);
-        return yaml ? `  --${yaml[1]} ${yaml[2]}` : line;
-    })
-        .join('\n');
-    return new ConfigError(error.message, fix, { cause: error });
+/** A setting as the flag that makes it, a command line's argument. */
+function asFlag({ input, value }) {
+    const argument = /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+    return `  --${input} ${argument}`;
+}
+/** action.yml's inputs (the bundle carries the file: ncc copies what `new URL` names). */
+function actionInputs() {
+    const action = (0,js_yaml/* load */.Hh)((0,external_node_fs_.readFileSync)(__webpack_require__.ab + "action.yml", 'utf8'));
+    return action.inputs ?? {};
+}
+/** Commander's usage error ("error: unknown option '--x'") as the sentence a CLI error starts with. */
+function usageProblem(error) {
+    const text = (error instanceof Error ? error.message : String(error)).replace(/^error: /, '');
+    return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/check.ts
@@ -3529,9 +3744,8 @@ function asFlags(error) {
 
 
 
-async function runCheckCommand(parsed) {
-    const { values } = parsed;
-    const repo = repoOf(typeof values['repo'] === 'string' ? values['repo'] : undefined);
+async function runCheckCommand(flags) {
+    const repo = repoOf(typeof flags['repo'] === 'string' ? flags['repo'] : undefined);
     let token;
     try {
         token = repo ? githubToken() : undefined;
@@ -3539,7 +3753,7 @@ async function runCheckCommand(parsed) {
     catch {
         token = undefined;
     }
-    const config = configFrom(values, { ...(token ? { githubToken: token } : {}), post: false });
+    const config = configFrom(flags, { ...(token ? { githubToken: token } : {}), post: false });
     const chain = openKeylessChain(config);
     const facts = diagnose_runFacts(config, cliRun(repo), chain.trace);
     await runCheck({
@@ -4344,7 +4558,7 @@ function fingerprint(path, line, side, body) {
 // EXTERNAL MODULE: ./node_modules/micromark/lib/postprocess.js
 var postprocess = __webpack_require__(45387);
 // EXTERNAL MODULE: ./node_modules/micromark/lib/parse.js + 36 modules
-var lib_parse = __webpack_require__(10165);
+var parse = __webpack_require__(10165);
 // EXTERNAL MODULE: ./node_modules/micromark/lib/preprocess.js
 var preprocess = __webpack_require__(59811);
 // EXTERNAL MODULE: ./node_modules/micromark-extension-gfm/index.js + 7 modules
@@ -4364,7 +4578,7 @@ var micromark_extension_gfm = __webpack_require__(52297);
  */
 const OPTIONS = { extensions: [(0,micromark_extension_gfm/* gfm */.T)(), { disable: { null: ['attention', 'strikethrough'] } }] };
 function readMarkdown(source) {
-    const events = (0,postprocess/* postprocess */._)((0,lib_parse/* parse */.q)(OPTIONS)
+    const events = (0,postprocess/* postprocess */._)((0,parse/* parse */.q)(OPTIONS)
         .document()
         .write((0,preprocess/* preprocess */.v)()(source, undefined, true)));
     const walk = new Walk(source);
@@ -8688,15 +8902,15 @@ function answerResult(body, posted) {
 
 
 
-async function runReviewCommand(command, parsed, terminal) {
-    const { values, positionals } = parsed;
-    const pr = typeof values['pr'] === 'string' ? values['pr'] : undefined;
-    const diff = typeof values['diff'] === 'string' ? values['diff'] : undefined;
-    const post = values['post'] === true;
+/** `words`: the question of `ask`. */
+async function runReviewCommand(command, flags, words, terminal) {
+    const pr = typeof flags['pr'] === 'string' ? flags['pr'] : undefined;
+    const diff = typeof flags['diff'] === 'string' ? flags['diff'] : undefined;
+    const post = flags['post'] === true;
     if ((pr === undefined) === (diff === undefined)) {
         throw new ConfigError(`${command} needs a pull request or a diff: one of --pr and --diff.`, `keyless-pr-review ${command} --pr octo-org/octo-repo#123\n  git diff main | keyless-pr-review ${command} --diff -`);
     }
-    const question = positionals.join(' ').trim();
+    const question = words.join(' ').trim();
     if (command === 'ask' && question === '') {
         throw new ConfigError('ask needs a question.', `keyless-pr-review ask --pr octo-org/octo-repo#123 "why is the retry loop bounded?"`);
     }
@@ -8707,7 +8921,7 @@ async function runReviewCommand(command, parsed, terminal) {
     if (pr !== undefined) {
         const ref = parsePullRef(pr);
         const token = githubToken();
-        const config = configFrom(values, { githubToken: token, post });
+        const config = configFrom(flags, { githubToken: token, post });
         const chain = openKeylessChain(config);
         const github = createGitHubClient(token);
         await diagnosed(config, chain, ref, async () => {
@@ -8744,12 +8958,12 @@ async function runReviewCommand(command, parsed, terminal) {
     if (files.length === 0) {
         throw new ConfigError(`--diff ${diff ?? '-'}: no changed files in it.`, 'git diff main | keyless-pr-review review --diff -');
     }
-    const config = configFrom(values, { post: false });
+    const config = configFrom(flags, { post: false });
     const chain = openKeylessChain(config);
     await diagnosed(config, chain, undefined, async () => {
         await signIn(chain, config.azure.auth);
         await loadTokenizer();
-        const title = typeof values['title'] === 'string' ? values['title'] : `Changes in ${(0,external_node_path_.basename)(root)}`;
+        const title = typeof flags['title'] === 'string' ? flags['title'] : `Changes in ${(0,external_node_path_.basename)(root)}`;
         const repoGuidance = await (0,promises_.readFile)((0,external_node_path_.join)(root, REPO_GUIDANCE_PATH), 'utf8').catch(() => undefined);
         if (command === 'ask') {
             const answered = await composeAnswer({
@@ -8829,6 +9043,166 @@ function git(args, cwd = process.cwd()) {
 }
 function localUser() {
     return git(['config', 'user.name']) ?? process.env['USER'] ?? 'you';
+}
+
+;// CONCATENATED MODULE: ./src/cli/setup/triggers.ts
+/**
+ * The events setup can wire up, and the workflow file each one gets. A trigger decides the
+ * subject its jobs present to Entra, so this table is shared by the subjects and the YAML.
+ */
+
+const TRIGGERS = [
+    'pull_request',
+    'pull_request_target',
+    'issue_comment',
+    'workflow_dispatch',
+    'pull_request_review_comment'
+];
+const DEFAULT_TRIGGERS = [
+    'pull_request',
+    'issue_comment',
+    'workflow_dispatch',
+    'pull_request_review_comment'
+];
+const WORKFLOW_FILES = {
+    pull_request: { file: 'pr-review.yml', name: 'PR review' },
+    // The same review, run in the base repository's context so forks get a token.
+    pull_request_target: { file: 'pr-review.yml', name: 'PR review' },
+    issue_comment: { file: 'pr-review-commands.yml', name: 'PR review commands' },
+    workflow_dispatch: { file: 'pr-review-manual.yml', name: 'PR review (manual)' },
+    pull_request_review_comment: { file: 'pr-review-threads.yml', name: 'PR review threads' }
+};
+/** GitHub's pull request events: without an environment their subject is `…:pull_request`. */
+function isPullRequestEvent(trigger) {
+    return trigger !== 'issue_comment' && trigger !== 'workflow_dispatch';
+}
+/**
+ * Events whose `ref` is the pull request's merge ref (`refs/pull/N/merge`), a different value
+ * for every pull request; pull_request_target runs on the base branch instead.
+ */
+function runsOnMergeRef(trigger) {
+    return trigger === 'pull_request' || trigger === 'pull_request_review_comment';
+}
+/** `--triggers a,b,c` → the triggers, in the table's order, each once. */
+function parseTriggers(text) {
+    const given = text
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
+    const unknown = given.filter((t) => !TRIGGERS.includes(t));
+    if (unknown.length > 0 || given.length === 0) {
+        throw new ConfigError(`--triggers: ${unknown.length > 0 ? `unknown ${unknown.map((t) => `'${t}'`).join(', ')}` : 'empty'}; allowed: ${TRIGGERS.join(', ')}.`, `--triggers ${DEFAULT_TRIGGERS.join(',')}`);
+    }
+    const triggers = TRIGGERS.filter((t) => given.includes(t));
+    if (triggers.includes('pull_request') && triggers.includes('pull_request_target')) {
+        throw new ConfigError('--triggers: pull_request and pull_request_target would both review every pull request (the same workflow file, twice the model tokens).', `--triggers ${triggers.filter((t) => t !== 'pull_request_target').join(',')}   (or pull_request_target instead of pull_request, to review forks automatically)`);
+    }
+    return triggers;
+}
+
+;// CONCATENATED MODULE: ./src/cli/setup/options.ts
+/**
+ * The flags of `keyless-pr-review setup`, declared once: the command line's table shows and
+ * checks them (cli.ts), and parseSetupOptions reads them strictly into one typed object.
+ */
+
+
+
+
+
+const EXAMPLE = '--resource my-openai --resource-group my-rg --deployment gpt-4o';
+/** `setup` with its flags, as `keyless-pr-review setup --help` shows it. */
+function setupCommand() {
+    const command = new commander/* Command */.uB('setup')
+        .summary('create the identity, trust and role a repository needs, and its workflows')
+        .description("The identity, trust and role a repository's workflows need to call Azure OpenAI without a stored secret, and the workflows: creates in Azure only what is missing, and prints (or writes) the workflows with the ids filled in.")
+        .addHelpText('after', [
+        '',
+        'Needs: az (signed in), a GitHub token (GITHUB_TOKEN or gh auth login), gh for --set-variables.',
+        'Running it again changes nothing that is already in place.',
+        '',
+        'Example:',
+        `  keyless-pr-review setup ${EXAMPLE} --dry-run`
+    ].join('\n'));
+    for (const option of [
+        new commander/* Option */.c$('--repo <owner/name>', 'the repository (default: the git remote origin)'),
+        new commander/* Option */.c$('--resource <name-or-id>', 'the Azure OpenAI resource: its name, or its resource id (required)'),
+        new commander/* Option */.c$('--resource-group <rg>', "the resource's group (needed with a name that is not unique)"),
+        new commander/* Option */.c$('--deployment <name>', 'the model deployment the workflows call, checked to exist (required)'),
+        new commander/* Option */.c$('--triggers <list>', `comma list of ${TRIGGERS.join(', ')}`).default(DEFAULT_TRIGGERS.join(',')),
+        new commander/* Option */.c$('--environment <name>', 'give every job this GitHub environment: one subject for all triggers'),
+        new commander/* Option */.c$('--app', 'an app registration and service principal instead of a user-assigned managed identity'),
+        new commander/* Option */.c$('--identity-name <name>', "the identity's name (default: keyless-pr-review-<repo>)"),
+        new commander/* Option */.c$('--write', 'write the workflows under .github/workflows/ (never overwrites a file that differs)'),
+        new commander/* Option */.c$('--set-variables', 'set AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT as repository variables (gh) and read them in the workflows'),
+        new commander/* Option */.c$('--dry-run', 'change nothing: read what exists, print every command a run would execute'),
+        verboseOption()
+    ]) {
+        command.addOption(option);
+    }
+    return command;
+}
+/** What `setup --help` prints. */
+const SETUP_USAGE = new commander/* Command */.uB('keyless-pr-review')
+    .addCommand(setupCommand())
+    .commands.map((setup) => setup.helpInformation())
+    .join('');
+/** The parsed flags, or undefined for --help. */
+function parseSetupOptions(argv) {
+    const command = setupCommand()
+        .exitOverride()
+        .configureOutput({ writeOut: ignore, writeErr: ignore, outputError: ignore });
+    try {
+        command.parse([...argv], { from: 'user' });
+    }
+    catch (error) {
+        if (error.code === 'commander.helpDisplayed')
+            return undefined;
+        throw new ConfigError(`setup: ${usageProblem(error)}`, 'keyless-pr-review setup --help   (lists the flags)');
+    }
+    const values = command.opts();
+    const resource = options_required(values.resource, 'resource', EXAMPLE);
+    const deployment = options_required(values.deployment, 'deployment', EXAMPLE);
+    return {
+        repo: repository(values.repo),
+        resource,
+        resourceGroup: optional(values.resourceGroup),
+        deployment,
+        triggers: parseTriggers(values.triggers),
+        environment: optional(values.environment),
+        identityKind: values.app ? 'app-registration' : 'managed-identity',
+        identityName: optional(values.identityName),
+        write: values.write ?? false,
+        setVariables: values.setVariables ?? false,
+        dryRun: values.dryRun ?? false
+    };
+}
+function ignore() {
+    // parseSetupOptions reports through its ConfigError, never by printing.
+}
+function optional(value) {
+    const trimmed = value?.trim();
+    return trimmed ? trimmed : undefined;
+}
+function options_required(value, flag, example) {
+    const given = optional(value);
+    if (!given)
+        throw new ConfigError(`setup: --${flag} is required.`, `keyless-pr-review setup ${example}`);
+    return given;
+}
+function repository(flag) {
+    if (flag !== undefined) {
+        const match = /^([\w.-]+)\/([\w.-]+)$/.exec(flag.trim());
+        if (!match?.[1] || !match[2]) {
+            throw new ConfigError(`--repo: got "${flag}"; expected OWNER/NAME.`, '--repo octo-org/octo-repo');
+        }
+        return { owner: match[1], repo: match[2] };
+    }
+    const remote = repoFromGitRemote();
+    if (!remote) {
+        throw new ConfigError('setup: no --repo, and the working directory has no git remote "origin" to take it from.', '--repo OWNER/NAME');
+    }
+    return remote;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/setup/azure-openai.ts
@@ -9105,7 +9479,7 @@ function toolSaid(stderr) {
 
 
 
-const INSTALL = {
+const commands_INSTALL = {
     az: 'Install the Azure CLI (https://learn.microsoft.com/cli/azure/install-azure-cli), then: az login',
     gh: 'Install the GitHub CLI (https://cli.github.com), then: gh auth login'
 };
@@ -9135,8 +9509,8 @@ function execute(tool, args) {
                 ? new ActionError(`The ${NAMES[tool]} is not installed, or not on PATH.`, 
                 // Windows installs az as az.cmd, which Node runs only through a shell.
                 process.platform === 'win32'
-                    ? `${INSTALL[tool]}; on Windows run setup inside WSL, where ${tool} is an executable`
-                    : INSTALL[tool], { cause: error })
+                    ? `${commands_INSTALL[tool]}; on Windows run setup inside WSL, where ${tool} is an executable`
+                    : commands_INSTALL[tool], { cause: error })
                 : error);
         });
         child.on('close', (code) => {
@@ -9413,166 +9787,6 @@ async function ensureAppRegistration(runner, name, resource) {
         newCredentialHolder: !existing,
         newPrincipal: !principal
     };
-}
-
-;// CONCATENATED MODULE: ./src/cli/setup/triggers.ts
-/**
- * The events setup can wire up, and the workflow file each one gets. A trigger decides the
- * subject its jobs present to Entra, so this table is shared by the subjects and the YAML.
- */
-
-const TRIGGERS = [
-    'pull_request',
-    'pull_request_target',
-    'issue_comment',
-    'workflow_dispatch',
-    'pull_request_review_comment'
-];
-const DEFAULT_TRIGGERS = [
-    'pull_request',
-    'issue_comment',
-    'workflow_dispatch',
-    'pull_request_review_comment'
-];
-const WORKFLOW_FILES = {
-    pull_request: { file: 'pr-review.yml', name: 'PR review' },
-    // The same review, run in the base repository's context so forks get a token.
-    pull_request_target: { file: 'pr-review.yml', name: 'PR review' },
-    issue_comment: { file: 'pr-review-commands.yml', name: 'PR review commands' },
-    workflow_dispatch: { file: 'pr-review-manual.yml', name: 'PR review (manual)' },
-    pull_request_review_comment: { file: 'pr-review-threads.yml', name: 'PR review threads' }
-};
-/** GitHub's pull request events: without an environment their subject is `…:pull_request`. */
-function isPullRequestEvent(trigger) {
-    return trigger !== 'issue_comment' && trigger !== 'workflow_dispatch';
-}
-/**
- * Events whose `ref` is the pull request's merge ref (`refs/pull/N/merge`), a different value
- * for every pull request; pull_request_target runs on the base branch instead.
- */
-function runsOnMergeRef(trigger) {
-    return trigger === 'pull_request' || trigger === 'pull_request_review_comment';
-}
-/** `--triggers a,b,c` → the triggers, in the table's order, each once. */
-function parseTriggers(text) {
-    const given = text
-        .split(',')
-        .map((t) => t.trim())
-        .filter(Boolean);
-    const unknown = given.filter((t) => !TRIGGERS.includes(t));
-    if (unknown.length > 0 || given.length === 0) {
-        throw new ConfigError(`--triggers: ${unknown.length > 0 ? `unknown ${unknown.map((t) => `'${t}'`).join(', ')}` : 'empty'}; allowed: ${TRIGGERS.join(', ')}.`, `--triggers ${DEFAULT_TRIGGERS.join(',')}`);
-    }
-    const triggers = TRIGGERS.filter((t) => given.includes(t));
-    if (triggers.includes('pull_request') && triggers.includes('pull_request_target')) {
-        throw new ConfigError('--triggers: pull_request and pull_request_target would both review every pull request (the same workflow file, twice the model tokens).', `--triggers ${triggers.filter((t) => t !== 'pull_request_target').join(',')}   (or pull_request_target instead of pull_request, to review forks automatically)`);
-    }
-    return triggers;
-}
-
-;// CONCATENATED MODULE: ./src/cli/setup/options.ts
-/** The flags of `keyless-pr-review setup`, read strictly into one typed object. */
-
-
-
-
-const SETUP_USAGE = `keyless-pr-review setup: the identity, trust and role a repository's workflows need, and the workflows
-
-Usage:
-  keyless-pr-review setup --resource NAME_OR_ID --deployment NAME [flags]
-
-  --repo OWNER/NAME          the repository (default: the git remote origin)
-  --resource NAME_OR_ID      the Azure OpenAI resource: its name, or its resource id
-  --resource-group RG        the resource's group (needed with a name that is not unique)
-  --deployment NAME          the model deployment the workflows call (checked to exist)
-  --triggers LIST            comma list of pull_request, pull_request_target, issue_comment,
-                             workflow_dispatch, pull_request_review_comment
-                             (default: ${DEFAULT_TRIGGERS.join(',')})
-  --environment NAME         give every job this GitHub environment: one subject for all triggers
-  --app                      an app registration and service principal instead of a
-                             user-assigned managed identity
-  --identity-name NAME       the identity's name (default: keyless-pr-review-<repo>)
-  --write                    write the workflows under .github/workflows/ (never overwrites a
-                             file that differs)
-  --set-variables            set AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_OPENAI_ENDPOINT and
-                             AZURE_OPENAI_DEPLOYMENT as repository variables (gh) and read them
-                             in the workflows
-  --dry-run                  change nothing: read what exists, print every command a run would
-                             execute
-Needs: az (signed in), a GitHub token (GITHUB_TOKEN or gh auth login), gh for --set-variables.
-Running it again changes nothing that is already in place.
-`;
-const FLAGS = {
-    repo: { type: 'string' },
-    resource: { type: 'string' },
-    'resource-group': { type: 'string' },
-    deployment: { type: 'string' },
-    triggers: { type: 'string' },
-    environment: { type: 'string' },
-    app: { type: 'boolean' },
-    'identity-name': { type: 'string' },
-    write: { type: 'boolean' },
-    'set-variables': { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-    // The CLI reads --verbose itself; accepted here so strict parsing lets it through.
-    verbose: { type: 'boolean', short: 'v' }
-};
-const EXAMPLE = '--resource my-openai --resource-group my-rg --deployment gpt-4o';
-/** The parsed flags, or undefined for --help. */
-function parseSetupOptions(argv) {
-    let values;
-    try {
-        ;
-        ({ values } = (0,external_node_util_.parseArgs)({ args: [...argv], options: FLAGS, strict: true }));
-    }
-    catch (error) {
-        // node:util's errors come from another realm under jest: read the message, not the class.
-        const message = error?.message;
-        throw new ConfigError(`setup: ${typeof message === 'string' ? message : String(error)}`, 'keyless-pr-review setup --help   (lists the flags)');
-    }
-    if (values.help)
-        return undefined;
-    const resource = options_required(values.resource, 'resource', EXAMPLE);
-    const deployment = options_required(values.deployment, 'deployment', EXAMPLE);
-    const environment = optional(values.environment);
-    return {
-        repo: repository(values.repo),
-        resource,
-        resourceGroup: optional(values['resource-group']),
-        deployment,
-        triggers: values.triggers === undefined ? DEFAULT_TRIGGERS : parseTriggers(values.triggers),
-        environment,
-        identityKind: values.app ? 'app-registration' : 'managed-identity',
-        identityName: optional(values['identity-name']),
-        write: values.write ?? false,
-        setVariables: values['set-variables'] ?? false,
-        dryRun: values['dry-run'] ?? false
-    };
-}
-function optional(value) {
-    const trimmed = value?.trim();
-    return trimmed ? trimmed : undefined;
-}
-function options_required(value, flag, example) {
-    const given = optional(value);
-    if (!given)
-        throw new ConfigError(`setup: --${flag} is required.`, `keyless-pr-review setup ${example}`);
-    return given;
-}
-function repository(flag) {
-    if (flag !== undefined) {
-        const match = /^([\w.-]+)\/([\w.-]+)$/.exec(flag.trim());
-        if (!match?.[1] || !match[2]) {
-            throw new ConfigError(`--repo: got "${flag}"; expected OWNER/NAME.`, '--repo octo-org/octo-repo');
-        }
-        return { owner: match[1], repo: match[2] };
-    }
-    const remote = repoFromGitRemote();
-    if (!remote) {
-        throw new ConfigError('setup: no --repo, and the working directory has no git remote "origin" to take it from.', '--repo OWNER/NAME');
-    }
-    return remote;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/setup/role.ts
@@ -10028,8 +10242,6 @@ async function ensureVariables(runner, repository, values) {
     return statuses;
 }
 
-// EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
-var js_yaml = __webpack_require__(33243);
 ;// CONCATENATED MODULE: ./src/cli/setup/workflow-values.ts
 /**
  * Values setup writes into a workflow's text: each one a quoted YAML string that every YAML
@@ -10496,50 +10708,164 @@ function render(markdown) {
 
 ;// CONCATENATED MODULE: ./src/cli/cli.ts
 /**
- * The commands of `keyless-pr-review` outside a workflow: `setup` (Azure and GitHub, once),
- * `review`, `summarize`, `ask` and `check`. Results go to stdout, progress and errors to stderr;
- * an error is explained with the action's own diagnosis and exits 1.
+ * The command line of `keyless-pr-review`: one table of its commands (setup, review, summarize,
+ * ask, check), each declared once with its flags and their help, read by commander; then the
+ * command chosen runs. Results go to stdout, progress and errors to stderr; exit 0 when it
+ * worked, 1 when the run failed (explained with the action's own diagnosis), 2 for a command
+ * line it cannot read (named, with the help that lists what it can).
  */
 
 
 
 
+// The release sets package.json's version before it bundles; the bundle carries it from here.
 
 
 
 
 
 
-const USAGE = `keyless-pr-review: pull request reviews with Azure OpenAI, without a stored secret
 
-Usage:
-  keyless-pr-review setup --repo OWNER/NAME --resource AOAI_NAME_OR_ID --deployment NAME [--triggers …] [--dry-run]
-  keyless-pr-review review    --pr OWNER/NAME#N | --diff FILE|-   [--post]
-  keyless-pr-review summarize --pr OWNER/NAME#N | --diff FILE|-   [--post]
-  keyless-pr-review ask       --pr OWNER/NAME#N | --diff FILE|-   [--post] "QUESTION"
-  keyless-pr-review check     [--repo OWNER/NAME]
 
-Azure: --endpoint and --deployment (or AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_DEPLOYMENT); the Azure
-CLI's login by default (az login), or --auth with the action's other kinds. Every action input is
-a flag of the same name (--token-budget, --ask-budget, --language, --include, --exclude, …).
-GitHub: GITHUB_TOKEN, else the GitHub CLI's login (gh auth login); GITHUB_API_URL for GHES.
-Nothing is posted without --post. More: https://github.com/keyless-pr-review/keyless-pr-review#readme
-`;
+
+
+const PROGRAM = 'keyless-pr-review';
 const COMMANDS = ['setup', 'review', 'summarize', 'ask', 'check'];
-async function runCli(argv) {
-    const [command, ...rest] = argv;
-    if (!command || command === 'help' || command === '--help' || command === '-h') {
-        process.stdout.write(USAGE);
-        return command ? 0 : 2;
+/** A command line that cannot be read: exits 2 with this error and the help to read. */
+class UsageError extends ConfigError {
+}
+const EXAMPLE_PR = 'octo-org/octo-repo#123';
+/** The table: every command with its flags, descriptions and examples. */
+function cli_commandLine(chosen, output) {
+    const program = new commander/* Command */.uB(PROGRAM)
+        .description('Pull request reviews with Azure OpenAI, without a stored secret.')
+        .version(package_namespaceObject.rE, '-V, --version', 'print the version')
+        .helpOption('-h, --help', 'print this help')
+        .helpCommand('help [command]', 'print the help of a command')
+        // --version and the program's --help before the command only: each command has its flags.
+        .enablePositionalOptions()
+        .exitOverride()
+        .configureOutput(output)
+        .addHelpText('after', [
+        '',
+        'Azure: --endpoint and --deployment (or AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT),',
+        "signed in with the Azure CLI's login by default (az login). GitHub: GITHUB_TOKEN, else the",
+        'GitHub CLI’s login (gh auth login); GITHUB_API_URL for GitHub Enterprise Server.',
+        'Nothing is posted without --post.',
+        '',
+        'Examples:',
+        `  ${PROGRAM} setup --resource my-openai --resource-group my-rg --deployment gpt-4o --dry-run`,
+        `  git diff main | ${PROGRAM} review --diff -`,
+        `  ${PROGRAM} review --pr ${EXAMPLE_PR} --post`,
+        `  ${PROGRAM} ask --pr ${EXAMPLE_PR} "is the retry loop bounded?"`,
+        `  ${PROGRAM} check`,
+        '',
+        'More: https://github.com/keyless-pr-review/keyless-pr-review#readme'
+    ].join('\n'));
+    // Commander passes the parsed command last.
+    const run = (name) => (...received) => {
+        chosen(name, received.at(-1));
+    };
+    const setup = setupCommand().copyInheritedSettings(program).action(run('setup'));
+    program.addCommand(setup);
+    const reviewing = (name, summary, description, examples) => program
+        .command(name)
+        .summary(summary)
+        .description(`${description} Reads a pull request (--pr) with your GitHub token, or a local diff (--diff); prints the result on stdout, and posts nothing without --post.`)
+        .addHelpText('after', ['', 'Examples:', ...examples.map((e) => `  ${e}`)].join('\n'))
+        .action(run(name));
+    for (const command of [
+        reviewing('review', 'review a pull request or a diff: the summary and inline findings', 'The summary and the review the action would post: a table of the changes, and findings on their lines.', [
+            `git diff main | ${PROGRAM} review --diff -`,
+            `${PROGRAM} review --pr ${EXAMPLE_PR}`,
+            `${PROGRAM} review --pr ${EXAMPLE_PR} --post`
+        ]),
+        reviewing('summarize', 'summarize a pull request or a diff', 'The summary the action would post: what changed, file by file.', [`${PROGRAM} summarize --pr ${EXAMPLE_PR}`]),
+        reviewing('ask', 'answer a question about a pull request or a diff', 'The answer the action would give to /ask, within --ask-budget.', [
+            `${PROGRAM} ask --pr ${EXAMPLE_PR} "is the retry loop bounded?"`,
+            `git diff main | ${PROGRAM} ask --diff - "what could this break?"`
+        ]).argument('<question...>', 'the question (quoted, or as words)')
+    ]) {
+        for (const option of [...targetOptions(), ...inputOptions(true), verboseOption()]) {
+            command.addOption(option);
+        }
     }
-    if (!COMMANDS.includes(command)) {
-        process.stderr.write(`Unknown command '${command}'.\n\n${USAGE}`);
+    const check = program
+        .command('check')
+        .summary('check the keyless chain link by link: sign-in, each deployment, the GitHub API')
+        .description('Signs in as the flags say (the Azure CLI’s login by default), calls each deployment once, and reads the repository with your GitHub token when there is one. Posts nothing; stops at the first broken link with its cause and fix.')
+        .addHelpText('after', `\nExample:\n  ${PROGRAM} check --repo octo-org/octo-repo`)
+        .option('--repo <owner/name>', 'the repository to read with your GitHub token (default: the git remote origin)')
+        .action(run('check'));
+    for (const option of [...inputOptions(false), verboseOption()])
+        check.addOption(option);
+    return program;
+}
+/** A command's flags by their names, as parsed (with defaults and environment fallbacks). */
+function flagsOf(command) {
+    return Object.fromEntries(command.options.flatMap((option) => option.long
+        ? [[option.long.slice(2), command.getOptionValue(option.attributeName())]]
+        : []));
+}
+/**
+ * Reads the command line: the command to run, or the exit code once --help, help or --version
+ * printed what was asked (2 when no command was given). Throws a UsageError for anything else
+ * it cannot read.
+ */
+function parseCommandLine(argv, output = {}) {
+    let invocation;
+    // Usage errors are written by runCli, with their fix; commander's own line is not printed.
+    const program = cli_commandLine((command, parsed) => {
+        invocation = { command, flags: flagsOf(parsed), args: parsed.args, argv: argv.slice(1) };
+    }, { outputError: () => undefined, ...output });
+    const [first, named] = argv;
+    // Commander answers `help` of no command with the program's help, as if nothing were wrong.
+    if (first === 'help' && named !== undefined && !isCommand(named) && named !== 'help') {
+        throw unknownCommand(`Unknown command '${named}'`, program);
+    }
+    try {
+        program.parse([...argv], { from: 'user' });
+    }
+    catch (error) {
+        if (!(error instanceof commander/* CommanderError */.b7))
+            throw error;
+        if (['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code)) {
+            return error.exitCode === 0 ? 0 : 2;
+        }
+        throw usageError(error, program, argv);
+    }
+    return invocation ?? 2;
+}
+function isCommand(name) {
+    return COMMANDS.some((command) => command === name);
+}
+function usageError(error, program, argv) {
+    const problem = usageProblem(error);
+    if (error.code === 'commander.unknownCommand')
+        return unknownCommand(problem, program);
+    const command = argv[0];
+    return new UsageError(problem, isCommand(command)
+        ? `${PROGRAM} ${command} --help   (lists its flags)`
+        : `${PROGRAM} --help   (lists the commands)`);
+}
+function unknownCommand(problem, program) {
+    const commands = program.commands.map((c) => `  ${PROGRAM} ${c.name().padEnd(9)}  ${c.summary()}`);
+    return new UsageError(problem, [`Run one of its commands (${PROGRAM} COMMAND --help describes each):`, ...commands].join('\n'));
+}
+async function runCli(argv) {
+    let invocation;
+    try {
+        invocation = parseCommandLine(argv);
+    }
+    catch (error) {
+        if (!(error instanceof UsageError))
+            throw error;
+        process.stderr.write(`error: ${error.describe()}\n`);
         return 2;
     }
-    if (rest.includes('--help') || rest.includes('-h')) {
-        process.stdout.write(USAGE);
-        return 0;
-    }
+    return typeof invocation === 'number' ? invocation : run(invocation);
+}
+async function run({ command, flags, args, argv }) {
     // @actions/core writes outputs and the job summary to files a runner provides: give it some.
     const scratch = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'keyless-pr-review-'));
     for (const [name, file] of [
@@ -10550,22 +10876,22 @@ async function runCli(argv) {
         (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(scratch, file), '');
         process.env[name] = (0,external_node_path_.join)(scratch, file);
     }
-    const terminal = takeOverStdout({ verbose: rest.includes('--verbose') || rest.includes('-v') });
+    const terminal = takeOverStdout({ verbose: flags['verbose'] === true });
     try {
         switch (command) {
             case 'setup':
-                await runSetup(rest, terminal);
+                await runSetup(argv, terminal);
                 break;
             case 'check':
-                await runCheckCommand(parse(rest, { ...REVIEW_FLAGS, repo: { type: 'string' } }));
+                await runCheckCommand(flags);
                 break;
             default:
-                await runReviewCommand(command, parse(rest), terminal);
+                await runReviewCommand(command, flags, args, terminal);
         }
         return 0;
     }
     catch (error) {
-        terminal.say(`error: ${explain(error, undefined, troubleshootingUrl()).describe()}`);
+        terminal.say(`error: ${explain(error, undefined, troubleshootingUrl(), 'cli').describe()}`);
         return 1;
     }
     finally {
@@ -10586,4 +10912,4 @@ module.exports = __webpack_require__.p + "762d8737e810334ded50.json";
 
 };
 
-//# sourceMappingURL=212.index.js.map
+//# sourceMappingURL=826.index.js.map
