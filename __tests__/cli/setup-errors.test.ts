@@ -290,6 +290,25 @@ describe('setup stops before creating what cannot work', () => {
   })
 })
 
+describe('setup explains gh failures', () => {
+  it('a gh without `gh variable` (2.23, Debian 12’s): update it, or set no variables', async () => {
+    fake.when('gh', 'variable list', {
+      stderr: 'unknown command "variable" for "gh"\n\nUsage:  gh <command> <subcommand> [flags]\n',
+      code: 1
+    })
+    const error = await failure('--set-variables')
+    expect(error.message.split('\n')).toEqual([
+      `Could not list the variables of ${OWNER}/${REPO}: this GitHub CLI is too old: it has no \`gh variable\` command, or no --json on it.`,
+      `  command: gh variable list --repo ${OWNER}/${REPO} --json name,value`,
+      '  gh said: unknown command "variable" for "gh"',
+      `  signed in as: ${SIGNED_IN_USER}, subscription ${SUBSCRIPTION_NAME} (${SUBSCRIPTION_ID})`
+    ])
+    expect(error.fix).toBe(
+      'Update the GitHub CLI (https://cli.github.com; gh --version shows yours), then run setup again; or run setup without --set-variables, which writes the values into the workflows'
+    )
+  })
+})
+
 describe('setup flags', () => {
   it.each([
     [

@@ -179,6 +179,24 @@ describe('setup: what it creates for each trigger set and subject format', () =>
     ])
   })
 
+  it('takes the resource id as --resource, and shows the resource by its name and group', async () => {
+    await setup('--resource', ACCOUNT_ID, '--triggers', 'pull_request')
+    expect(fake.calls('az')[1]).toEqual([
+      'cognitiveservices',
+      'account',
+      'show',
+      '--name',
+      'my-openai',
+      '--resource-group',
+      RESOURCE_GROUP,
+      '-o',
+      'json'
+    ])
+    expect(fake.azure.roleAssignments).toEqual([
+      { principalId: created().principalId, scope: ACCOUNT_ID, roleDefinitionName: ROLE }
+    ])
+  })
+
   it('reads the subject format and template through the GitHub API', async () => {
     await setup()
     expect(world.github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([

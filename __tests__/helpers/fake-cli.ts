@@ -2,8 +2,9 @@
  * Fake `az` and `gh` on PATH, for suites that run `setup` in this process. Each is a small
  * executable Node script in a temp dir put first on PATH: it appends its argv to a JSON-lines log,
  * asks this process (over HTTP on 127.0.0.1) what to answer, and prints that stdout and stderr
- * with that exit code. Answers come from the scenario's rules first (a command prefix or pattern
- * → stdout, stderr, exit code), then from a small stateful Azure (and GitHub variables): a create
+ * with that exit code. A command the real parser would refuse is refused first, in its words
+ * (cli-grammar.ts); the others are answered by the scenario's rules (a command prefix or pattern
+ * → stdout, stderr, exit code), then by a small stateful Azure (and GitHub variables): a create
  * makes the next show or list find the object, so idempotence is real. Errors use the tools' real
  * wordings (see src/cli/setup/failures.ts for their sources).
  */
@@ -13,6 +14,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { DEPLOYMENT, TENANT_ID } from '../emulators/constants.js'
+import { azRefusal, ghRefusal } from './cli-grammar.js'
 
 export type Tool = 'az' | 'gh'
 
@@ -150,6 +152,8 @@ export class FakeCli {
   }
 
   private answer(call: FakeCall): FakeAnswer {
+    const refused = call.tool === 'az' ? azRefusal(call.args) : ghRefusal(call.args)
+    if (refused) return refused
     const rule = this.rules.find((r) => r.tool === call.tool && r.times > 0 && r.matches(call.args))
     if (rule) {
       rule.times -= 1
@@ -200,6 +204,8 @@ export interface FakeAccount {
   kind: string
   location: string
   customSubDomainName: string | null
+  /** Where ARM says the resource answers; default the subdomain's host (a harness: an emulator). */
+  endpoint?: string
   deployments: { name: string; model: string; version: string }[]
 }
 
@@ -303,9 +309,11 @@ export class FakeAzure {
 
   accountJson(a: FakeAccount): Record<string, unknown> {
     const id = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${a.resourceGroup}/providers/Microsoft.CognitiveServices/accounts/${a.name}`
-    const endpoint = a.customSubDomainName
-      ? `https://${a.customSubDomainName}.openai.azure.com/`
-      : `https://${a.location}.api.cognitive.microsoft.com/`
+    const endpoint =
+      a.endpoint ??
+      (a.customSubDomainName
+        ? `https://${a.customSubDomainName}.openai.azure.com/`
+        : `https://${a.location}.api.cognitive.microsoft.com/`)
     return {
       id,
       kind: a.kind,
@@ -325,15 +333,10 @@ export class FakeAzure {
   private account(args: readonly string[]): FakeAnswer | undefined {
     if (args[2] === 'list') return json(this.accounts.map((a) => this.accountJson(a)))
     if (args[2] !== 'show') return undefined
-    const ids = flag(args, '--ids')
-    const found = this.accounts.find((a) =>
-      ids
-        ? this.accountJson(a)['id'] === ids
-        : a.name === flag(args, '--name') && a.resourceGroup === flag(args, '--resource-group')
-    )
+    const name = flag(args, '--name') ?? ''
+    const group = flag(args, '--resource-group') ?? ''
+    const found = this.accounts.find((a) => a.name === name && a.resourceGroup === group)
     if (found) return json(this.accountJson(found))
-    const name = ids ? (ids.split('/').at(-1) ?? '') : (flag(args, '--name') ?? '')
-    const group = ids ? (ids.split('/')[4] ?? '') : (flag(args, '--resource-group') ?? '')
     return fail(resourceNotFound('Microsoft.CognitiveServices/accounts', name, group))
   }
 

@@ -9254,30 +9254,24 @@ async function signedInAccount(runner) {
 }
 async function findResource(runner, account, resource, resourceGroup) {
     const byId = RESOURCE_ID.exec(resource);
-    const doing = `read the Azure OpenAI resource ${resource}`;
-    let shown;
-    if (byId) {
-        if (byId[1]?.toLowerCase() !== account.subscriptionId.toLowerCase()) {
-            throw new ActionError(`The Azure OpenAI resource is in subscription ${byId[1] ?? ''}, but the Azure CLI works in ${account.subscriptionName} (${account.subscriptionId}): the identity and its role must be created beside the resource.`, `az account set --subscription ${byId[1] ?? ''}   then run setup again`);
-        }
-        shown = await runner.query(Resource, 'az', ['cognitiveservices', 'account', 'show', '--ids', resource, '-o', 'json'], doing);
+    if (byId && byId[1]?.toLowerCase() !== account.subscriptionId.toLowerCase()) {
+        throw new ActionError(`The Azure OpenAI resource is in subscription ${byId[1] ?? ''}, but the Azure CLI works in ${account.subscriptionName} (${account.subscriptionId}): the identity and its role must be created beside the resource.`, `az account set --subscription ${byId[1] ?? ''}   then run setup again`);
     }
-    else if (resourceGroup) {
-        shown = await runner.query(Resource, 'az', [
+    // `az cognitiveservices account show` takes no --ids: a resource id is shown by its parts.
+    const [name, group] = byId ? [byId[3] ?? '', byId[2]] : [resource, resourceGroup];
+    const shown = group
+        ? await runner.query(Resource, 'az', [
             'cognitiveservices',
             'account',
             'show',
             '--name',
-            resource,
+            name,
             '--resource-group',
-            resourceGroup,
+            group,
             '-o',
             'json'
-        ], doing);
-    }
-    else {
-        shown = await uniqueByName(runner, account, resource);
-    }
+        ], `read the Azure OpenAI resource ${resource}`)
+        : await uniqueByName(runner, account, resource);
     return checked(shown, account);
 }
 /** Without a resource group, the name must be unique among the subscription's accounts. */
@@ -9350,7 +9344,8 @@ async function checkDeployment(runner, resource, deployment) {
  * authorization to perform action '…' over scope '…'`, `(ResourceNotFound) The Resource '…'
  * under resource group '…' was not found`, Microsoft Graph's "Insufficient privileges to complete
  * the operation." and "Resource '…' does not exist or one of its queried reference-property
- * objects are not present.", and ARM's MissingSubscriptionRegistration and PrincipalNotFound.
+ * objects are not present.", ARM's MissingSubscriptionRegistration and PrincipalNotFound, and an
+ * old gh's `unknown command "variable" for "gh"` (gh 2.23, Debian 12's).
  */
 
 
@@ -9441,6 +9436,13 @@ function explainAz(failure, signedIn) {
     };
 }
 function explainGh(failure, said) {
+    // Debian 12's gh 2.23 has no `gh variable`; `--json` on it came later still.
+    if (/unknown command "variable"|unknown flag: --json/.test(said)) {
+        return {
+            cause: `Could not ${failure.doing}: this GitHub CLI is too old: it has no \`gh variable\` command, or no --json on it.`,
+            fix: 'Update the GitHub CLI (https://cli.github.com; gh --version shows yours), then run setup again; or run setup without --set-variables, which writes the values into the workflows'
+        };
+    }
     if (/gh auth login|not logged in|authentication token/i.test(said)) {
         return {
             cause: `Could not ${failure.doing}: the GitHub CLI is not signed in.`,

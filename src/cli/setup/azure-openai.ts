@@ -85,41 +85,32 @@ export async function findResource(
   resourceGroup: string | undefined
 ): Promise<OpenAIResource> {
   const byId = RESOURCE_ID.exec(resource)
-  const doing = `read the Azure OpenAI resource ${resource}`
-  let shown: Resource
-  if (byId) {
-    if (byId[1]?.toLowerCase() !== account.subscriptionId.toLowerCase()) {
-      throw new ActionError(
-        `The Azure OpenAI resource is in subscription ${byId[1] ?? ''}, but the Azure CLI works in ${account.subscriptionName} (${account.subscriptionId}): the identity and its role must be created beside the resource.`,
-        `az account set --subscription ${byId[1] ?? ''}   then run setup again`
-      )
-    }
-    shown = await runner.query(
-      Resource,
-      'az',
-      ['cognitiveservices', 'account', 'show', '--ids', resource, '-o', 'json'],
-      doing
+  if (byId && byId[1]?.toLowerCase() !== account.subscriptionId.toLowerCase()) {
+    throw new ActionError(
+      `The Azure OpenAI resource is in subscription ${byId[1] ?? ''}, but the Azure CLI works in ${account.subscriptionName} (${account.subscriptionId}): the identity and its role must be created beside the resource.`,
+      `az account set --subscription ${byId[1] ?? ''}   then run setup again`
     )
-  } else if (resourceGroup) {
-    shown = await runner.query(
-      Resource,
-      'az',
-      [
-        'cognitiveservices',
-        'account',
-        'show',
-        '--name',
-        resource,
-        '--resource-group',
-        resourceGroup,
-        '-o',
-        'json'
-      ],
-      doing
-    )
-  } else {
-    shown = await uniqueByName(runner, account, resource)
   }
+  // `az cognitiveservices account show` takes no --ids: a resource id is shown by its parts.
+  const [name, group] = byId ? [byId[3] ?? '', byId[2]] : [resource, resourceGroup]
+  const shown = group
+    ? await runner.query(
+        Resource,
+        'az',
+        [
+          'cognitiveservices',
+          'account',
+          'show',
+          '--name',
+          name,
+          '--resource-group',
+          group,
+          '-o',
+          'json'
+        ],
+        `read the Azure OpenAI resource ${resource}`
+      )
+    : await uniqueByName(runner, account, resource)
   return checked(shown, account)
 }
 

@@ -6,7 +6,8 @@
  * authorization to perform action '…' over scope '…'`, `(ResourceNotFound) The Resource '…'
  * under resource group '…' was not found`, Microsoft Graph's "Insufficient privileges to complete
  * the operation." and "Resource '…' does not exist or one of its queried reference-property
- * objects are not present.", and ARM's MissingSubscriptionRegistration and PrincipalNotFound.
+ * objects are not present.", ARM's MissingSubscriptionRegistration and PrincipalNotFound, and an
+ * old gh's `unknown command "variable" for "gh"` (gh 2.23, Debian 12's).
  */
 import { ActionError } from '../../errors.js'
 import { clip } from '../../format.js'
@@ -132,6 +133,13 @@ function explainAz(failure: Failure, signedIn: SignedIn | undefined): Explanatio
 }
 
 function explainGh(failure: Failure, said: string): Explanation {
+  // Debian 12's gh 2.23 has no `gh variable`; `--json` on it came later still.
+  if (/unknown command "variable"|unknown flag: --json/.test(said)) {
+    return {
+      cause: `Could not ${failure.doing}: this GitHub CLI is too old: it has no \`gh variable\` command, or no --json on it.`,
+      fix: 'Update the GitHub CLI (https://cli.github.com; gh --version shows yours), then run setup again; or run setup without --set-variables, which writes the values into the workflows'
+    }
+  }
   if (/gh auth login|not logged in|authentication token/i.test(said)) {
     return {
       cause: `Could not ${failure.doing}: the GitHub CLI is not signed in.`,
