@@ -1,13 +1,17 @@
 /**
- * The committed bundles' licenses.txt (scripts/licenses.js writes it): an entry with license
- * text for every package the bundle's source maps hold, none for a package it does not hold,
- * and only permissive licenses.
+ * The bundles' licenses.txt (scripts/licenses.js writes it): an entry with license text for
+ * every package the bundle's source maps hold, none for a package it does not hold, and only
+ * permissive licenses. The maps are not shipped: scripts/bundle.sh leaves them in .tmp/maps/
+ * (`npm run bundle` or `npm run check-dist`, which npm test runs first).
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const REPO = fileURLToPath(new URL('..', import.meta.url))
-const BUNDLES = ['dist', 'dist/cli']
+const BUNDLES = [
+  { bundle: 'dist', maps: '.tmp/maps/action' },
+  { bundle: 'dist/cli', maps: '.tmp/maps/cli' }
+]
 
 /** SPDX identifiers that ask no more than keeping their notice. */
 const PERMISSIVE = new Set([
@@ -31,9 +35,10 @@ interface Entry {
 }
 
 /** `name version` of each package whose files the bundle's source maps list. */
-function bundled(bundle: string): Set<string> {
+function bundled(maps: string): Set<string> {
   const roots = new Set<string>()
-  const dir = `${REPO}${bundle}`
+  const dir = `${REPO}${maps}`
+  if (!existsSync(dir)) throw new Error(`no ${maps}/: run npm run bundle first`)
   for (const map of readdirSync(dir).filter((f) => f.endsWith('.js.map'))) {
     const { sources } = JSON.parse(readFileSync(`${dir}/${map}`, 'utf8')) as { sources: string[] }
     for (const source of sources) {
@@ -77,10 +82,10 @@ function permissive(expression: string): boolean {
     : ids.some((id) => PERMISSIVE.has(id))
 }
 
-describe.each(BUNDLES)('%s/licenses.txt', (bundle) => {
+describe.each(BUNDLES)('$bundle/licenses.txt', ({ bundle, maps }) => {
   it('has an entry with license text for every bundled package, and for nothing else', () => {
     const listed = entries(bundle)
-    const packages = bundled(bundle)
+    const packages = bundled(maps)
     expect(packages.size).toBeGreaterThan(10)
     expect([...packages].filter((p) => !listed.get(p)?.text)).toEqual([])
     expect([...listed.keys()].filter((p) => !packages.has(p))).toEqual([])

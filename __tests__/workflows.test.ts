@@ -100,6 +100,11 @@ function tagsARelease(job: Job): boolean {
   return steps(job).some((step) => step.run?.includes('scripts/release.sh tag') === true)
 }
 
+/** The release job that publishes the CLI to npm. */
+function publishesToNpm(job: Job): boolean {
+  return steps(job).some((step) => /\bnpm publish\b/.test(step.run ?? ''))
+}
+
 function scripts(job: Job): string {
   return steps(job)
     .map((step) => step.run ?? '')
@@ -160,12 +165,13 @@ describe('workflows', () => {
       expect(levels.filter((level) => level !== 'read' && level !== 'none')).toEqual([])
     })
 
-    it('grants id-token: write only where the action runs, contents: write only to the release tagging job, security-events: write only where CodeQL uploads, and no other write', () => {
+    it('grants id-token: write only where the action runs or npm publishes, contents: write only to the release tagging job, security-events: write only where CodeQL uploads, and no other write', () => {
       const excess: string[] = []
       for (const [id, job] of jobs) {
         for (const scope of writeScopes(job.permissions ?? parsed.permissions)) {
           const needed =
             (scope === 'id-token' && runsTheAction(job)) ||
+            (scope === 'id-token' && file === 'release.yml' && publishesToNpm(job)) ||
             (scope === 'contents' && file === 'release.yml' && tagsARelease(job)) ||
             (scope === 'security-events' && uploadsCodeScanning(job))
           if (!needed) excess.push(`${id}: ${scope}: write`)
@@ -273,6 +279,52 @@ describe('workflows', () => {
       expect(run).not.toMatch(/\bnpm\b|\bnpx\b|\bnode\b/)
       const publish = steps(tagJob).find((step) => step.run?.includes('gh release create'))
       expect(publish?.env?.GH_TOKEN).toBe('${{ github.token }}')
+    })
+
+    describe('npm', () => {
+      const [, publishJob] =
+        Object.entries(release.jobs).find(([, job]) => publishesToNpm(job)) ?? []
+      const [verifyId, verify] =
+        Object.entries(release.jobs).find(([, job]) => scripts(job).includes('npm test')) ?? []
+      const tagId = Object.entries(release.jobs).find(([, job]) => job === tagJob)?.[0]
+
+      it('packs the CLI in the job that tested it, as the version being tagged, after the tests', () => {
+        const run = scripts(verify ?? {})
+        const order = [
+          'npm test',
+          'npm version "${VERSION#v}" --no-git-tag-version',
+          'npm pack'
+        ].map((command) => run.indexOf(command))
+        expect(order.every((position) => position >= 0)).toBe(true)
+        expect([...order].sort((a, b) => a - b)).toEqual(order)
+        const upload = steps(verify ?? {}).find((step) =>
+          step.uses?.startsWith('actions/upload-artifact@')
+        )
+        expect(upload?.with).toEqual(expect.objectContaining({ name: 'npm-package' }))
+      })
+
+      it('publishes that tarball after the tag, with id-token: write alone and no npm token', () => {
+        expect(publishJob).toBeDefined()
+        if (publishJob === undefined) return
+        expect([publishJob.needs ?? []].flat().sort()).toEqual([tagId, verifyId].sort())
+        expect(publishJob.permissions).toEqual({ 'id-token': 'write' })
+        const download = steps(publishJob).find((step) =>
+          step.uses?.startsWith('actions/download-artifact@')
+        )
+        expect(download?.with).toEqual(expect.objectContaining({ name: 'npm-package' }))
+        expect(scripts(publishJob)).toMatch(/npm publish "\$RUNNER_TEMP"\/package\/\*\.tgz/)
+        expect(scripts(publishJob)).toContain('--provenance')
+        const text = readFileSync(join(WORKFLOWS_DIR, 'release.yml'), 'utf8')
+        expect(text).not.toMatch(/NODE_AUTH_TOKEN|NPM_TOKEN|secrets\./)
+      })
+
+      it('runs no dependency code where it can publish: no checkout, no install, no npm script', () => {
+        if (publishJob === undefined) throw new Error('no job publishes to npm')
+        expect(steps(publishJob).some((step) => step.uses?.startsWith('actions/checkout@'))).toBe(
+          false
+        )
+        expect(scripts(publishJob)).not.toMatch(/npm (ci|install|run|exec|pack)\b|\bnpx\b/)
+      })
     })
   })
 
