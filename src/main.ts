@@ -16,6 +16,7 @@ import { answerHelp, answerQuestion } from './run/conversation.js'
 import { reviewPullRequest } from './run/pipeline.js'
 import { reportAnswer, setOutputs, writeJobSummary } from './run/report.js'
 import { signIn } from './run/sign-in.js'
+import { startReading } from './run/snapshot.js'
 import { decide, describeDecision } from './run/trigger.js'
 
 /** `early`: the GitHub ID token requested before this module loaded (early.ts), if any. */
@@ -68,6 +69,11 @@ export async function run(early?: EarlyIdToken): Promise<void> {
         await reportAnswer(answered, Date.now() - started)
         return
       }
+      // The pull request's reads need no model: they leave while the run signs in.
+      const reading =
+        decision.kind === 'run'
+          ? startReading(github, repo, decision.prNumber, decision.tasks)
+          : undefined
       await signIn(chain, config.azure.auth)
       if (decision.kind === 'ask') {
         const answered = await answerQuestion({
@@ -89,7 +95,8 @@ export async function run(early?: EarlyIdToken): Promise<void> {
         tasks: decision.tasks,
         guidance: decision.guidance,
         model: chain.model,
-        github
+        github,
+        ...(reading ? { reading } : {})
       })
       setOutputs(result)
       await writeJobSummary(result, Date.now() - started)

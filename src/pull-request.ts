@@ -87,7 +87,9 @@ export interface PrFile {
 export interface HeadFiles {
   /** The file's lines at head; undefined when it cannot be read (gone, binary, refused). */
   lines(path: string): Promise<readonly string[] | undefined>
-  /** Files read so far (each once). */
+  /** Starts reading these files together, where the source can (one request for them all). */
+  prefetch?(paths: readonly string[]): void
+  /** Reads made so far (a file is read once; files read together are one read). */
   readonly reads: number
 }
 

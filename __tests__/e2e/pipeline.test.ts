@@ -117,15 +117,22 @@ describe('pull_request: a summary and a review that land', () => {
     })
     const result = await run(w)
     expect(result.code).toBe(0)
-    const reads = w.github.requests
-      .filter((r) => r.path.includes('/contents/') && r.path.includes(HEAD_SHA))
-      .map((r) => r.path)
+    // One GraphQL query reads them all, none the contents API (money.js and version.js are not
+    // at head in this world: GraphQL's null says so, and no request follows).
+    const queries = w.github.requests.filter((r) =>
+      String((r.body as { query?: unknown } | undefined)?.query).startsWith('query HeadFiles')
+    )
+    expect(queries).toHaveLength(1)
+    const reads = Object.entries(
+      (queries[0]?.body as { variables: Record<string, string> }).variables
+    )
+      .filter(([name]) => /^f\d+$/.test(name))
+      .map(([, expression]) => expression)
     // Modified and renamed reviewed files, at the head commit; never new, excluded or deleted ones.
     expect(reads.sort()).toEqual(
-      ['src%2Fcart%2Fmoney.js', 'src%2Fcart%2Ftotals.js', 'src%2Fversion.js'].map(
-        (p) => `/repos/octo-org/octo-repo/contents/${p}?ref=${HEAD_SHA}`
-      )
+      ['src/cart/money.js', 'src/cart/totals.js', 'src/version.js'].map((p) => `${HEAD_SHA}:${p}`)
     )
+    expect(w.github.requests.filter((r) => r.path.includes('/contents/'))).toEqual([])
     const prompt = reviewPrompts(w).map(userText).join('\n')
     expect(prompt).toContain('~// Totals of a shopping cart, tax included.\n@@ -2,17 +2,14 @@')
     expect(prompt).toContain('~  return subtotal(items) * TAX_RATE')

@@ -176,7 +176,13 @@ describe('our comments are known by our identity, never by a copy of our marker'
     expect((await run(w, { inputs }, [pat])).code).toBe(0)
     expect((await run(w, { ...pushed(w), inputs }, [pat])).code).toBe(0)
     expect(summaries(w).map((c) => c.user.login)).toEqual(['ci-machine-user'])
-    expect(w.github.requests.filter((r) => r.path === '/graphql')).toEqual([])
+    // Its identity from GET /user, once a run; never a GraphQL viewer query of its own (the pull
+    // request's query asks `viewer` too, which an installation token's identity is read from).
+    expect(w.github.requests.filter((r) => r.path === '/user').map((r) => r.status)).toEqual([
+      200, 200
+    ])
+    const queries = w.github.requests.map((r) => (r.body as { query?: unknown } | undefined)?.query)
+    expect(queries.filter((q) => typeof q === 'string' && q.startsWith('query Viewer'))).toEqual([])
   })
 })
 

@@ -9,8 +9,8 @@
  *
  * Each token acts as someone (`issueToken`), as on GitHub: what it posts is authored by them,
  * `GET /user` names a person's token and answers an installation token (the job's GITHUB_TOKEN
- * included) 403 "Resource not accessible by integration", and GraphQL `viewer { login }` names
- * either. A write can fail after it was stored, with a 502 or a dropped connection
+ * included) 403 "Resource not accessible by integration", and GraphQL (github-graphql.ts)
+ * `viewer { login }` names either. A write can fail after it was stored, with a 502 or a dropped connection
  * (`writeFaults`), as GitHub's sometimes do.
  */
 import { ServerResponse, type IncomingMessage } from 'node:http'
@@ -49,6 +49,7 @@ import {
   type Side,
   type TokenHolder
 } from './github-state.js'
+import { answerGraphql, DEFAULT_GRAPHQL_LIMITS, type GraphqlLimits } from './github-graphql.js'
 import {
   header,
   readBody,
@@ -56,6 +57,7 @@ import {
   Router,
   safeHeaders,
   sendJson,
+  sleep,
   type RouteContext
 } from './http.js'
 
@@ -121,6 +123,11 @@ export class GithubApiEmulator {
   readonly requests: GithubRequestRecord[] = []
   readonly mutations: GithubMutation[] = []
   readonly router = new Router()
+  /**
+   * Every request is answered after this long: a runner's round trip to api.github.com is about
+   * 100 ms, which a local emulator would otherwise hide (the benchmark sets it).
+   */
+  latencyMs = 0
   /** File reads (the contents API) answer after this long, so tests can watch them overlap. */
   contentsLatencyMs = 0
   /** File reads in flight now, and the most there ever were at once. */
@@ -131,6 +138,15 @@ export class GithubApiEmulator {
   private readonly holders = new Map<string, TokenHolder>([[this.token, { kind: 'actions' }]])
   /** Who made each request (its token's holder), for what it posts. */
   private readonly authors = new WeakMap<IncomingMessage, Author>()
+  /** How much blob text one GraphQL query may return before GitHub cuts it short. */
+  graphqlLimits: GraphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS }
+  /** GraphQL `Type.field`s this server does not know (an older GitHub Enterprise Server). */
+  graphqlMissing: string[] = []
+  /**
+   * Holds the answer to a request until the promise it returns settles (after `latencyMs`), so
+   * a test can order what the action sees: nothing waits when it returns undefined.
+   */
+  hold: ((request: GithubRequestRecord) => Promise<void> | undefined) | undefined
   /** Set by the world once the server listens: the base of URLs in answers. */
   apiUrl = ''
 
@@ -285,6 +301,10 @@ export class GithubApiEmulator {
     this.mutations.length = 0
     this.faults.length = 0
     this.writeFaults.length = 0
+    this.latencyMs = 0
+    this.graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS }
+    this.graphqlMissing = []
+    this.hold = undefined
     this.contentsLatencyMs = 0
     this.maxContentsInFlight = 0
   }
@@ -342,6 +362,8 @@ export class GithubApiEmulator {
     })
     const common = this.rateHeaders()
     for (const [name, value] of Object.entries(common)) res.setHeader(name, value)
+    if (this.latencyMs > 0) await sleep(this.latencyMs)
+    await this.hold?.(record)
 
     const auth = header(req, 'authorization')
     if (!auth) {
@@ -528,19 +550,19 @@ export class GithubApiEmulator {
     })
   }
 
-  /**
-   * GraphQL, as far as `viewer { login }`: every kind of token may ask it, and GitHub names an
-   * installation token's bot with its `[bot]` suffix, as REST shows it on what it posts.
-   */
+  /** GraphQL (github-graphql.ts): a query asks as the token's holder. */
   private graphql(ctx: RouteContext): void {
-    const query = this.json(ctx).query
-    if (typeof query === 'string' && /\bviewer\s*\{[^}]*\blogin\b/.test(query)) {
-      sendJson(ctx.res, 200, { data: { viewer: { login: this.author(ctx).login } } })
-      return
-    }
-    sendJson(ctx.res, 200, {
-      errors: [{ message: 'The emulator answers `query { viewer { login } }` only.' }]
-    })
+    const answer = answerGraphql(
+      {
+        state: this.state,
+        viewer: this.author(ctx),
+        missing: this.graphqlMissing,
+        limits: this.graphqlLimits,
+        resolve: (rev) => this.resolve(rev)
+      },
+      this.bodies.get(ctx.req)
+    )
+    sendJson(ctx.res, answer.status, answer.body)
   }
 
   /** The request's JSON object body (read once in handle()). */

@@ -4,7 +4,7 @@
  * at most once — after a 502 that stored it, and when two runs create it at the same moment.
  */
 import type { GitHubClient } from '../../src/github/client.js'
-import { findSummaryComment, postSummary } from '../../src/github/comments.js'
+import { currentSummary, findSummaryComment, postSummary } from '../../src/github/comments.js'
 import { tokenIdentity, type Identity } from '../../src/github/identity.js'
 import { renderSummaryComment } from '../../src/post/summary.js'
 import { BASE_SHA, HEAD_SHA, OWNER, PR_NUMBER, REPO } from '../emulators/constants.js'
@@ -113,7 +113,8 @@ describe('the summary comment', () => {
     const [stored] = summaries()
     if (!stored) throw new Error('not stored')
     stored.body += '\nTyped meanwhile.'
-    await postSummary(gh, repo, PR_NUMBER, body('Second.'), found, us)
+    const current = await currentSummary(gh, repo, PR_NUMBER, found, us)
+    await postSummary(gh, repo, PR_NUMBER, body('Second.'), current, us)
     expect(stored.body).toBe(`${body('Second.')}\nTyped meanwhile.`)
   })
 
@@ -145,7 +146,9 @@ describe('the summary comment', () => {
 
   it('edits the comment a run beside this one created since this run began', async () => {
     const beside = await postSummary(gh, repo, PR_NUMBER, body('Beside.'), undefined, us)
-    const posted = await postSummary(gh, repo, PR_NUMBER, body('Ours.'), undefined, us)
+    // This run began before it: it knew of no comment, and looks again before posting.
+    const current = await currentSummary(gh, repo, PR_NUMBER, undefined, us)
+    const posted = await postSummary(gh, repo, PR_NUMBER, body('Ours.'), current, us)
     expect(posted).toMatchObject({ id: beside.id, action: 'updated' })
     expect(summaries().map((c) => c.body)).toEqual([body('Ours.')])
     expect(creates()).toHaveLength(1)

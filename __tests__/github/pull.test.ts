@@ -145,6 +145,40 @@ describe('listFiles', () => {
     expect(files.at(-1)?.path).toBe('src/f2999.ts')
     expect(paths().filter((p) => p.includes('/files'))).toHaveLength(30)
   })
+
+  it('reads every page at once, each once, and keeps GitHub’s order', async () => {
+    world.github.pullRequest(PR_NUMBER).files = many(3000)
+    // No page is answered before all 30 are asked (pages read a few at a time would hang), and
+    // they are answered last first: only the page number orders the files.
+    const asked = (): number => paths().filter((p) => p.includes('/files')).length
+    let together = true
+    world.github.hold = async (r) => {
+      const since = Date.now()
+      while (asked() < 30 && together) {
+        if (Date.now() - since > 20_000) together = false
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      const page = Number(new URL(r.path, 'https://x').searchParams.get('page'))
+      await new Promise((resolve) => setTimeout(resolve, 5 * (30 - page)))
+    }
+    const files = await listFiles(gh, repo, { number: PR_NUMBER, changedFiles: 3000 })
+    expect(together).toBe(true)
+    expect(files.map((f) => f.path)).toEqual(many(3000).map((f) => f.filename))
+    const pages = paths()
+      .filter((p) => p.includes('/files'))
+      .map((p) => Number(new URL(p, 'https://x').searchParams.get('page')))
+    expect(pages.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1))
+  })
+
+  it('reads as many pages as the count says, and one for none', async () => {
+    world.github.pullRequest(PR_NUMBER).files = many(200)
+    await listFiles(gh, repo, { number: PR_NUMBER, changedFiles: 200 })
+    expect(paths().filter((p) => p.includes('/files'))).toHaveLength(2)
+    world.github.reset()
+    world.github.pullRequest(PR_NUMBER).files = []
+    expect(await listFiles(gh, repo, { number: PR_NUMBER, changedFiles: 0 })).toEqual([])
+    expect(paths().filter((p) => p.includes('/files'))).toHaveLength(1)
+  })
 })
 
 describe('changedSince', () => {

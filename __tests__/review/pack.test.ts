@@ -10,7 +10,9 @@ import {
   MAX_REQUEST_TOKENS,
   OVERLAP_LINES,
   contextWindowFor,
+  estimatedTokens,
   pack,
+  packing,
   piecesOf,
   repack,
   requestBudget,
@@ -283,5 +285,42 @@ describe('repack', () => {
       expect(r.tokens).toBeLessThanOrEqual(Math.ceil(request.tokens / 2))
     }
     expect(shownLines(result).size).toBe(allLines(files).length)
+  })
+})
+
+describe('packing, a request at a time', () => {
+  it('yields each request once it is full, pauses between files, and returns what pack() returns', () => {
+    const files = Array.from({ length: 12 }, (_, i) => synthetic(`src/f${i}.ts`, 2, 20))
+    const budget = options({ runBudget: 8_000 })
+    const whole = pack(files, budget)
+    const steps = packing(files, budget)
+    const yielded = []
+    let step = steps.next()
+    let pauses = 0
+    while (!step.done) {
+      if (step.value === undefined) pauses += 1
+      else {
+        // Each request is final when it is yielded: pack() makes the same one.
+        expect(step.value).toEqual(whole.requests[yielded.length])
+        yielded.push(step.value)
+      }
+      step = steps.next()
+    }
+    // A pause before each file counted, for the event loop.
+    expect(pauses).toBeGreaterThan(yielded.length)
+    expect(step.value).toEqual(whole)
+    expect(whole.overBudget).toBeDefined()
+    expect(yielded).toHaveLength(whole.requests.length)
+    expect(yielded.length).toBeGreaterThan(1)
+  })
+})
+
+describe('estimatedTokens', () => {
+  it('is within a third of a file’s counted tokens, unparsed', () => {
+    for (const file of [synthetic('src/a.ts', 3, 40), addedFile('src/b.ts', 200)]) {
+      const counted = countTokens(renderForPrompt(file, wholeFile(file)))
+      expect(estimatedTokens(file)).toBeGreaterThan(counted * 0.67)
+      expect(estimatedTokens(file)).toBeLessThan(counted * 1.33)
+    }
   })
 })

@@ -479,3 +479,63 @@ describe('summary and review on two deployments', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 60)
   })
 })
+
+describe('requests that become ready over time', () => {
+  /** Batches as an async iterable: the first now, the second once `release` is called. */
+  function later(first: Request[], second: Request[]) {
+    let release: () => void = () => undefined
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    async function* batches(): AsyncGenerator<readonly Request[]> {
+      yield first
+      await gate
+      yield second
+    }
+    return { batches: batches(), release }
+  }
+
+  it('sends a ready batch without waiting for the next, numbering parts as they come', async () => {
+    const [a, b, c] = requests(BOTH, ['src/a.ts', 'src/b.ts', 'src/c.ts'])
+    if (!a || !b || !c) throw new Error('three requests expected')
+    const { batches, release } = later([a], [b, c])
+    // The second batch is ready only once the model has the first one's request.
+    const sent: string[][] = []
+    world.openai.config.respond = (request) => {
+      sent.push(shownPaths(request))
+      release()
+      return reviewer()(request)
+    }
+    const result = await runTasks(model, { ...input(BOTH, []), requests: batches })
+    expect(sent.slice(0, 3)).toEqual([['src/a.ts'], ['src/b.ts'], ['src/c.ts']])
+    // The overview could not come in one part's answer: it is composed, part 4.
+    expect(result.parts.map((p) => [p.task, p.part.index])).toEqual([
+      ['summary and review', 1],
+      ['summary and review', 2],
+      ['summary and review', 3],
+      ['overview', 4]
+    ])
+    expect(log.join('')).toMatch(/summary and review part 1: 1 file/)
+    expect(log.join('')).toMatch(/summary and review part 3\/3: done/)
+  })
+
+  it('sends every batch once to each deployment when summary and review go apart', async () => {
+    const paths = ['src/a.ts', 'src/b.ts', 'src/c.ts']
+    const [a, b, c] = requests(APART, paths)
+    if (!a || !b || !c) throw new Error('three requests expected')
+    const { batches, release } = later([a, b], [c])
+    const shown = new Map<string, string[]>()
+    world.openai.config.respond = (request) => {
+      shown.set(request.deployment, [
+        ...(shown.get(request.deployment) ?? []),
+        ...shownPaths(request)
+      ])
+      release()
+      return reviewer()(request)
+    }
+    const result = await runTasks(model, { ...input(APART, []), requests: batches })
+    for (const deployment of [DEPLOYMENT, SUMMARY_DEPLOYMENT]) {
+      expect(shown.get(deployment)?.sort()).toEqual(paths)
+    }
+    expect(result.findings).toHaveLength(3)
+    expect(result.walkthrough.map((r) => r.path).sort()).toEqual(paths)
+  })
+})

@@ -1,20 +1,13 @@
-/** What the model will see: with the code around the hunks, bounded by half the diff and by token-budget. */
+/** What the model will see: which files, packed how, after a later push, and what is left out. */
 import { jest } from '@jest/globals'
 import type { PrFile } from '../../src/pull-request.js'
-import {
-  contextBudget,
-  contextCandidates,
-  planRun,
-  withContext,
-  type Plan
-} from '../../src/run/plan.js'
+import { planRun, type Plan } from '../../src/run/plan.js'
 import type { Snapshot } from '../../src/run/snapshot.js'
 import { loadTokenizer } from '../../src/review/tokens.js'
 import { BASE_SHA, HEAD_SHA } from '../emulators/constants.js'
 import { testConfig } from '../helpers/config.js'
 import { editedSource } from '../helpers/edits.js'
 import { prFile } from '../helpers/files.js'
-import { captureStdout } from '../helpers/stdout.js'
 
 afterEach(() => {
   jest.restoreAllMocks()
@@ -29,7 +22,6 @@ const sources = [
   'src/inputs.ts',
   'src/review/diff.ts'
 ].map((p) => editedSource(p, 25))
-const heads = new Map(sources.map((s) => [s.file.path, s.head]))
 const added = prFile('src/new.ts', '@@ -0,0 +1,2 @@\n+export const a = 1\n+export const b = 2', {
   status: 'added'
 })
@@ -59,63 +51,6 @@ function snapshot(files: readonly PrFile[]): Snapshot {
     incremental: undefined
   }
 }
-
-const plan = (tokenBudget = 300_000): Plan =>
-  planRun(
-    testConfig({ tokenBudget }),
-    snapshot([...sources.map((s) => s.file), added]),
-    ['summary', 'review'],
-    prompt
-  )
-const diffTokens = (p: Plan): number => p.packed.requests.reduce((n, r) => n + r.tokens, 0)
-
-describe('the code around the hunks in a plan', () => {
-  it('reads only files shown whole that have hunks and are not new', () => {
-    expect(contextCandidates(plan()).map((f) => f.path)).toEqual(sources.map((s) => s.file.path))
-  })
-
-  it('adds it within half the diff’s tokens, and says how much in the log', () => {
-    const before = plan()
-    const stdout = captureStdout()
-    const after = withContext(before, heads)
-    const context = after.context
-    if (!context) throw new Error('expected context')
-    expect(context.diffTokens).toBe(diffTokens(before))
-    expect(context.tokens).toBeGreaterThan(0)
-    expect(context.tokens).toBeLessThanOrEqual(context.diffTokens / 2)
-    expect(diffTokens(after) - diffTokens(before)).toBe(context.tokens)
-    expect(context.files).toBe(sources.length)
-    expect(after.sent).toEqual(before.sent)
-    expect(after.packed.requests.some((r) => r.text.includes('\n~'))).toBe(true)
-    const share = Math.round((100 * context.tokens) / context.diffTokens)
-    expect(stdout.join('')).toContain(
-      `Context: ${context.tokens.toLocaleString('en-US')} tokens of code around ${context.hunks} hunks in 5 files (${share}% of the diff's ${context.diffTokens.toLocaleString('en-US')} tokens; at most 50%)`
-    )
-  })
-
-  it('never takes room the diff needs: no context when token-budget is spent on the diff', () => {
-    const full = plan()
-    // Just enough for the diff as planned (its requests and the overview's reserve).
-    const tight = plan(full.packed.promptTokens + (full.packOptions.reserved ?? 0) + 10)
-    expect(tight.packed.notReviewed).toEqual([])
-    expect(contextBudget(tight)).toBeLessThan(20)
-    const after = withContext(tight, heads)
-    expect(after.packed.notReviewed).toEqual([])
-    expect(after.packed.promptTokens).toBeLessThanOrEqual(tight.packOptions.runBudget)
-  })
-
-  it('adds none when token-budget already left part of the diff out', () => {
-    const over = plan(Math.floor(plan().packed.promptTokens / 2))
-    expect(over.packed.overBudget).toBeDefined()
-    expect(contextBudget(over)).toBe(0)
-    expect(withContext(over, heads)).toBe(over)
-  })
-
-  it('leaves a plan without files at head as it is', () => {
-    const before = plan()
-    expect(withContext(before, new Map())).toBe(before)
-  })
-})
 
 describe('an incremental plan', () => {
   const [first, second] = sources.map((s) => s.file)

@@ -1,12 +1,12 @@
 /**
- * The bench's chart as a standalone SVG: wall time (against the ideal) and prompt tokens
+ * The bench's chart as a standalone SVG: wall time (against the floor) and prompt tokens
  * (against the reviewable diff's tokens), each over pull-request size on a log scale.
  */
 
 interface Point {
   readonly files: number
   readonly wallMs: number
-  readonly idealMs: number
+  readonly floorMs: number
   readonly promptTokens: number
   readonly diffTokens: number
 }
@@ -71,7 +71,8 @@ function panel(
   return parts.join('\n')
 }
 
-export function chart(points: readonly Point[]): string {
+export function chart(unordered: readonly Point[]): string {
+  const points = [...unordered].sort((a, b) => a.files - b.files)
   const sizes = points.map((p) => p.files)
   const seconds = (v: number): string => `${(v / 1000).toFixed(1)} s`
   const tokens = (v: number): string =>
@@ -82,10 +83,10 @@ export function chart(points: readonly Point[]): string {
     panel(0, 'Wall time', seconds, sizes, [
       { label: 'run', color: '#0969da', values: points.map((p) => p.wallMs) },
       {
-        label: 'ideal: ⌈requests ÷ concurrency⌉ × latency',
+        label: 'floor: model rounds and two GitHub round trips',
         color: '#8c959f',
         dashed: true,
-        values: points.map((p) => p.idealMs)
+        values: points.map((p) => p.floorMs)
       }
     ]),
     panel(WIDTH, 'Prompt tokens', tokens, sizes, [

@@ -8,12 +8,15 @@
  * (modified and added), ~5 docs, ~5 renames (some changed), ~5 deletions, ~3 images GitHub
  * sends no patch for, and ~5 generated files (a lock file, a minified bundle, dist/ output);
  * every pull request also carries a 100 KB changelog hunk and a 5,000-line file with edits
- * spread over it.
+ * spread over it. Beside them: one shaped like a framework's major release
+ * (majorReleasePullRequest), and a real one from a local clone (gitPullRequest).
  */
+import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { structuredPatch } from 'diff'
-import type { PullFileState } from '../../__tests__/emulators/github-state.js'
+import type { FileStatus, PullFileState } from '../../__tests__/emulators/github-state.js'
+import { selectFiles } from '../../src/review/select.js'
 
 export interface BenchFile extends PullFileState {
   /** Whether the action should send it to the model by default (not excluded, not deleted). */
@@ -176,20 +179,22 @@ function added(path: string, lines: string[]): BenchFile {
   }
 }
 
-/** The 100 KB hunk a release adds at the top of its changelog. */
-function changelog(m: Material): BenchFile {
+/** The hunk a release adds at the top of its changelog (100 KB by default). */
+function changelog(m: Material, filename = 'CHANGELOG.md', bytes = 100_000): BenchFile {
   const before = ['# Changelog', '', 'All notable changes to this project are documented here.', '']
   const entries: string[] = []
+  let length = 0
   for (const path of m.changelogs) {
     for (const line of readLines(path)) {
       entries.push(line)
-      if (entries.join('\n').length >= 100_000) break
+      length += line.length + 1
+      if (length >= bytes) break
     }
-    if (entries.join('\n').length >= 100_000) break
+    if (length >= bytes) break
   }
   const after = [...before.slice(0, 4), ...entries, '']
   return {
-    filename: 'CHANGELOG.md',
+    filename,
     status: 'modified',
     patch: patchOf(before, after),
     reviewable: true,
@@ -307,4 +312,185 @@ export function generatePullRequest(size: number, seed = 7): BenchFile[] {
     }
   }
   return files.slice(0, size)
+}
+
+/** A file rewritten the way a major release rewrites one: an edit every `every` lines. */
+function rewritten(path: string, lines: string[], rand: () => number, every = 8): BenchFile {
+  const after = edit(lines, rand, Math.max(2, Math.round(lines.length / every)))
+  return {
+    filename: path,
+    status: 'modified',
+    patch: patchOf(lines, after),
+    reviewable: true,
+    head: text(after)
+  }
+}
+
+function removed(path: string, lines: string[]): BenchFile {
+  return { filename: path, status: 'removed', patch: patchOf(lines, []), reviewable: false }
+}
+
+function binary(path: string): BenchFile {
+  return {
+    filename: path,
+    status: 'added',
+    patch: undefined,
+    additions: 0,
+    deletions: 0,
+    reviewable: false
+  }
+}
+
+/**
+ * A pull request shaped like a framework's major release, express 4.0.0 → 5.2.1 (whose diff the
+ * bench reads with --git-pr when a clone is at hand; no other project's code is kept here): 265
+ * files, 124 modified, 79 added, 56 removed, 6 renamed, about 225,000 diff tokens: an 86 KB
+ * History.md hunk, the library rewritten, a test suite rewritten and grown, examples removed,
+ * renamed and reworked, CI files added, a lock file and binaries.
+ */
+export function majorReleasePullRequest(seed = 15): BenchFile[] {
+  const m = gather()
+  const rand = random(seed)
+  const source = (): string[] => readablePick(m.sources, rand)
+  const test = (): string[] => readablePick(m.tests.length > 0 ? m.tests : m.sources, rand)
+  const doc = (): string[] => readablePick(m.docs, rand)
+  const lock = readLines('package-lock.json').slice(0, 400)
+  const files: BenchFile[] = [
+    changelog(m, 'History.md', 86_000),
+    rewritten('Readme.md', doc().slice(0, 400), rand),
+    modified('package.json', source().slice(0, 90), rand),
+    modified('index.js', source().slice(0, 40), rand),
+    modified('LICENSE', doc().slice(0, 25), rand),
+    modified('.gitignore', doc().slice(0, 20), rand),
+    removed('Makefile', doc().slice(0, 30)),
+    removed('.travis.yml', doc().slice(0, 10)),
+    removed('.npmignore', doc().slice(0, 5)),
+    { ...added('package-lock.json', lock), reviewable: false },
+    added('SECURITY.md', doc().slice(0, 60)),
+    added('.eslintrc.yml', source().slice(0, 15)),
+    added('.eslintignore', source().slice(0, 3)),
+    added('.editorconfig', source().slice(0, 10)),
+    added('.github/dependabot.yml', source().slice(0, 30)),
+    ...['ci', 'codeql', 'scorecard', 'legacy'].map((n) =>
+      added(`.github/workflows/${n}.yml`, source().slice(0, 60 + Math.floor(rand() * 40)))
+    )
+  ]
+  files.push(added('benchmarks/run.js', source().slice(0, 35)))
+  for (let i = 0; i < 3; i++) files.push(modified(`benchmarks/bench-${i}.js`, source(), rand))
+  for (let i = 0; i < 6; i++)
+    files.push(rewritten(`lib/module-${i}.js`, source().slice(0, 500), rand, 2))
+  for (let i = 0; i < 5; i++) files.push(removed(`lib/old-${i}.js`, source().slice(0, 100)))
+  for (let i = 0; i < 2; i++) files.push(removed(`support/tool-${i}.js`, source().slice(0, 20)))
+  for (let i = 0; i < 36; i++) {
+    files.push(added(`test/suite-${String(i).padStart(2, '0')}.js`, test().slice(0, 140)))
+  }
+  for (let i = 0; i < 70; i++) {
+    files.push(
+      rewritten(`test/rewritten-${String(i).padStart(2, '0')}.js`, test().slice(0, 160), rand, 6)
+    )
+  }
+  for (let i = 0; i < 10; i++)
+    files.push(removed(`test/support/old-${i}.js`, source().slice(0, 25)))
+  files.push(
+    binary('test/acceptance/fixtures/grey.png'),
+    binary('test/fixtures/favicon.ico'),
+    binary('test/fixtures/logo.gif')
+  )
+  const lines = source().slice(0, 60)
+  const after = edit(lines, rand, 1)
+  files.push({
+    filename: 'test/support/env.js',
+    previousFilename: 'test/support/setup.js',
+    status: 'renamed',
+    patch: patchOf(lines, after),
+    reviewable: true,
+    head: text(after)
+  })
+  for (let i = 0; i < 36; i++) {
+    const view = i % 3 === 0
+    files.push(
+      removed(
+        `examples/ex-${Math.floor(i / 4)}/${view ? `views/page-${i}.jade` : `part-${i}.js`}`,
+        (view ? doc() : source()).slice(0, 12)
+      )
+    )
+  }
+  for (let i = 0; i < 5; i++) {
+    const before = source().slice(0, 80)
+    const moved = edit(before, rand, 4)
+    files.push({
+      filename: `examples/moved-${i}/index.js`,
+      previousFilename: `examples/moved-${i}/app.js`,
+      status: 'renamed',
+      patch: patchOf(before, moved),
+      reviewable: true,
+      head: text(moved)
+    })
+  }
+  for (let i = 0; i < 39; i++) {
+    files.push(modified(`examples/kept-${i}/index.js`, source().slice(0, 60), rand))
+  }
+  for (let i = 0; i < 29; i++) {
+    files.push(added(`examples/new-${i}/index.js`, source().slice(0, 15)))
+  }
+  // The files API lists files by path.
+  return files.sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0))
+}
+
+const STATUS: Record<string, FileStatus> = {
+  A: 'added',
+  D: 'removed',
+  M: 'modified',
+  R: 'renamed',
+  C: 'copied',
+  T: 'changed'
+}
+
+/**
+ * A real pull request from a local clone: `git diff base head` as GitHub's files API lists it
+ * (statuses with renames, patches without their file headers, none for binaries), each file's
+ * text at head, and which files the action reviews by default.
+ */
+export function gitPullRequest(dir: string, base: string, head: string): BenchFile[] {
+  const git = (...args: string[]): string =>
+    execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 })
+  const fields = git('diff', '--name-status', '-M', '-z', base, head).split('\0')
+  const files: BenchFile[] = []
+  for (let i = 0; i < fields.length - 1;) {
+    const code = fields[i++] ?? ''
+    const status = STATUS[code[0] ?? ''] ?? 'modified'
+    const previous = status === 'renamed' || status === 'copied' ? fields[i++] : undefined
+    const filename = fields[i++] ?? ''
+    const diff = git('diff', '-M', base, head, '--', ...(previous ? [previous] : []), filename)
+    const at = diff.indexOf('\n@@')
+    const patch = at === -1 ? undefined : diff.slice(at + 1).replace(/\n$/, '')
+    const file: PullFileState = {
+      filename,
+      status,
+      patch,
+      ...(previous ? { previousFilename: previous } : {}),
+      ...(patch === undefined ? { additions: 0, deletions: 0 } : {})
+    }
+    const headText =
+      status === 'removed' || patch === undefined ? undefined : git('show', `${head}:${filename}`)
+    files.push({
+      ...file,
+      reviewable: false,
+      ...(headText === undefined ? {} : { head: headText })
+    })
+  }
+  const { selected } = selectFiles(
+    files.map((f) => ({
+      path: f.filename,
+      status: f.status,
+      additions: 0,
+      deletions: 0,
+      patch: f.patch ?? null
+    })),
+    { include: [], exclude: [] }
+  )
+  const reviewable = new Set(selected.map((f) => f.path))
+  return files
+    .map((f) => ({ ...f, reviewable: reviewable.has(f.filename) && f.status !== 'removed' }))
+    .sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0))
 }

@@ -55,3 +55,20 @@ function ambiguous(error: unknown): boolean {
   // octokit reports a connection lost mid-request as a RequestError with status 500.
   return (httpStatus(error) ?? 0) >= 500
 }
+
+/**
+ * A GraphQL answer that carried errors (octokit's GraphqlResponseError, thrown for an HTTP 200):
+ * the partial data GitHub sent with them, and the errors' types (NOT_FOUND,
+ * RESOURCE_LIMITS_EXCEEDED…) or messages, for the log. Undefined for any other failure.
+ */
+export function graphqlErrors(
+  error: unknown
+): { readonly data: unknown; readonly reason: string } | undefined {
+  if (!(error instanceof Error) || error.name !== 'GraphqlResponseError') return undefined
+  const { data, errors } = error as Error & {
+    data?: unknown
+    errors?: readonly { type?: string; message?: string }[]
+  }
+  const reason = [...new Set((errors ?? []).map((e) => e.type ?? e.message ?? 'error'))].join(', ')
+  return { data, reason }
+}

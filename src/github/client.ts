@@ -37,6 +37,21 @@ const retryAfterWarning =
  */
 const oneAtATime = (): Bottleneck.Group => new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 })
 
+/**
+ * Requests in flight at once: the largest pull request's files (30 pages of 100) and the
+ * GraphQL query read beside them, in one round trip. The plugin's default is 10; GitHub's
+ * secondary rate limit allows 100 concurrent requests.
+ */
+const MAX_IN_FLIGHT = 32
+
+/**
+ * The plugin's group for every request, as it takes its `write` and `notifications` groups
+ * (it reads `throttle.global` the same way; its types leave it out).
+ */
+const inFlight = (): { global: Bottleneck.Group } => ({
+  global: new Bottleneck.Group({ maxConcurrent: MAX_IN_FLIGHT })
+})
+
 export function createGitHubClient(token: string): GitHubClient {
   const octokit = getOctokit(
     token,
@@ -44,6 +59,7 @@ export function createGitHubClient(token: string): GitHubClient {
       throttle: {
         onRateLimit: retryAfterWarning('rate limit hit'),
         onSecondaryRateLimit: retryAfterWarning('secondary rate limit'),
+        ...inFlight(),
         write: oneAtATime(),
         notifications: oneAtATime()
       }

@@ -37,6 +37,18 @@ export async function findSummaryComment(
   return (await ourSummaries(gh, repo, prNumber, identity))[0]
 }
 
+/** Our summary comment among the comments of a pull request, in the order GitHub lists them. */
+export function summaryAmong(
+  comments: readonly IssueComment[],
+  identity: Identity
+): SummaryComment | undefined {
+  for (const c of comments) {
+    const summary = ourSummary(c, identity)
+    if (summary) return summary
+  }
+  return undefined
+}
+
 async function ourSummaries(
   gh: GitHubClient,
   repo: RepoRef,
@@ -74,24 +86,41 @@ export interface PostedComment {
 }
 
 /**
- * Posts `body` as the summary, at most one comment per pull request: our comment found when
- * the run began (`known`) is read again and edited; without one, the comments are read again
- * first (a run beside this one may have created it since). A create whose answer was lost is
- * looked for before it is sent again, and should a run beside this one create one at the same
- * moment, the later of the two is deleted.
+ * Our summary comment as it is now, just before posting: the one found when the run began
+ * (`known`) read again, or, without one, the comments read again (a run beside this one may
+ * have created it since).
+ */
+export async function currentSummary(
+  gh: GitHubClient,
+  repo: RepoRef,
+  prNumber: number,
+  known: SummaryComment | undefined,
+  identity: Identity
+): Promise<SummaryComment | undefined> {
+  return calling(
+    'post the summary comment',
+    async () =>
+      (known && (await readSummaryComment(gh, repo, known.id, identity))) ??
+      (await findSummaryComment(gh, repo, prNumber, identity))
+  )
+}
+
+/**
+ * Posts `body` as the summary, at most one comment per pull request: `current` (our comment as
+ * it is now, from currentSummary or read with the pull request just before) is edited; without
+ * one, a comment is created. A create whose answer was lost is looked for before it is sent
+ * again, and should a run beside this one create one at the same moment, the later of the two
+ * is deleted.
  */
 export async function postSummary(
   gh: GitHubClient,
   repo: RepoRef,
   prNumber: number,
   body: string,
-  known: SummaryComment | undefined,
+  current: SummaryComment | undefined,
   identity: Identity
 ): Promise<PostedComment> {
   return calling('post the summary comment', async () => {
-    const current =
-      (known && (await readSummaryComment(gh, repo, known.id, identity))) ??
-      (await findSummaryComment(gh, repo, prNumber, identity))
     if (current) return edit(gh, repo, current, body)
     const created = await createOnce(
       'the summary comment',

@@ -28,16 +28,27 @@ export interface Identity {
 
 const asked = new WeakMap<GitHubClient, Promise<Identity>>()
 
-export function tokenIdentity(gh: GitHubClient): Promise<Identity> {
+/**
+ * `viewer`: GraphQL's viewer login from a query already on its way (pull-state.ts asks it beside
+ * the pull request; it never rejects): an installation token's identity is read from it instead
+ * of a request of its own.
+ */
+export function tokenIdentity(
+  gh: GitHubClient,
+  viewer?: Promise<string | undefined>
+): Promise<Identity> {
   let identity = asked.get(gh)
   if (!identity) {
-    identity = calling('find out whom github-token acts as', () => whoAmI(gh))
+    identity = calling('find out whom github-token acts as', () => whoAmI(gh, viewer))
     asked.set(gh, identity)
   }
   return identity
 }
 
-async function whoAmI(gh: GitHubClient): Promise<Identity> {
+async function whoAmI(
+  gh: GitHubClient,
+  viewer: Promise<string | undefined> | undefined
+): Promise<Identity> {
   // @octokit/auth-token tells an installation token (`ghs_`, GITHUB_TOKEN's kind) by its prefix:
   // for one, `GET /user` would only answer 403, so ask GraphQL first.
   const { tokenType } = (await gh.auth()) as { tokenType?: string }
@@ -49,10 +60,17 @@ async function whoAmI(gh: GitHubClient): Promise<Identity> {
       if (httpStatus(error) !== 403) throw error
     }
   }
-  const { viewer } = await gh.graphql<{ viewer: { login: string } }>('query { viewer { login } }')
+  // That query may have failed, or given way to REST: then a query of our own.
+  const login = (await viewer) ?? (await askViewer(gh))
   // REST names an app's bot `slug[bot]`; GraphQL's Bot.login elsewhere leaves the suffix out.
-  const login = viewer.login.endsWith('[bot]') ? viewer.login : `${viewer.login}[bot]`
-  return { login, app: true }
+  return { login: login.endsWith('[bot]') ? login : `${login}[bot]`, app: true }
+}
+
+async function askViewer(gh: GitHubClient): Promise<string> {
+  const { viewer } = await gh.graphql<{ viewer: { login: string } }>(
+    'query Viewer { viewer { login } }'
+  )
+  return viewer.login
 }
 
 /** Whether an author, as the REST API renders one, is the token's identity. */

@@ -1,7 +1,7 @@
 /**
- * Reading a pull request: its metadata, its files (paginated, up to GitHub's 3,000, each patch
- * parsed once as it arrives), what changed since an earlier commit, and a file of the base
- * branch.
+ * Reading a pull request: its metadata, its files (up to GitHub's 3,000, 100 a page, the pages
+ * fetched together since the pull request says how many files it changes), what changed since
+ * an earlier commit, and a file of the base branch.
  */
 import * as core from '@actions/core'
 import { httpStatus, errorText } from '../errors.js'
@@ -15,6 +15,8 @@ import type { GitHubClient } from './client.js'
 export const MAX_FILES = 3000
 /** The compare API returns at most this many files; a longer list may be incomplete. */
 const MAX_COMPARE_FILES = 300
+/** The most files a page of the files list holds. */
+const PER_PAGE = 100
 
 export async function readPullRequest(
   gh: GitHubClient,
@@ -61,30 +63,51 @@ function toPrFile(file: ApiFile): PrFile {
   })
 }
 
+/**
+ * Every page of the files list at once, as many as `changedFiles` says (read with the pull
+ * request, or from the event), in order: at most 30, which the client lets through together
+ * (client.ts), with its retries and rate-limit waits on every page.
+ */
 export async function listFiles(
   gh: GitHubClient,
   repo: RepoRef,
-  pr: PullRequest
+  pr: Pick<PullRequest, 'number' | 'changedFiles'>
 ): Promise<PrFile[]> {
-  const files: PrFile[] = []
-  await calling(`list the files of pull request #${pr.number}`, async () => {
-    for await (const page of gh.paginate.iterator(gh.rest.pulls.listFiles, {
-      ...repo,
-      pull_number: pr.number,
-      per_page: 100
-    })) {
-      files.push(...page.data.map(toPrFile))
-      if (files.length >= MAX_FILES) break
-    }
+  const files = await fetchFiles(gh, repo, pr)
+  tellListed(pr, files)
+  return files
+}
+
+/** listFiles without a word in the log, for reads begun before their phase (snapshot.ts). */
+export async function fetchFiles(
+  gh: GitHubClient,
+  repo: RepoRef,
+  pr: Pick<PullRequest, 'number' | 'changedFiles'>
+): Promise<PrFile[]> {
+  const pages = Math.max(1, Math.ceil(Math.min(pr.changedFiles, MAX_FILES) / PER_PAGE))
+  const params = { ...repo, pull_number: pr.number, per_page: PER_PAGE }
+  return calling(`list the files of pull request #${pr.number}`, async () => {
+    const read = await Promise.all(
+      Array.from(
+        { length: pages },
+        async (_, i) => (await gh.rest.pulls.listFiles({ ...params, page: i + 1 })).data
+      )
+    )
+    return read.flat().slice(0, MAX_FILES).map(toPrFile)
   })
-  files.splice(MAX_FILES)
+}
+
+/** How many files were listed, and a warning when GitHub lists fewer than changed. */
+export function tellListed(
+  pr: Pick<PullRequest, 'number' | 'changedFiles'>,
+  files: readonly PrFile[]
+): void {
   core.info(`Pull request #${pr.number}: ${count(files.length, 'changed file')} listed.`)
   if (pr.changedFiles > files.length) {
     core.warning(
       `Pull request #${pr.number} changes ${pr.changedFiles} files; GitHub lists only the first ${MAX_FILES}, so the rest are not reviewed.`
     )
   }
-  return files
 }
 
 /**

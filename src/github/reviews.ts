@@ -21,20 +21,32 @@ export async function postedFingerprints(
   prNumber: number,
   identity: Identity
 ): Promise<Set<string>> {
-  const found = new Set<string>()
-  await calling(`read the review comments of pull request #${prNumber}`, async () => {
+  return calling(`read the review comments of pull request #${prNumber}`, async () => {
+    const comments = []
     for await (const page of gh.paginate.iterator(gh.rest.pulls.listReviewComments, {
       ...repo,
       pull_number: prNumber,
       per_page: 100
     })) {
-      for (const c of page.data) {
-        if (!isOurs(identity, c.user)) continue
-        const fp = parseFindingMarker(c.body)
-        if (fp) found.add(fp)
-      }
+      comments.push(...page.data)
     }
+    return fingerprintsAmong(comments, identity)
   })
+}
+
+interface Authored {
+  readonly body: string | null
+  readonly user: { readonly login: string } | null
+}
+
+/** The fingerprints in the finding markers of our comments among `comments`. */
+export function fingerprintsAmong(comments: readonly Authored[], identity: Identity): Set<string> {
+  const found = new Set<string>()
+  for (const c of comments) {
+    if (!isOurs(identity, c.user)) continue
+    const fp = parseFindingMarker(c.body ?? '')
+    if (fp) found.add(fp)
+  }
   return found
 }
 
@@ -52,19 +64,29 @@ export async function ourReviews(
   identity: Identity
 ): Promise<OurReview[]> {
   return calling(`read the reviews of pull request #${prNumber}`, async () => {
-    const found: OurReview[] = []
+    const reviews = []
     for await (const page of gh.paginate.iterator(gh.rest.pulls.listReviews, {
       ...repo,
       pull_number: prNumber,
       per_page: 100
     })) {
-      for (const r of page.data) {
-        const head = isOurs(identity, r.user) ? parseReviewMarker(r.body) : undefined
-        if (head) found.push({ id: r.id, head })
-      }
+      reviews.push(...page.data)
     }
-    return found
+    return reviewsAmong(reviews, identity)
   })
+}
+
+/** Ours among `reviews` (oldest first): by our identity, with our marker and the head it names. */
+export function reviewsAmong(
+  reviews: readonly (Authored & { readonly id: number })[],
+  identity: Identity
+): OurReview[] {
+  const found: OurReview[] = []
+  for (const r of reviews) {
+    const head = isOurs(identity, r.user) ? parseReviewMarker(r.body ?? '') : undefined
+    if (head) found.push({ id: r.id, head })
+  }
+  return found
 }
 
 /** Whom the review is posted as, and what was there when the run began. */
@@ -93,19 +115,21 @@ export interface PostedReview {
  * one did since the run began. GitHub checks every inline line and fails the whole review (422)
  * on one it cannot resolve; we anchor only to lines of the diff, so a 422 means the PR moved on
  * mid-run: the same review is posted again with every finding in the body (all or nothing,
- * never half). A create whose answer was lost is looked for before it is sent again.
+ * never half). A create whose answer was lost is looked for before it is sent again. `now`: our
+ * reviews as they are just before posting, when they were read with the pull request.
  */
 export async function postReview(
   gh: GitHubClient,
   repo: RepoRef,
   prNumber: number,
   draft: ReviewDraft,
-  target: ReviewTarget
+  target: ReviewTarget,
+  now?: readonly OurReview[]
 ): Promise<PostedReview> {
+  const beside = (reviews: readonly OurReview[]): { id: number } | undefined =>
+    reviews.find((r) => r.head === draft.commitId && !target.reviews.includes(r.id))
   const besideUs = async (): Promise<{ id: number } | undefined> =>
-    (await ourReviews(gh, repo, prNumber, target.identity)).find(
-      (r) => r.head === draft.commitId && !target.reviews.includes(r.id)
-    )
+    beside(await ourReviews(gh, repo, prNumber, target.identity))
   const create = (body: string, comments: ReviewDraft['comments']) =>
     createOnce(
       'the review',
@@ -123,7 +147,7 @@ export async function postReview(
       besideUs
     )
   return calling('post the review', async () => {
-    const posted = await besideUs()
+    const posted = now ? beside(now) : await besideUs()
     if (posted) {
       core.info(
         `A run beside this one posted review ${posted.id} on ${shortSha(draft.commitId)}: this run posts none.`

@@ -105,6 +105,23 @@ export const SEPARATOR = '\n\n'
  * it are left out: counted only as far as needed, the rest estimated from their length.
  */
 export function pack(files: readonly PrFile[], options: PackOptions): PackResult {
+  const steps = packing(files, options)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+  }
+}
+
+/**
+ * pack() a request at a time: each request is yielded as soon as it is full (greedy packing
+ * never changes a request once it moves on), and the whole result returned at the end, so that
+ * a request can leave before the rest is counted. Between two files it yields `undefined`: a
+ * moment where the caller may let the event loop run (a request on its way needs it).
+ */
+export function* packing(
+  files: readonly PrFile[],
+  options: PackOptions
+): Generator<Request | undefined, PackResult, void> {
   const overhead = Math.max(0, ...options.overheads)
   const passes = Math.max(1, options.overheads.length)
   const capacity = options.perRequestBudget - overhead
@@ -125,13 +142,9 @@ export function pack(files: readonly PrFile[], options: PackOptions): PackResult
   let current: Piece[] = []
   let currentTokens = 0
   let spent = 0
-  const flush = (): void => {
-    if (current.length > 0) requests.push(toRequest(current, currentTokens))
-    current = []
-    currentTokens = 0
-  }
   let left: { index: number; piece?: Piece } | undefined
   outer: for (const [index, file] of files.entries()) {
+    yield undefined
     for (const piece of piecesOf(file, capacity)) {
       const cost = piece.tokens + SEAM_TOKENS
       const fresh =
@@ -143,19 +156,37 @@ export function pack(files: readonly PrFile[], options: PackOptions): PackResult
         left = { index, piece }
         break outer
       }
-      if (fresh) flush()
+      if (fresh && current.length > 0) {
+        const full = toRequest(current, currentTokens)
+        requests.push(full)
+        yield full
+        current = []
+        currentTokens = 0
+      }
       current.push(piece)
       currentTokens += cost
       spent += added
     }
   }
-  flush()
+  if (current.length > 0) {
+    const last = toRequest(current, currentTokens)
+    requests.push(last)
+    yield last
+  }
   const reason = `over the run's token-budget (${options.runBudget.toLocaleString('en-US')})`
   const overBudget = left
     ? leftOut(files, left, { capacity, passes, perRequest, reason }, notReviewed)
     : undefined
   const promptTokens = requests.reduce((n, r) => n + perRequest + passes * r.tokens, 0)
   return { requests, notReviewed, promptTokens, overBudget }
+}
+
+/**
+ * About what a file costs in a request, from its patch's length, before it is parsed or
+ * counted: o200k averages about 3.5 characters per token on code.
+ */
+export function estimatedTokens(file: PrFile): number {
+  return Math.ceil(unparsedLength(file) / 3.5) + SEAM_TOKENS
 }
 
 /**

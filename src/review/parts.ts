@@ -81,8 +81,59 @@ export interface Settled<T> {
   value?: T
 }
 
+/**
+ * A task's requests: an array when they are all known at once; otherwise batches that become
+ * ready over time, in the order they do (packed one by one, or waiting for the code around
+ * their hunks). Each request leaves as soon as its batch is ready and a slot is free.
+ */
+export type Requests = readonly Request[] | AsyncIterable<readonly Request[]>
+
+/**
+ * Batches read again from the start by each reader (the passes of a run each send every
+ * request), as they come from `source`, which is read once.
+ */
+export function replayable<T>(source: AsyncIterable<T>): AsyncIterable<T> {
+  const seen: T[] = []
+  let ended = false
+  let failure: { error: unknown } | undefined
+  let wake: (() => void)[] = []
+  const woken = (): void => {
+    const waiting = wake
+    wake = []
+    for (const w of waiting) w()
+  }
+  void (async () => {
+    try {
+      for await (const item of source) {
+        seen.push(item)
+        woken()
+      }
+    } catch (error) {
+      failure = { error }
+    } finally {
+      ended = true
+      woken()
+    }
+  })()
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (let i = 0; ; i++) {
+        while (i >= seen.length && !ended) await new Promise<void>((resolve) => wake.push(resolve))
+        if (i < seen.length) {
+          yield seen[i] as T
+          continue
+        }
+        if (failure) throw failure.error
+        return
+      }
+    }
+  }
+}
+
 export interface PartsOutcome<T> {
   settled: Settled<T>[]
+  /** Packed requests run (a request re-packed after `context_length_exceeded` counts once). */
+  packed: number
   promptTokens: number
   completionTokens: number
   requests: number
@@ -90,30 +141,47 @@ export interface PartsOutcome<T> {
 
 export async function runParts<T>(
   model: Model,
-  requests: readonly Request[],
+  requests: Requests,
   job: PartsJob<T>
 ): Promise<PartsOutcome<T>> {
-  const total = requests.length
   let broken: StageError | undefined
+  // Parts are numbered as they become ready; the total shows once every one has.
+  let numbered = 0
+  let total = isBatches(requests) ? undefined : requests.length
+  const of = (): string => (total === undefined ? '' : `/${total}`)
   const run = async (request: Request, index: number): Promise<Settled<T>[]> => {
     // Once the chain is broken every request would fail the same way: send no more.
     if (broken) return []
     try {
-      return await runRequest(model, request, index, total, job)
+      return await runRequest(model, request, index, of, job)
     } catch (error) {
       if (!(error instanceof StageError)) throw error
       broken ??= error
       return []
     }
   }
-  const settled = (
-    await Promise.all(requests.map((request, i) => job.limit(() => run(request, i + 1))))
-  ).flat()
+  const running: Promise<Settled<T>[]>[] = []
+  const start = (batch: readonly Request[]): void => {
+    for (const request of batch) {
+      const index = (numbered += 1)
+      running.push(job.limit(() => run(request, index)))
+    }
+  }
+  if (isBatches(requests)) {
+    for await (const batch of requests) start(batch)
+    total = numbered
+  } else {
+    start(requests)
+  }
+  const settled = (await Promise.all(running)).flat()
   if (broken) throw broken
-  return tally(settled)
+  return { ...tally(settled), packed: numbered }
 }
 
-export function tally<T>(settled: Settled<T>[]): PartsOutcome<T> {
+const isBatches = (requests: Requests): requests is AsyncIterable<readonly Request[]> =>
+  Symbol.asyncIterator in requests
+
+export function tally<T>(settled: Settled<T>[]): Omit<PartsOutcome<T>, 'packed'> {
   const sum = (key: 'promptTokens' | 'completionTokens' | 'requests'): number =>
     settled.reduce((n, s) => n + s.part[key], 0)
   return {
@@ -124,25 +192,25 @@ export function tally<T>(settled: Settled<T>[]): PartsOutcome<T> {
   }
 }
 
-/** One packed request; re-packed once when the service finds it too long. */
+/** One packed request; re-packed once when the service finds it too long. `of`: "/total", once known. */
 async function runRequest<T>(
   model: Model,
   request: Request,
   index: number,
-  total: number,
+  of: () => string,
   job: PartsJob<T>
 ): Promise<Settled<T>[]> {
-  const first = await attempt(model, request, `${index}/${total}`, job)
+  const first = await attempt(model, request, () => `${index}${of()}`, job)
   if (!isTooLong(first.error)) return [finish(first, request, index)]
 
   const smaller = repack(request)
   core.info(
-    `${job.task} part ${index}/${total}: too long for the model; re-packed into ${count(smaller.requests.length, 'smaller request')}.`
+    `${job.task} part ${index}${of()}: too long for the model; re-packed into ${count(smaller.requests.length, 'smaller request')}.`
   )
   // Sequential within this slot: queueing them behind the limiter that holds it could deadlock.
   const out: Settled<T>[] = []
   for (const [i, piece] of smaller.requests.entries()) {
-    const result = await attempt(model, piece, `${index}.${i + 1}/${total}`, job)
+    const result = await attempt(model, piece, () => `${index}.${i + 1}${of()}`, job)
     const settled = finish(result, piece, index, i + 1)
     if (i === 0) {
       settled.part.promptTokens += first.promptTokens
@@ -167,13 +235,14 @@ interface Attempt<T> {
 async function attempt<T>(
   model: Model,
   request: Request,
-  label: string,
+  /** "3/10", or "3" while the total is not known yet. */
+  label: () => string,
   job: PartsJob<T>
 ): Promise<Attempt<T>> {
   const started = Date.now()
   const files = pathsOf(request).length
   core.info(
-    `${job.task} part ${label}: ${count(files, 'file')}, ${count(request.tokens, 'token')} …`
+    `${job.task} part ${label()}: ${count(files, 'file')}, ${count(request.tokens, 'token')} …`
   )
   const out: Attempt<T> = { promptTokens: 0, completionTokens: 0, requests: 0, durationMs: 0 }
   const user = job.user(request)
@@ -214,7 +283,7 @@ async function attempt<T>(
   }
   out.durationMs = Date.now() - started
   const seconds = (out.durationMs / 1000).toFixed(1)
-  core.info(`${job.task} part ${label}: ${outcomeText(out)} in ${seconds} s.`)
+  core.info(`${job.task} part ${label()}: ${outcomeText(out)} in ${seconds} s.`)
   return out
 }
 

@@ -13,7 +13,15 @@ import type { Model } from '../model.js'
 import type { Task } from '../pull-request.js'
 import { commentableLines, contextLinesShown } from './diff.js'
 import type { Request } from './pack.js'
-import { OutputModes, pathsOf, runParts, type PartResult, type Settled } from './parts.js'
+import {
+  OutputModes,
+  pathsOf,
+  runParts,
+  replayable,
+  type PartResult,
+  type Requests,
+  type Settled
+} from './parts.js'
 import {
   compositionPrompt,
   compositionSystemPrompt,
@@ -88,7 +96,11 @@ export function compositionReserve(files: number, prompt: PromptInputs): number 
 
 export interface TasksInput {
   readonly passes: readonly Pass[]
-  readonly requests: readonly Request[]
+  /**
+   * The packed requests, all at once or as they become ready (parts.ts). Only requests known at
+   * once can hold the overview in their answer (when there is one request).
+   */
+  readonly requests: Requests
   readonly prompt: PromptInputs
   readonly concurrency: number
   readonly maxOutputTokens: number
@@ -111,15 +123,39 @@ export interface TasksResult extends Usage {
   readonly parts: { readonly task: string; readonly part: PartResult }[]
 }
 
+/** Every pass's parts answered: the findings are final; the overview may still be composed. */
+export interface PartsAnswered {
+  readonly findings: Finding[]
+  readonly parts: { readonly task: string; readonly part: PartResult }[]
+  /** Answers with rows (and, for a one-request pull request, the overview). */
+  readonly answers: readonly Answer[]
+  /** Requests sent per pass. */
+  readonly sent: number
+  readonly limit: ReturnType<typeof pLimit>
+  readonly modes: OutputModes
+}
+
+/** The passes and the overview: askParts, then finishTasks. */
 export async function runTasks(model: Model, input: TasksInput): Promise<TasksResult> {
+  return finishTasks(model, await askParts(model, input), input)
+}
+
+/** Every pass over every request, `concurrency` requests at a time for all passes together. */
+export async function askParts(model: Model, input: TasksInput): Promise<PartsAnswered> {
   const limit = pLimit(Math.max(1, input.concurrency))
   const modes = new OutputModes()
   // A pull request that fits one request gets its overview in the same answer.
-  const overviewInPart = input.requests.length === 1 && !input.previous
+  const overviewInPart =
+    Array.isArray(input.requests) && input.requests.length === 1 && !input.previous
+  // Each pass sends every request.
+  const requests =
+    Array.isArray(input.requests) || input.passes.length < 2
+      ? input.requests
+      : replayable(input.requests as AsyncIterable<readonly Request[]>)
   const outcomes = await Promise.all(
     input.passes.map(async (pass) => ({
       pass,
-      settled: await runPass(model, pass, { ...input, limit, modes, overviewInPart })
+      ...(await runPass(model, pass, { ...input, requests, limit, modes, overviewInPart }))
     }))
   )
   const parts = outcomes.flatMap(({ pass, settled }) =>
@@ -128,7 +164,18 @@ export async function runTasks(model: Model, input: TasksInput): Promise<TasksRe
   const answers = outcomes.flatMap(({ settled }) =>
     settled.flatMap((s) => (s.value ? [s.value] : []))
   )
-  const findings = answers.flatMap((a) => a.findings)
+  const sent = Math.max(0, ...outcomes.map((o) => o.packed))
+  return { findings: answers.flatMap((a) => a.findings), parts, answers, sent, limit, modes }
+}
+
+/** The walkthrough and the overview (composed from the rows when no part wrote one). */
+export async function finishTasks(
+  model: Model,
+  asked: PartsAnswered,
+  input: TasksInput
+): Promise<TasksResult> {
+  const { answers, findings, limit, modes } = asked
+  const parts = [...asked.parts]
   const summaryPass = input.passes.find((p) => p.rows)
   if (!summaryPass) return { overview: '', walkthrough: [], findings, parts, ...usageOf(parts) }
 
@@ -138,7 +185,7 @@ export async function runTasks(model: Model, input: TasksInput): Promise<TasksRe
   let overview = answers.find((a) => a.overview !== undefined)?.overview ?? ''
   if (!overview && rows.length > 0) {
     const composed = await compose(model, summaryPass, rows, { ...input, limit, modes })
-    composed.part.index = input.requests.length + 1
+    composed.part.index = asked.sent + 1
     parts.push({ task: 'overview', part: composed.part })
     overview = composed.value ?? input.previous?.overview ?? ''
     if (composed.value === undefined) {
@@ -156,7 +203,11 @@ interface PassContext extends TasksInput {
   readonly overviewInPart: boolean
 }
 
-async function runPass(model: Model, pass: Pass, ctx: PassContext): Promise<Settled<Answer>[]> {
+async function runPass(
+  model: Model,
+  pass: Pass,
+  ctx: PassContext
+): Promise<{ settled: Settled<Answer>[]; packed: number }> {
   const wants: Wants = {
     rows: pass.rows,
     findings: pass.findings,
@@ -202,7 +253,7 @@ async function runPass(model: Model, pass: Pass, ctx: PassContext): Promise<Sett
       }
     }
   })
-  return outcome.settled
+  return { settled: outcome.settled, packed: outcome.packed }
 }
 
 /** A finding on a line the request showed only as code around a hunk, not as part of the diff. */

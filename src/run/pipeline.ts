@@ -4,33 +4,36 @@
  * — or, in a dry run, show it — at most once. A later push is reviewed incrementally: only what
  * changed since the head recorded in our summary comment is sent, with the files an earlier
  * run left to review, and the summary reuses the overview and rows it remembers for the rest.
+ *
+ * Nothing waits for what it does not need (docs/architecture.md, "The run's requests"): a
+ * request leaves as soon as it is ready (requests.ts); the review is posted as soon as every
+ * part has answered, while the overview is composed, the summary once it is written
+ * (publish.ts).
  */
 import * as core from '@actions/core'
-import { count, shortSha } from '../format.js'
+import { count } from '../format.js'
 import type { GitHubClient } from '../github/client.js'
-import { postSummary, type PostedComment } from '../github/comments.js'
 import { headFiles } from '../github/head-files.js'
-import { readPullRequest } from '../github/pull.js'
-import { postReview, type ReviewTarget } from '../github/reviews.js'
 import type { Model } from '../model.js'
 import { buildReview, type ReviewDraft } from '../post/review.js'
 import { renderSummaryComment, type Omission } from '../post/summary.js'
 import type { HeadFiles, PullRequest, RepoRef, Task } from '../pull-request.js'
 import type { PartResult } from '../review/parts.js'
 import type { PromptInputs } from '../review/prompts.js'
-import { runTasks, type TasksResult, type Usage } from '../review/tasks.js'
+import {
+  askParts,
+  finishTasks,
+  type PartsAnswered,
+  type TasksInput,
+  type TasksResult,
+  type Usage
+} from '../review/tasks.js'
 import { loadTokenizer } from '../review/tokens.js'
 import type { Config } from '../settings.js'
-import {
-  contextBudget,
-  contextCandidates,
-  MAX_OUTPUT_TOKENS,
-  planRun,
-  withContext,
-  type Plan
-} from './plan.js'
-import { readSnapshot, type Snapshot } from './snapshot.js'
-import { logUntrusted } from './untrusted-log.js'
+import { MAX_OUTPUT_TOKENS } from './plan.js'
+import { publish, publishReview, show, type Destination, type Posts } from './publish.js'
+import { readyRequests } from './requests.js'
+import { readSnapshot, type Reading, type Snapshot } from './snapshot.js'
 
 export interface ReviewInput {
   readonly config: Config
@@ -46,30 +49,8 @@ export interface ReviewInput {
 export interface PipelineInput extends ReviewInput {
   readonly prNumber: number
   readonly github: GitHubClient
-}
-
-/** What a run posted, or in a dry run would have posted: the exact text, rendered once. */
-export interface Posts {
-  readonly summary?: {
-    readonly body: string
-    readonly url?: string
-    /** What became of our comment; undefined in a dry run. */
-    readonly action?: PostedComment['action']
-  }
-  readonly review?: {
-    readonly draft: ReviewDraft
-    /** The posted review's id and page; undefined in a dry run. */
-    readonly id?: number
-    readonly url?: string
-    /** Inline comments that landed (0 when GitHub refused them and the body holds them all). */
-    readonly inline: number
-    /** GitHub refused an inline line, so `draft.bodyOnly` was posted instead. */
-    readonly bodyOnly: boolean
-    /** A run beside this one posted the review of this head (`id`): this run posted none. */
-    readonly byAnotherRun?: boolean
-  }
-  /** Why nothing was posted: the pull request was closed or moved on while the model worked. */
-  readonly notPosted?: string
+  /** The pull request's reads, begun before signing in (snapshot.ts startReading). */
+  readonly reading?: Reading
 }
 
 export interface PipelineResult extends Usage {
@@ -89,10 +70,13 @@ export interface PipelineResult extends Usage {
 export async function reviewPullRequest(input: PipelineInput): Promise<PipelineResult> {
   const { config, tasks } = input
   const snapshot = await core.group(`Reading pull request #${input.prNumber}`, async () => {
-    const reading = readSnapshot(input.github, input.repo, input.prNumber, {
-      tasks,
-      incremental: config.incremental
-    })
+    const reading = readSnapshot(
+      input.github,
+      input.repo,
+      input.prNumber,
+      { tasks, incremental: config.incremental },
+      input.reading
+    )
     // The tokenizer's tables load while GitHub answers: the first request leaves before.
     await new Promise((resolve) => setImmediate(resolve))
     await loadTokenizer()
@@ -113,22 +97,37 @@ export async function reviewSnapshot(
 ): Promise<PipelineResult> {
   const { config, tasks } = input
   const prompt = promptInputs(config, snapshot, input.guidance)
-  const plan = await core.group('Planning', () =>
-    aroundTheHunks(heads, snapshot, planRun(config, snapshot, tasks, prompt))
+  const { planned, requests } = await core.group('Planning', () =>
+    readyRequests(config, snapshot, tasks, prompt, heads)
   )
-  const deployments = [...new Set(plan.passes.map((p) => p.deployment))].join(' and ')
-  const outcome = await core.group(`Asking ${deployments}`, async () => {
-    const asked = await runTasks(input.model, {
-      passes: plan.passes,
-      requests: plan.packed.requests,
-      prompt,
-      concurrency: config.concurrency,
-      maxOutputTokens: MAX_OUTPUT_TOKENS,
-      ...(plan.previous ? { previous: plan.previous } : {})
-    })
+  const scoped = planned.scoped
+  const tasksInput: TasksInput = {
+    passes: scoped.passes,
+    requests,
+    prompt,
+    concurrency: config.concurrency,
+    maxOutputTokens: MAX_OUTPUT_TOKENS,
+    ...(scoped.previous ? { previous: scoped.previous } : {})
+  }
+  const destination = config.dryRun ? undefined : postingTo(input, snapshot)
+  const deployments = [...new Set(scoped.passes.map((p) => p.deployment))].join(' and ')
+  const { outcome, review } = await core.group(`Asking ${deployments}`, async () => {
+    const asked = await askParts(input.model, tasksInput)
     warnOfFailedParts(asked.parts)
-    return asked
+    const draft = tasks.includes('review') ? reviewDraft(asked, snapshot) : undefined
+    // The findings are final: the review is posted while the overview is composed (or, with
+    // the overview already written, beside the summary, after it).
+    const composing = tasks.includes('summary') && !asked.answers.some((a) => a.overview)
+    const posting =
+      destination && draft && composing ? publishReview(destination, snapshot, draft) : undefined
+    // Settled before the summary is posted; a failure surfaces there.
+    posting?.catch(() => undefined)
+    return {
+      outcome: await finishTasks(input.model, asked, tasksInput),
+      review: { draft, posting }
+    }
   })
+  const plan = await planned.plan
   const notReviewed = omissions(plan.notReviewed, outcome)
 
   const order = new Map(snapshot.files.map((f, i) => [f.path, i]))
@@ -144,21 +143,13 @@ export async function reviewSnapshot(
         usage: outcome
       })
     : undefined
-  const draft = tasks.includes('review')
-    ? buildReview(
-        outcome.findings,
-        new Map(snapshot.files.map((f) => [f.path, f])),
-        snapshot.postedFindings,
-        snapshot.pr.headSha
-      )
-    : undefined
 
-  const posts = config.dryRun
-    ? await core.group('Dry run: what would be posted', () =>
-        Promise.resolve(show(summaryBody, draft))
+  const posts = destination
+    ? await core.group('Posting', () =>
+        publish(destination, snapshot, summaryBody, review.draft, review.posting)
       )
-    : await core.group('Posting', () =>
-        publish(postingTo(input, snapshot), snapshot, summaryBody, draft)
+    : await core.group('Dry run: what would be posted', () =>
+        Promise.resolve(show(summaryBody, review.draft))
       )
 
   return {
@@ -175,6 +166,15 @@ export async function reviewSnapshot(
     completionTokens: outcome.completionTokens,
     requests: outcome.requests
   }
+}
+
+function reviewDraft(asked: PartsAnswered, snapshot: Snapshot): ReviewDraft {
+  return buildReview(
+    asked.findings,
+    new Map(snapshot.files.map((f) => [f.path, f])),
+    snapshot.postedFindings,
+    snapshot.pr.headSha
+  )
 }
 
 /**
@@ -221,25 +221,6 @@ function warnOfFailedParts(all: PipelineResult['parts']): void {
   )
 }
 
-/**
- * The plan with the code around its hunks, from the files at head (read `concurrency` at a
- * time); the plan as it is when there is no room for context or nothing to read.
- */
-async function aroundTheHunks(heads: HeadFiles, snapshot: Snapshot, plan: Plan): Promise<Plan> {
-  const candidates = contextCandidates(plan)
-  if (candidates.length === 0 || contextBudget(plan) === 0) return withContext(plan, new Map())
-  const started = Date.now()
-  const read = await Promise.all(
-    candidates.map(async (f) => [f.path, await heads.lines(f.path)] as const)
-  )
-  const found = new Map<string, readonly string[]>()
-  for (const [path, lines] of read) if (lines) found.set(path, lines)
-  core.info(
-    `Read ${count(found.size, 'file')} at ${shortSha(snapshot.pr.headSha)} for the code around the hunks in ${((Date.now() - started) / 1000).toFixed(1)} s.`
-  )
-  return withContext(plan, found)
-}
-
 function promptInputs(config: Config, snapshot: Snapshot, guidance: string): PromptInputs {
   return {
     language: config.language,
@@ -251,97 +232,9 @@ function promptInputs(config: Config, snapshot: Snapshot, guidance: string): Pro
   }
 }
 
-interface Destination {
-  readonly github: GitHubClient
-  readonly repo: RepoRef
-  readonly as: ReviewTarget
-}
-
 function postingTo(input: ReviewInput, snapshot: Snapshot): Destination {
   if (!input.github || !snapshot.ours) {
     throw new Error('Posting needs a pull request read from GitHub; run it as a dry run')
   }
   return { github: input.github, repo: input.repo, as: snapshot.ours }
-}
-
-async function publish(
-  to: Destination,
-  snapshot: Snapshot,
-  summaryBody: string | undefined,
-  draft: ReviewDraft | undefined
-): Promise<Posts> {
-  const { github, repo } = to
-  const number = snapshot.pr.number
-  const moved = await movedOn(to, snapshot.pr)
-  if (moved) {
-    core.info(moved)
-    return { notPosted: moved }
-  }
-  let summary: Posts['summary']
-  if (summaryBody !== undefined) {
-    const known = snapshot.summaryComment
-    const posted = await postSummary(github, repo, number, summaryBody, known, to.as.identity)
-    summary = { body: summaryBody, url: posted.url, action: posted.action }
-  }
-  let review: Posts['review']
-  if (draft && draft.findings > 0) {
-    const posted = await postReview(github, repo, number, draft, to.as)
-    review = {
-      draft,
-      id: posted.id,
-      url: `${snapshot.pr.htmlUrl}#pullrequestreview-${String(posted.id)}`,
-      inline: posted.comments,
-      bodyOnly: posted.bodyOnly,
-      byAnotherRun: posted.byAnotherRun
-    }
-  } else if (draft) {
-    core.info(nothingToSay(draft))
-  }
-  return { ...(summary ? { summary } : {}), ...(review ? { review } : {}) }
-}
-
-/**
- * Why nothing is posted: the pull request was closed, or its head moved on (a push, a
- * force-push), while the model worked. Neither the review nor the summary's state may speak of
- * a head that is no longer the pull request's; the run for the new head reviews it.
- */
-async function movedOn(to: Destination, pr: PullRequest): Promise<string | undefined> {
-  const now = await readPullRequest(to.github, to.repo, pr.number)
-  if (now.state !== 'open') {
-    return `Pull request #${pr.number} was ${now.state} while the model worked: nothing posted.`
-  }
-  if (now.headSha !== pr.headSha) {
-    return `Pull request #${pr.number} moved from ${shortSha(pr.headSha)} to ${shortSha(now.headSha)} while the model worked: nothing posted; the run for ${shortSha(now.headSha)} reviews it.`
-  }
-  return undefined
-}
-
-/** A dry run's log shows exactly what would be posted. */
-function show(summaryBody: string | undefined, draft: ReviewDraft | undefined): Posts {
-  if (summaryBody !== undefined) {
-    logUntrusted('The summary comment:', summaryBody)
-  }
-  if (draft && draft.findings > 0) {
-    logUntrusted(
-      `A review on ${shortSha(draft.commitId)} with ${count(draft.comments.length, 'inline comment')}; its body:`,
-      draft.body
-    )
-    for (const c of draft.comments) {
-      logUntrusted(`Inline comment on ${c.path} line ${c.line} (${c.side}):`, c.body)
-    }
-  } else if (draft) {
-    core.info(nothingToSay(draft))
-  }
-  return {
-    ...(summaryBody !== undefined ? { summary: { body: summaryBody } } : {}),
-    ...(draft && draft.findings > 0
-      ? { review: { draft, inline: draft.comments.length, bodyOnly: false } }
-      : {})
-  }
-}
-
-function nothingToSay(draft: ReviewDraft): string {
-  const already =
-    draft.duplicates > 0 ? ` (${count(draft.duplicates, 'finding')} already posted)` : ''
-  return `Review: nothing new to say${already}; no review posted.`
 }

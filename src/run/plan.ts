@@ -2,13 +2,13 @@
  * What the model will see, decided before anything is sent: which files (review/select.ts;
  * after a later push, only those it changed and those an earlier run left to review), in which
  * requests (review/pack.ts) within the per-request and the run's budgets, asked for what (the
- * passes of review/tasks.ts), and what is left out and why.
+ * passes of review/tasks.ts), and what is left out and why. The code around the hunks it may
+ * show: plan-context.ts.
  */
 import * as core from '@actions/core'
 import { count, shortSha, thousands } from '../format.js'
 import type { Omission } from '../post/summary.js'
 import type { NotReviewed, PrFile, Task } from '../pull-request.js'
-import { surround } from '../review/context-budget.js'
 import { pack, requestBudget, type PackOptions, type PackResult } from '../review/pack.js'
 import type { PromptInputs } from '../review/prompts.js'
 import type { FileChange } from '../review/schema.js'
@@ -46,17 +46,32 @@ export interface ContextShown {
   readonly diffTokens: number
 }
 
-/** The code around the hunks costs at most this share of the diff's own tokens. */
-export const MAX_CONTEXT_SHARE = 0.5
-/** Files read at head for context, at most, in one run (each read is one API request). */
-export const MAX_CONTEXT_FILES = 100
-
 export function planRun(
   config: Config,
   snapshot: Snapshot,
   tasks: readonly Task[],
   prompt: PromptInputs
 ): Plan {
+  const scoped = scopeRun(config, snapshot, tasks, prompt)
+  return planOf(config, scoped, pack(scoped.scope, scoped.packOptions))
+}
+
+/** A plan before its files are packed: which files, asked of which passes, within what. */
+export interface Scoped {
+  readonly passes: readonly Pass[]
+  readonly scope: readonly PrFile[]
+  readonly packOptions: PackOptions
+  readonly skipped: readonly NotReviewed[]
+  readonly previous: Plan['previous']
+}
+
+/** Which files the run sends and how they are to be packed (planRun's first half). */
+export function scopeRun(
+  config: Config,
+  snapshot: Snapshot,
+  tasks: readonly Task[],
+  prompt: PromptInputs
+): Scoped {
   const passes = passesFor(tasks, {
     review: config.model.deployment,
     summary: config.model.summaryDeployment
@@ -72,21 +87,6 @@ export function planRun(
   const scope = changed
     ? selectFiles(together(snapshot, changed.files, carried), config).selected
     : whole.selected
-  const packOptions: PackOptions = {
-    perRequestBudget: Math.min(
-      ...passes.map((p) => requestBudget(p.deployment, MAX_OUTPUT_TOKENS))
-    ),
-    runBudget: config.tokenBudget,
-    overheads: passes.map((p) => passOverhead(p, prompt)),
-    reserved: passes.some((p) => p.rows) ? compositionReserve(scope.length, prompt) : 0
-  }
-  const packed = pack(scope, packOptions)
-  const sent = [...new Set(packed.requests.flatMap((r) => r.pieces.map((p) => p.file.path)))]
-  const left = new Map<string, Omission>()
-  for (const s of whole.skipped) left.set(s.path, { ...s, kind: 'skipped' })
-  for (const n of packed.notReviewed) left.set(n.path, { ...n, kind: 'budget' })
-  const notReviewed = [...left.values()]
-
   if (changed) {
     const also =
       carried.length > 0 ? ` (and ${count(carried.length, 'file')} an earlier run left)` : ''
@@ -94,6 +94,30 @@ export function planRun(
       `Incremental: ${count(scope.length, 'file')} to review, changed since ${shortSha(changed.since)}${also}${previous ? `; the summary keeps its rows for the other ${count(previous.rows.length, 'file')}` : ''}.`
     )
   }
+  return {
+    passes,
+    scope,
+    skipped: whole.skipped,
+    previous: changed && previous ? previous : undefined,
+    packOptions: {
+      perRequestBudget: Math.min(
+        ...passes.map((p) => requestBudget(p.deployment, MAX_OUTPUT_TOKENS))
+      ),
+      runBudget: config.tokenBudget,
+      overheads: passes.map((p) => passOverhead(p, prompt)),
+      reserved: passes.some((p) => p.rows) ? compositionReserve(scope.length, prompt) : 0
+    }
+  }
+}
+
+/** The plan of the files as packed (planRun's second half), told in the log. */
+export function planOf(config: Config, scoped: Scoped, packed: PackResult): Plan {
+  const { passes, scope, packOptions, previous } = scoped
+  const sent = [...new Set(packed.requests.flatMap((r) => r.pieces.map((p) => p.file.path)))]
+  const left = new Map<string, Omission>()
+  for (const s of scoped.skipped) left.set(s.path, { ...s, kind: 'skipped' })
+  for (const n of packed.notReviewed) left.set(n.path, { ...n, kind: 'budget' })
+  const notReviewed = [...left.values()]
   core.info(
     `${passes.map((p) => `${p.label} on ${p.deployment}`).join(', ')}: ${count(sent.length, 'file')} in ${count(packed.requests.length, 'request')}, ${thousands(packed.promptTokens)} prompt tokens planned (token-budget ${thousands(config.tokenBudget)}).`
   )
@@ -117,84 +141,8 @@ export function planRun(
     scope,
     packOptions,
     ...(overBudget ? { overBudget } : {}),
-    ...(changed && previous ? { previous } : {})
+    ...(previous ? { previous } : {})
   }
-}
-
-/**
- * The files whose hunks are worth showing with the code around them: shown whole this run,
- * with hunks, and not new (a new file's diff is the whole file). The first MAX_CONTEXT_FILES.
- */
-export function contextCandidates(plan: Plan): PrFile[] {
-  const partial = new Set(plan.packed.notReviewed.map((n) => n.path))
-  const sent = new Set(plan.sent)
-  return plan.scope
-    .filter(
-      (f) =>
-        sent.has(f.path) &&
-        !partial.has(f.path) &&
-        f.status !== 'added' &&
-        f.hunks !== null &&
-        f.hunks.length > 0
-    )
-    .slice(0, MAX_CONTEXT_FILES)
-}
-
-/**
- * The token room the code around the hunks may take: half the diff, within what the run's
- * budget leaves; none when the budget already left part of the diff out (context would only
- * push more of it out).
- */
-export function contextBudget(plan: Plan): number {
-  const { packOptions, packed } = plan
-  if (packed.overBudget) return 0
-  const diffTokens = diffTokensOf(packed)
-  const passes = Math.max(1, packOptions.overheads.length)
-  const left = packOptions.runBudget - (packOptions.reserved ?? 0) - packed.promptTokens
-  return Math.max(
-    0,
-    Math.min(Math.floor(diffTokens * MAX_CONTEXT_SHARE), Math.floor(left / passes))
-  )
-}
-
-const diffTokensOf = (packed: PackResult): number =>
-  packed.requests.reduce((n, r) => n + r.tokens, 0)
-
-/**
- * The plan with the code around its hunks (`heads`: files at head, by path), re-packed. The
- * context only takes room the diff leaves: should a re-pack leave out anything the plan
- * showed, the context is halved, and after three tries dropped.
- */
-export function withContext(plan: Plan, heads: ReadonlyMap<string, readonly string[]>): Plan {
-  const diffTokens = diffTokensOf(plan.packed)
-  let budget = contextBudget(plan)
-  for (let attempt = 0; attempt < 3 && budget > 0; attempt++, budget = Math.floor(budget / 2)) {
-    const surrounded = surround(plan.scope, heads, budget)
-    if (surrounded.hunks === 0) break
-    const packed = pack(surrounded.files, plan.packOptions)
-    if (
-      packed.notReviewed.length !== plan.packed.notReviewed.length ||
-      packed.promptTokens > plan.packOptions.runBudget
-    ) {
-      continue
-    }
-    const context: ContextShown = {
-      files: surrounded.files.filter((f) => f.context).length,
-      hunks: surrounded.hunks,
-      tokens: Math.max(0, diffTokensOf(packed) - diffTokens),
-      diffTokens
-    }
-    core.info(
-      `Context: ${thousands(context.tokens)} tokens of code around ${count(context.hunks, 'hunk')} in ${count(context.files, 'file')} (${Math.round((100 * context.tokens) / Math.max(1, diffTokens))}% of the diff's ${thousands(diffTokens)} tokens; at most ${Math.round(MAX_CONTEXT_SHARE * 100)}%); ${count(packed.requests.length, 'request')}, ${thousands(packed.promptTokens)} prompt tokens planned.`
-    )
-    return { ...plan, packed, scope: surrounded.files, context }
-  }
-  core.info(
-    plan.packed.overBudget
-      ? 'Context: none this run (token-budget is spent on the diff itself).'
-      : 'Context: none this run (no room left in token-budget, or no code around the hunks).'
-  )
-  return plan
 }
 
 /** The files of the pull request an earlier run did not review (its part failed, or the budget). */
