@@ -2,7 +2,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { EventFileError, readEventFile, type EventProblem } from '../src/context.js'
+import { readEventFile } from '../src/context.js'
+import { EventFileError, type EventProblem } from '../src/errors.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'kpr-context-'))
 

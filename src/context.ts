@@ -1,5 +1,6 @@
 /** What the runner tells us about this run: event, repository, actor. Read once, from env. */
 import { readFileSync } from 'node:fs'
+import { EventFileError } from './errors.js'
 
 /** Where the action's docs live when the runner does not say which copy of the action runs. */
 const HOME_REPOSITORY = 'keyless-pr-review/keyless-pr-review'
@@ -17,23 +18,6 @@ export interface RunContext {
   readonly runUrl: string
   /** docs/troubleshooting.md of the version of the action that runs, for links in errors. */
   readonly troubleshootingUrl: string
-}
-
-/** Why the event file gave no payload: not named, not readable, or not a JSON object. */
-export type EventProblem = 'unset' | 'unreadable' | 'not-json'
-
-/** The runner's event file gave no payload: the run cannot tell what it was triggered for. */
-export class EventFileError extends Error {
-  constructor(
-    readonly problem: EventProblem,
-    /** GITHUB_EVENT_PATH as the runner set it ('' when unset). */
-    readonly path: string,
-    /** Why: an error code, or what the file holds instead. */
-    readonly reason: string
-  ) {
-    super(`GITHUB_EVENT_PATH ${path ? `'${path}'` : 'unset'}: ${reason}`)
-    this.name = 'EventFileError'
-  }
 }
 
 /** Throws EventFileError when the runner's event file gives no payload. */

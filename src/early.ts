@@ -9,16 +9,10 @@
  * through @actions/core, whose errors the diagnosis knows.
  */
 import { request } from 'node:https'
+import { parseCommand } from './commands.js'
 import { runnerEvent, type Payload } from './context.js'
+import type { EarlyIdToken } from './chain/credential.js'
 import { CLOUD_NAMES, CLOUDS, GUID } from './settings.js'
-
-export interface EarlyIdToken {
-  readonly audience: string
-  /** The token, or undefined when it could not be had early. */
-  readonly token: Promise<string | undefined>
-  /** Settles once the request is on the wire (or after a short while): loading may start. */
-  readonly sent: Promise<void>
-}
 
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]*$/
 /** Loading waits at most this long for the request to leave (a TLS handshake or two). */
@@ -39,8 +33,7 @@ function likelyToSignIn(payload: Payload): boolean {
   if (input('mode').toLowerCase() === 'check') return true
   const event = payload as { comment?: { body?: unknown }; pull_request?: { draft?: unknown } }
   const body = event.comment?.body
-  // A command on the first line that is not blank, indented less than a code block (trigger.ts).
-  if (body !== undefined) return typeof body === 'string' && /^(?:[ \t]*\r?\n)* {0,3}\//.test(body)
+  if (body !== undefined) return typeof body === 'string' && parseCommand(body) !== undefined
   const drafts = input('review-drafts').toLowerCase() === 'true'
   return event.pull_request?.draft !== true || drafts
 }

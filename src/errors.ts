@@ -1,7 +1,9 @@
 /**
- * The errors of a run. An ActionError carries its cause and the exact fix, and main.ts prints
- * it as it is. A StageError says where something failed but not why: diagnosis/ explains it
- * (into an AuthError) with the run's actual tokens and settings. Anything else that escapes
+ * The errors of a run, every one of them declared here. An ActionError carries its cause and the
+ * exact fix, and main.ts prints it as it is. A StageError says where something failed but not
+ * why: diagnosis/ explains it (into an AuthError) with the run's actual tokens and settings.
+ * EventFileError: the runner's event file is missing or broken. ModelRefusal and
+ * InvalidAnswerError stay with the one model request they concern. Anything else that escapes
  * is diagnosed too, by the stage it surfaced in.
  */
 export class ActionError extends Error {
@@ -77,4 +79,44 @@ export function errorText(error: unknown): string {
   return status === undefined || message.includes(String(status))
     ? message
     : `HTTP ${status}: ${message}`
+}
+
+/** Why the event file gave no payload: not named, not readable, or not a JSON object. */
+export type EventProblem = 'unset' | 'unreadable' | 'not-json'
+
+/** The runner's event file gave no payload: the run cannot tell what it was triggered for. */
+export class EventFileError extends Error {
+  constructor(
+    readonly problem: EventProblem,
+    /** GITHUB_EVENT_PATH as the runner set it ('' when unset). */
+    readonly path: string,
+    /** Why: an error code, or what the file holds instead. */
+    readonly reason: string
+  ) {
+    super(`GITHUB_EVENT_PATH ${path ? `'${path}'` : 'unset'}: ${reason}`)
+    this.name = 'EventFileError'
+  }
+}
+
+/**
+ * Why the model refused one request: the prompt is longer than its context window, the
+ * content filter blocked the prompt, or the deployment does not do structured outputs.
+ * Other requests of the run may still succeed.
+ */
+export type RefusalKind = 'too-long' | 'filtered' | 'no-json-schema'
+
+export class ModelRefusal extends Error {
+  constructor(
+    readonly kind: RefusalKind,
+    message: string,
+    options?: { cause?: unknown }
+  ) {
+    super(message, options)
+    this.name = 'ModelRefusal'
+  }
+}
+
+/** The answer was not the JSON asked for at all (as opposed to single bad items). */
+export class InvalidAnswerError extends Error {
+  override name = 'InvalidAnswerError'
 }

@@ -1,4 +1,7 @@
-/** Text for people: numbers and counted nouns, short SHAs, clipped text, HTML-escaped cells. */
+/**
+ * Text for people: numbers and counted nouns, short SHAs, clipped text, HTML-escaped cells, and
+ * Markdown without its HTML comments (our markers, people's hidden notes).
+ */
 
 /** "1,557": a number as log lines and summaries write it. */
 export const thousands = (n: number): string => n.toLocaleString('en-US')
@@ -22,3 +25,23 @@ export function clip(text: string, max: number): string {
 /** Text for an HTML context (a job summary cell): it renders as written. */
 export const escapeHtml = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+/**
+ * `text` with each HTML comment replaced by `by(comment)` (by default removed). A comment ends as
+ * CommonMark ends one: at the first `-->` after `<!--`, so `<!-->` and `<!--->` are whole
+ * comments; an unclosed `<!--` is left as it is.
+ */
+export function replaceHtmlComments(
+  text: string,
+  by: (comment: string) => string = () => ''
+): string {
+  let out = ''
+  let at = 0
+  for (let start = text.indexOf('<!--'); start !== -1; start = text.indexOf('<!--', at)) {
+    const end = text.indexOf('-->', start + 2)
+    if (end === -1) break
+    out += text.slice(at, start) + by(text.slice(start, end + 3))
+    at = end + 3
+  }
+  return out + text.slice(at)
+}

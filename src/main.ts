@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import { openKeylessChain } from './chain/chain.js'
 import { readRunContext, troubleshootingUrl } from './context.js'
 import { explain, runFacts, type RunFacts } from './diagnosis/diagnose.js'
-import type { EarlyIdToken } from './early.js'
+import type { EarlyIdToken } from './chain/credential.js'
 import { createGitHubClient } from './github/client.js'
 import { ACTION_INPUTS, describeConfig, readConfig } from './inputs.js'
 import { runCheck } from './run/check.js'
@@ -100,6 +100,8 @@ export async function run(early?: EarlyIdToken): Promise<void> {
       })
       setOutputs(result)
       await writeJobSummary(result, Date.now() - started)
+      // What succeeded was posted; why the rest was not is explained as a warning.
+      if (result.broken) core.warning(failure(result.broken, facts, troubleshooting))
     })
   } catch (error) {
     core.setFailed(failure(error, facts, troubleshooting))

@@ -1,11 +1,12 @@
 /**
- * The model port: a chat request, its answer, and the refusals one request can meet.
+ * The model port: a chat request and its answer. A refusal of one request (too long, filtered,
+ * no structured outputs) arrives as a ModelRefusal (errors.ts).
  * chain/openai.ts serves it from Azure OpenAI; the tasks in review/ call it without knowing the
  * Azure client. A broken chain (auth, role, deployment, network) arrives as a StageError
  * (errors.ts) instead, and stops the run.
  */
 
-export interface ChatMessage {
+interface ChatMessage {
   readonly role: 'system' | 'user'
   readonly content: string
 }
@@ -36,22 +37,4 @@ export interface ChatResult {
 
 export interface Model {
   complete(request: ChatRequest): Promise<ChatResult>
-}
-
-/**
- * Why the model refused one request: the prompt is longer than its context window, the
- * content filter blocked the prompt, or the deployment does not do structured outputs.
- * Other requests of the run may still succeed.
- */
-export type RefusalKind = 'too-long' | 'filtered' | 'no-json-schema'
-
-export class ModelRefusal extends Error {
-  constructor(
-    readonly kind: RefusalKind,
-    message: string,
-    options?: { cause?: unknown }
-  ) {
-    super(message, options)
-    this.name = 'ModelRefusal'
-  }
 }

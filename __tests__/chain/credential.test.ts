@@ -18,7 +18,7 @@ import {
   GitHubAssertions,
   propagationDelays
 } from '../../src/chain/credential.js'
-import type { EarlyIdToken } from '../../src/early.js'
+import type { EarlyIdToken } from '../../src/chain/credential.js'
 import { ActionError, StageError } from '../../src/errors.js'
 import type { AzureConfig } from '../../src/settings.js'
 import {

@@ -80,26 +80,39 @@ describe('diagnosing federated credential mismatches', () => {
     'az identity federated-credential list --identity-name IDENTITY_NAME --resource-group RESOURCE_GROUP --query "[].{name:name,subject:subject,audiences:audiences}"'
   ]
 
-  it('explains a credential made with a custom audience by how to read it, not by the default it refused', () => {
+  it('explains a credential made with a custom audience: made again for the default audience, with the token’s issuer and subject, or the `audience` input set to its own', () => {
     const { d } = explain(audienceError('api://AzureADTokenExchange'), contextFor('entra'))
     expect(d.title).toBe("No federated credential accepts this token's audience (AADSTS700212)")
     expect(d.cause).toBe(
       "The GitHub ID token's audience, 'api://AzureADTokenExchange', is AzureCloud's default, but the federated credential for this subject was created with another audience. The token's audience is the `audience` input."
     )
+    const name = 'github-octo-org-1234-octo-app-5678-environment-Production'
+    const parameters = JSON.stringify({
+      name,
+      issuer: ISSUER,
+      subject: SUBJECT,
+      audiences: ['api://AzureADTokenExchange']
+    })
     expect(d.fix).toBe(
       [
-        'Read the audiences of the credential for this subject:',
+        'Find the credential for this subject, its name and its audiences:',
         `  ${readCommands[0]}`,
         'or, on a user-assigned managed identity:',
         `  ${readCommands[1]}`,
-        "then set the `audience` input to the credential's audience:",
+        "Then give it the default audience, the token's. Entra ID holds one credential per issuer and subject, so delete it (CREDENTIAL_NAME: its name) and create it again with the token's issuer, subject and audience:",
+        'On an app registration:',
+        `  az ad app federated-credential delete --id ${CLIENT_ID} --federated-credential-id CREDENTIAL_NAME`,
+        `  az ad app federated-credential create --id ${CLIENT_ID} --parameters '${parameters}'`,
+        'or on a user-assigned managed identity:',
+        '  az identity federated-credential delete --name CREDENTIAL_NAME --identity-name IDENTITY_NAME --resource-group RESOURCE_GROUP --yes',
+        `  az identity federated-credential create --name ${name} --identity-name IDENTITY_NAME --resource-group RESOURCE_GROUP --issuer ${ISSUER} --subject ${SUBJECT} --audiences api://AzureADTokenExchange`,
+        'Or keep the credential and set the `audience` input to its audience:',
         '  with:',
-        '    audience: CREDENTIAL_AUDIENCE',
-        'or create the credential again with the default audience (the one portal and `az` credentials get).'
+        '    audience: CREDENTIAL_AUDIENCE'
       ].join('\n')
     )
-    // The refused value is never offered as the value to set.
-    expect(d.fix).not.toContain('api://AzureADTokenExchange')
+    // The refused value is never offered as the `audience` input to set.
+    expect(d.fix).not.toMatch(/audience: api:/)
     expect(fact(d, 'audience input')).toBe('api://AzureADTokenExchange')
   })
 

@@ -86,7 +86,7 @@ const READ_AUDIENCES = [
 ].join('\n')
 
 describe('a federated credential with another audience (AADSTS700212)', () => {
-  it('made with a custom audience: says how to read it and which input to set, not the refused default', async () => {
+  it('made with a custom audience: the credential made again for the default audience with the token’s issuer and subject, or the input set to its own', async () => {
     const { result, world } = await check({
       federatedCredentials: customAudience(['api://keyless-review'])
     })
@@ -96,16 +96,29 @@ describe('a federated credential with another audience (AADSTS700212)', () => {
     expect(f.cause).toEqual([
       "The GitHub ID token's audience, 'api://AzureADTokenExchange', is AzureCloud's default, but the federated credential for this subject was created with another audience. The token's audience is the `audience` input."
     ])
-    expect(f.fix).toBe(
+    const subject = f.facts['token subject (sub)']
+    expect(subject).toBe('repo:octo-org/octo-repo:pull_request')
+    const name = 'github-octo-org-octo-repo-pull_request'
+    const parameters = JSON.stringify({
+      name,
+      issuer: 'https://token.actions.githubusercontent.com',
+      subject,
+      audiences: ['api://AzureADTokenExchange']
+    })
+    expect(f.fix).toContain(READ_AUDIENCES.replace(/^.*\n/, ''))
+    expect(f.fix).toContain(
       [
-        READ_AUDIENCES,
-        "then set the `audience` input to the credential's audience:",
-        '  with:',
-        '    audience: CREDENTIAL_AUDIENCE',
-        'or create the credential again with the default audience (the one portal and `az` credentials get).'
+        `  az ad app federated-credential delete --id ${CLIENT_ID} --federated-credential-id CREDENTIAL_NAME`,
+        `  az ad app federated-credential create --id ${CLIENT_ID} --parameters '${parameters}'`
       ].join('\n')
     )
-    expect(f.fix).not.toContain('api://AzureADTokenExchange')
+    expect(f.fix).toContain(
+      `  az identity federated-credential create --name ${name} --identity-name IDENTITY_NAME --resource-group RESOURCE_GROUP --issuer https://token.actions.githubusercontent.com --subject ${subject} --audiences api://AzureADTokenExchange`
+    )
+    expect(f.fix).toContain(
+      'Or keep the credential and set the `audience` input to its audience:\n  with:\n    audience: CREDENTIAL_AUDIENCE'
+    )
+    expect(f.fix).not.toMatch(/audience: api:/)
     expect(f.facts['Entra says']).toMatch(
       /^AADSTS700212: No matching federated identity record found for presented assertion audience 'api:\/\/AzureADTokenExchange'\./
     )

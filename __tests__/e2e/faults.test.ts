@@ -126,13 +126,44 @@ describe('Azure OpenAI', () => {
     postedOnce(w)
   })
 
+  it.each<[string, Fault]>([
+    ['the prompt filtered (400 content_filter)', { kind: 'prompt-filter' }],
+    ['the answer filtered (finish_reason content_filter)', { kind: 'completion-filter' }]
+  ])(
+    '%s wherever a file holds what the filter refuses: only that hunk is left out, named; the rest reviewed, exit 0',
+    async (_what, fault) => {
+      const files = syntheticFiles(60)
+      const marked = files[7]
+      if (!marked?.patch) throw new Error('no file')
+      marked.patch = marked.patch.replace(
+        'const value = parse(input)',
+        'const value = FILTERED(input)'
+      )
+      const w = await newWorld({}, files)
+      w.openai.config.faultFor = (request) =>
+        request.user.includes('FILTERED(') ? fault : undefined
+      const result = await run(w, { inputs: { mode: 'both', concurrency: '2' } })
+      expect(result.code).toBe(0)
+      const all = files.map((f) => f.filename)
+      // Every file reviewed but the marked one, whose one hunk the filter refuses (a refused
+      // answer still comes back 200, so its file shows among the answered requests).
+      const answered =
+        fault.kind === 'prompt-filter' ? all.filter((p) => p !== marked.filename) : all
+      expect(reviewedFiles(w)).toEqual(new Set(answered))
+      postedOnce(w)
+      const summary = summaryComment(w)
+      expect(summary).toContain(
+        // The hunk's header says 9 new lines; it holds 8, from line 10.
+        `- ${marked.filename}: Azure OpenAI's content filter refused ${fault.kind === 'prompt-filter' ? '' : 'the answer about '}lines 10–17`
+      )
+      expect(summary).not.toContain('Not reviewed yet')
+      expect(log(result)).toMatch(
+        /::warning::Azure OpenAI's content filter refused 1 piece of the diff/
+      )
+    }
+  )
+
   it.each<[string, Fault, RegExp]>([
-    ['the prompt filtered (400 content_filter)', { kind: 'prompt-filter' }, /content filter/],
-    [
-      'the answer filtered (finish_reason content_filter)',
-      { kind: 'completion-filter' },
-      /content filter/
-    ],
     [
       'an answer the schema refuses',
       { kind: 'answer', content: { files: 'not a list', findings: [{ path: 1 }] } },

@@ -47,6 +47,9 @@ async function run(w: World, options: RunOptions = {}, secrets: string[] = []): 
   return result
 }
 
+/** An answer that is not JSON: its part fails, and its files are left to review. */
+const UNREADABLE = { kind: 'answer', content: 'Looks good to me!' } as const
+
 const pushed = (w: World): RunOptions => ({
   payload: loadEvent('pull_request', 'synchronize', { pull: w.github.pullRequest(PR_NUMBER) })
 })
@@ -71,13 +74,13 @@ describe('files whose review failed', () => {
     const files = syntheticFiles(60)
     const w = await newWorld((x) => {
       x.github.pullRequest(PR_NUMBER).files = files
-      // The first request (the first 50 files) is blocked by the content filter.
-      x.openai.config.faults.push({ kind: 'prompt-filter' })
+      // The first request (the first 50 files) gets an answer that cannot be read.
+      x.openai.config.faults.push(UNREADABLE)
     })
     const first = await run(w, { inputs: { concurrency: '1' } })
     expect(first.code).toBe(0)
     expect(log(first)).toContain(
-      '::warning::1 of 2 parts did not come back whole (summary and review 1: the prompt was blocked by the content filter): 50 files listed as not reviewed, reviewed on the next run.'
+      '::warning::1 of 2 parts did not come back whole (summary and review 1: unreadable answer: the answer is not JSON): 50 files listed as not reviewed, reviewed on the next run.'
     )
     const blocked = files.slice(0, 50).map((f) => f.filename)
     const [comment] = summaries(w)
@@ -103,7 +106,7 @@ describe('files whose review failed', () => {
 
   it('fail the step only when no part succeeded, after a summary that lists them', async () => {
     const w = await newWorld((x) => {
-      x.openai.config.faults.push({ kind: 'prompt-filter' })
+      x.openai.config.faults.push(UNREADABLE)
     })
     const result = await run(w)
     expect(result.code).toBe(1)

@@ -17,8 +17,8 @@ import { bearer, header, readBody, requestUrl, safeHeaders, sendJson } from './h
 import { peekClaims, signJwt, type SigningKey } from './keys.js'
 
 /** The gateway's app registration: the token audience its policy accepts. */
-export const GATEWAY_APP_ID = '5f0c3e2a-7b14-4d8e-9c61-2a4b8d9e0f37'
-export const GATEWAY_APP_ID_URI = `api://${GATEWAY_APP_ID}`
+const GATEWAY_APP_ID = '5f0c3e2a-7b14-4d8e-9c61-2a4b8d9e0f37'
+const GATEWAY_APP_ID_URI = `api://${GATEWAY_APP_ID}`
 export const GATEWAY_SCOPE = `${GATEWAY_APP_ID_URI}/.default`
 /** The app role of the gateway's app the review identity must hold. */
 export const GATEWAY_ROLE = 'Reviews.Invoke'
@@ -61,7 +61,7 @@ export interface GatewayRequestRecord {
   readonly forwarded: boolean
 }
 
-export function defaultApimGatewayConfig(): ApimGatewayConfig {
+function defaultApimGatewayConfig(): ApimGatewayConfig {
   return {
     tenantId: TENANT_ID,
     audiences: [GATEWAY_APP_ID_URI, GATEWAY_APP_ID],

@@ -44,7 +44,7 @@ export type Fault =
   | { kind: 'answer'; content: unknown }
 
 /** Every request answered with a redirect, before anything is checked (a proxy or a moved host). */
-export interface Redirect {
+interface Redirect {
   status: 301 | 302 | 303 | 307 | 308
   location: string
 }
@@ -148,11 +148,11 @@ export interface OpenAIRequestRecord {
 }
 
 /** About four characters per token: close enough to test packing logic against. */
-export function approximateTokens(text: string): number {
+function approximateTokens(text: string): number {
   return Math.ceil(text.length / 4)
 }
 
-export const KNOWN_API_VERSIONS = [
+const KNOWN_API_VERSIONS = [
   '2024-02-01',
   '2024-06-01',
   '2024-08-01-preview',
@@ -163,7 +163,7 @@ export const KNOWN_API_VERSIONS = [
   '2025-04-01-preview'
 ]
 
-export function defaultResponder(request: ChatRequest): unknown {
+function defaultResponder(request: ChatRequest): unknown {
   const format = request.body.response_format
   if (format?.type === 'json_schema') return exampleFromSchema(format.json_schema?.schema)
   if (format?.type === 'json_object') return {}

@@ -14,7 +14,7 @@ export interface EntraErrorBody {
 }
 
 /** Entra's timestamp format: `2025-07-07 10:30:48Z`. */
-export function entraTimestamp(date = new Date()): string {
+function entraTimestamp(date = new Date()): string {
   return date
     .toISOString()
     .replace('T', ' ')
@@ -26,7 +26,7 @@ export function entraInstant(date: Date): string {
   return date.toISOString().replace(/\.(\d+)Z$/, (_m, ms: string) => `.${ms.padEnd(7, '0')}Z`)
 }
 
-export function entraErrorBody(
+function entraErrorBody(
   authorityOrigin: string,
   error: string,
   code: number,
@@ -47,7 +47,7 @@ export function entraErrorBody(
 }
 
 /** HTTP status Entra uses with each OAuth error: client authentication failures are 401. */
-export function statusFor(error: string): number {
+function statusFor(error: string): number {
   return error === 'invalid_client' ? 401 : 400
 }
 

@@ -47,7 +47,7 @@ export interface EntraApp {
 }
 
 /** An app role of a resource app held by a principal: app-only tokens for it carry `roles`. */
-export interface AppRoleAssignment {
+interface AppRoleAssignment {
   /** The resource's application ID URI, as the scope names it (`api://…`). */
   resource: string
   /** Object id of the service principal holding the role. */
@@ -111,7 +111,7 @@ export function defaultFederatedCredential(
   return { name: 'github-pr', issuer: GITHUB_ISSUER, subject, audiences: [AZURE_AUDIENCE] }
 }
 
-export function defaultEntraConfig(): EntraConfig {
+function defaultEntraConfig(): EntraConfig {
   return {
     tenants: [
       {

@@ -83,7 +83,7 @@ export interface GithubMutation {
 }
 
 /** GitHub's limit on comment, review and review-comment bodies. */
-export const BODY_LIMIT = 65_536
+const BODY_LIMIT = 65_536
 const MAX_COMPARE_FILES = 300
 /** Above 1 MB the contents API sends no `content` in JSON (`encoding: "none"`); raw still works. */
 const CONTENTS_INLINE_LIMIT = 1024 * 1024

@@ -98,7 +98,7 @@ export function defaultRunContext(eventName = 'pull_request'): OidcRunContext {
   }
 }
 
-export function defaultOidcConfig(): GithubOidcConfig {
+function defaultOidcConfig(): GithubOidcConfig {
   return {
     issuer: GITHUB_ISSUER,
     lifetimeSeconds: 300,

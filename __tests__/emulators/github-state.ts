@@ -47,7 +47,7 @@ export interface PullState {
   files: PullFileState[]
 }
 
-export type RepoPermission = 'admin' | 'write' | 'read' | 'none'
+type RepoPermission = 'admin' | 'write' | 'read' | 'none'
 
 /**
  * The repository's Actions OIDC subject settings, as
@@ -56,7 +56,7 @@ export type RepoPermission = 'admin' | 'write' | 'read' | 'none'
  * presents `repo:OWNER@ID/REPO@ID` with the flag still false (observed: Azure/azure-dev#9382),
  * and `sub_claim_prefix` is the authoritative spelling.
  */
-export interface OidcSubjectState {
+interface OidcSubjectState {
   useDefault: boolean
   /** The repository's own template; undefined defers to the organization's (useDefault false). */
   includeClaimKeys: string[] | undefined
@@ -67,7 +67,7 @@ export interface OidcSubjectState {
   reportPrefix: boolean
 }
 
-export interface Collaborator {
+interface Collaborator {
   permission: RepoPermission
   /** `maintain`, `triage` and custom roles show only here. */
   roleName: string
@@ -105,13 +105,13 @@ export interface RepoState {
   orgClaimKeys: string[] | undefined
 }
 
-export interface CommitState {
+interface CommitState {
   sha: string
   parents: string[]
   message: string
 }
 
-export type AccountType = 'User' | 'Bot'
+type AccountType = 'User' | 'Bot'
 
 export interface Author {
   login: string
@@ -195,7 +195,7 @@ export function holderAuthor(holder: TokenHolder): Author {
 }
 
 /** The commit the base branch grew from (the parent of BASE_SHA). */
-export const ROOT_SHA = '0b1e5c4f2a3d6e7f8091a2b3c4d5e6f708192a3b'
+const ROOT_SHA = '0b1e5c4f2a3d6e7f8091a2b3c4d5e6f708192a3b'
 
 export const MAX_PULL_FILES = 3000
 
@@ -461,14 +461,14 @@ export function addReviewComment(repo: RepoState, seed: ReviewCommentSeed): Revi
 }
 
 /** The top comment of the thread holding comment `id`. */
-export function threadRoot(repo: RepoState, id: number): ReviewCommentState | undefined {
+function threadRoot(repo: RepoState, id: number): ReviewCommentState | undefined {
   const comment = repo.reviewComments.find((c) => c.id === id)
   if (comment?.inReplyToId === undefined) return comment
   return repo.reviewComments.find((c) => c.id === comment.inReplyToId)
 }
 
 /** Counts a patch's added and removed lines, as GitHub's `additions`/`deletions` do. */
-export function countPatch(patch: string | undefined): { additions: number; deletions: number } {
+function countPatch(patch: string | undefined): { additions: number; deletions: number } {
   let additions = 0
   let deletions = 0
   for (const line of (patch ?? '').split('\n')) {

@@ -9,7 +9,7 @@ export type Value =
   | { readonly kind: 'variable'; readonly name: string }
   | { readonly kind: 'literal'; readonly value: string | number | boolean | null }
 
-export interface Field {
+interface Field {
   readonly kind: 'field'
   /** The key the answer uses: the alias, or the field's name. */
   readonly key: string
@@ -20,7 +20,7 @@ export interface Field {
   readonly column: number
 }
 
-export interface InlineFragment {
+interface InlineFragment {
   readonly kind: 'fragment'
   readonly on: string
   readonly selections: readonly Selection[]

@@ -25,7 +25,7 @@ export interface WorldOptions {
   github?: (state: RepoState) => void
 }
 
-export interface WorldUrls {
+interface WorldUrls {
   /** ACTIONS_ID_TOKEN_REQUEST_URL exactly as the runner gives it (query already started). */
   readonly oidcRequestUrl: string
   /** Origin of the OIDC service (JWKS at `/.well-known/jwks`). */

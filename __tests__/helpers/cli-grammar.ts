@@ -9,16 +9,16 @@
 import { AZ_GRAMMAR } from '../fixtures/az-commands.js'
 
 /** What a flag takes after it: argparse's nargs None, '+', 0, and '?' or '*'. */
-export type Takes = 'one' | 'many' | 'none' | 'optional'
+type Takes = 'one' | 'many' | 'none' | 'optional'
 
-export interface AzArgument {
+interface AzArgument {
   readonly names: readonly string[]
   readonly takes: Takes
   readonly required?: boolean
   readonly allowed?: readonly string[]
 }
 
-export interface AzCommand {
+interface AzCommand {
   /** As azure-cli lists the missing ones: `--resource-group/-g`, in its order. */
   readonly required: readonly string[]
   /** Required unless --ids names the resource, in the order azure-cli lists them. */

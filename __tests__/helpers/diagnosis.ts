@@ -154,7 +154,7 @@ export async function openaiConnectionError(
   return failureOf(client)
 }
 
-export async function failureOf(client: OpenAI): Promise<unknown> {
+async function failureOf(client: OpenAI): Promise<unknown> {
   try {
     await client.chat.completions.create({ model: model.deployment, messages: [] })
   } catch (error) {

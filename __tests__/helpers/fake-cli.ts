@@ -42,7 +42,7 @@ export const SUBSCRIPTION_ID = '1f0b7c2e-9d4a-4e8b-b6a3-5c2d1e0f9a87'
 export const SUBSCRIPTION_NAME = 'Contoso Dev'
 export const SIGNED_IN_USER = 'alice@contoso.com'
 export const RESOURCE_GROUP = 'rg-ai'
-export const ACCOUNT_NAME = 'my-openai'
+const ACCOUNT_NAME = 'my-openai'
 export const LOCATION = 'eastus'
 export const ACCOUNT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.CognitiveServices/accounts/${ACCOUNT_NAME}`
 export const ENDPOINT = `https://${ACCOUNT_NAME}.openai.azure.com`
@@ -57,7 +57,7 @@ export function authorizationFailed(action: string, scope: string): string {
 }
 
 /** ARM's 404 for a resource in a resource group, as azure-cli prints it. */
-export function resourceNotFound(type: string, name: string, group: string): string {
+function resourceNotFound(type: string, name: string, group: string): string {
   const message = `The Resource '${type}/${name}' under resource group '${group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`
   return `ERROR: (ResourceNotFound) ${message}\nCode: ResourceNotFound\nMessage: ${message}\n`
 }
@@ -198,7 +198,7 @@ function flag(args: readonly string[], name: string): string | undefined {
 const json = (value: unknown): FakeAnswer => ({ stdout: `${JSON.stringify(value, null, 2)}\n` })
 const fail = (stderr: string): FakeAnswer => ({ stderr, code: 1 })
 
-export interface FakeAccount {
+interface FakeAccount {
   name: string
   resourceGroup: string
   kind: string
@@ -209,14 +209,14 @@ export interface FakeAccount {
   deployments: { name: string; model: string; version: string }[]
 }
 
-export interface FakeCredential {
+interface FakeCredential {
   name: string
   issuer: string
   subject: string
   audiences: string[]
 }
 
-export interface FakeIdentity {
+interface FakeIdentity {
   name: string
   resourceGroup: string
   location: string
@@ -225,14 +225,14 @@ export interface FakeIdentity {
   credentials: FakeCredential[]
 }
 
-export interface FakeApp {
+interface FakeApp {
   displayName: string
   appId: string
   objectId: string
   credentials: FakeCredential[]
 }
 
-export interface FakeRoleAssignment {
+interface FakeRoleAssignment {
   principalId: string
   scope: string
   roleDefinitionName: string
@@ -242,7 +242,7 @@ export interface FakeRoleAssignment {
 const MAX_CREDENTIALS = 20
 
 /** A subscription with one Azure OpenAI resource, signed in; creates persist until reset(). */
-export class FakeAzure {
+class FakeAzure {
   loggedIn = true
   cloud = 'AzureCloud'
   accounts: FakeAccount[] = []
@@ -506,7 +506,7 @@ export class FakeAzure {
 }
 
 /** Repository variables behind `gh variable list/set`. */
-export class FakeGhVariables {
+class FakeGhVariables {
   readonly variables = new Map<string, Map<string, string>>()
 
   reset(): void {

@@ -24,7 +24,7 @@ import { readActionDefaults } from './action-defaults.js'
 import { loadEvent, type EventPayload } from './events.js'
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-export const ACTION_ENTRY = join(REPO_ROOT, 'dist', 'index.js')
+const ACTION_ENTRY = join(REPO_ROOT, 'dist', 'index.js')
 
 export interface RunOptions {
   /** Inputs by their action.yml name; `undefined` removes a default (an input left unset). */
@@ -80,12 +80,12 @@ const DROPPED = new Set([
   'https_proxy'
 ])
 
-export function inputEnvName(name: string): string {
+function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
 /** The inputs of a correctly configured run against `world`. */
-export function defaultInputs(world: World): Record<string, string> {
+function defaultInputs(world: World): Record<string, string> {
   return {
     'client-id': CLIENT_ID,
     'tenant-id': TENANT_ID,

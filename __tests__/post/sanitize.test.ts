@@ -374,9 +374,10 @@ describe('sanitizeMarkdown: robustness', () => {
     expect(sanitizeMarkdown(once)).toBe(once)
   })
 
-  it('never throws, whatever it is given', () => {
+  it('reads a field missing from the model’s JSON as empty text, and a length it cannot use as the default', () => {
     expect(sanitizeMarkdown(undefined as unknown as string)).toBe('')
     expect(sanitizeMarkdown({} as unknown as string)).toBe('')
+    expect(sanitizeInline(undefined as unknown as string)).toBe('')
     expect(sanitizeMarkdown('x', { maxLength: -1 })).toBe('x')
     expect(sanitizeMarkdown('x'.repeat(100), { maxLength: 5 }).length).toBeLessThanOrEqual(5)
   })

@@ -1,7 +1,7 @@
 /** The code around each hunk, found by indentation and closing lines, bounded. */
 import { formatPatch, structuredPatch } from 'diff'
 import type { ContextRange, Hunk, HunkContext } from '../../src/pull-request.js'
-import { enclosingContext, trimContext } from '../../src/review/context.js'
+import { codeAroundLine, enclosingContext, trimContext } from '../../src/review/context.js'
 import { parsePatch } from '../../src/review/diff.js'
 
 /** A source written flush left in a template literal → its lines. */
@@ -960,5 +960,52 @@ describe('trimContext', () => {
   it('returns ranges within the limits unchanged', () => {
     expect(trimContext(context, 6, 4)).toEqual(context)
     expect(trimContext(context, 100, 100)).toEqual(context)
+  })
+})
+
+describe('codeAroundLine: the code around a review thread', () => {
+  const long = [
+    'export class Cart {',
+    ...Array.from({ length: 100 }, (_, i) => `  a${i} = ${i}`),
+    '  total(items) {',
+    '    let sum = 0',
+    '    for (const item of items) sum += item.price',
+    '    return sum',
+    '  }',
+    ...Array.from({ length: 100 }, (_, i) => `  b${i} = ${i}`),
+    '}'
+  ]
+
+  it('shows the function around the line, as a hunk on that line would get', () => {
+    const line = lineOf(long, '    return sum')
+    const around = codeAroundLine(long, line)
+    expect(around?.lines).toEqual([
+      '  total(items) {',
+      '    let sum = 0',
+      '    for (const item of items) sum += item.price',
+      '    return sum',
+      '  }'
+    ])
+    expect(around?.start).toBe(lineOf(long, '  total(items) {'))
+  })
+
+  it('shows a small file whole, by the same size rule as hunks', () => {
+    const small = lines(`
+def f():
+    return 1
+`)
+    expect(codeAroundLine(small, 2)).toEqual({ start: 1, lines: small })
+  })
+
+  it('keeps within the bounds hunks get in a long block', () => {
+    const block = ['function big() {', ...Array.from({ length: 400 }, (_, i) => `  x${i}()`), '}']
+    const around = codeAroundLine(block, 200, { maxBefore: 40, maxAfter: 20 })
+    expect(around?.lines.length).toBeLessThanOrEqual(40 + 1 + 20)
+    expect(around?.lines).toContain('  x198()')
+  })
+
+  it('has nothing for a line the file does not have', () => {
+    expect(codeAroundLine(long, 0)).toBeUndefined()
+    expect(codeAroundLine(long, long.length + 1)).toBeUndefined()
   })
 })

@@ -5,6 +5,7 @@ import {
   anchor,
   commentableLines,
   contextLinesShown,
+  hunkRange,
   parsePatch,
   renderForPrompt,
   wholeFile
@@ -304,4 +305,28 @@ describe('the code around the hunks in the rendering', () => {
     const right = commentableLines(cart).RIGHT
     expect([1, 16, 17, 18, 26, 27].some((n) => right.has(n))).toBe(false)
   })
+})
+
+describe('hunkRange', () => {
+  it('reads the four numbers of an @@ row, a count left out being 1', () => {
+    expect(hunkRange('@@ -10,7 +12,9 @@ function tax(items) {')).toEqual({
+      oldStart: 10,
+      oldLines: 7,
+      newStart: 12,
+      newLines: 9
+    })
+    expect(hunkRange('@@ -3 +0,0 @@')).toEqual({
+      oldStart: 3,
+      oldLines: 1,
+      newStart: 0,
+      newLines: 0
+    })
+  })
+
+  it.each(['@@ -1,2 +1,2', '-@@ -1 +1 @@', 'diff --git a/x b/x', '@@@ -1 -1 +1 @@@'])(
+    'reads no hunk header in %j',
+    (row) => {
+      expect(hunkRange(row)).toBeUndefined()
+    }
+  )
 })

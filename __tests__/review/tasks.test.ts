@@ -273,14 +273,14 @@ describe('a review pass', () => {
     expect(result.parts.map((p) => p.part)).toEqual([
       expect.objectContaining({
         index: 1,
-        piece: 1,
+        piece: '1',
         files: ['src/a.ts'],
         status: 'ok',
         requests: 2
       }),
       expect.objectContaining({
         index: 1,
-        piece: 2,
+        piece: '2',
         files: ['src/b.ts'],
         status: 'ok',
         requests: 1
@@ -304,25 +304,104 @@ describe('a review pass', () => {
     )
 
     expect(result.parts.map((p) => [p.part.piece, p.part.status, p.part.reason])).toEqual([
-      [1, 'failed', 'too long for the model’s context window'],
-      [2, 'ok', undefined]
+      ['1', 'failed', 'too long for the model’s context window'],
+      ['2', 'ok', undefined]
     ])
     expect(result.findings.map((f) => f.path)).toEqual(['src/b.ts'])
     expect(world.openai.calls).toBe(3)
   })
 
-  it('marks parts the content filter blocked and goes on with the others', async () => {
+  it('names what the content filter refused, prompt or answer, and goes on with the others', async () => {
     world.openai.config.respond = findingsPerFile
     world.openai.pushFault({ kind: 'prompt-filter' }, { kind: 'completion-filter' })
     const paths = ['src/a.ts', 'src/b.ts', 'src/c.ts']
     const result = await runTasks(model, input(REVIEW, requests(REVIEW, paths), { concurrency: 1 }))
 
+    // One hunk each: the floor of halving, so each refused request is refused once.
     expect(result.parts.map((p) => [p.part.files[0], p.part.status, p.part.reason])).toEqual([
-      ['src/a.ts', 'filtered', 'the prompt was blocked by the content filter'],
-      ['src/b.ts', 'filtered', 'the answer was blocked by the content filter'],
+      ['src/a.ts', 'filtered', "Azure OpenAI's content filter refused lines 1–20"],
+      ['src/b.ts', 'filtered', "Azure OpenAI's content filter refused the answer about lines 1–20"],
       ['src/c.ts', 'ok', undefined]
     ])
     expect(result.findings.map((f) => f.path)).toEqual(['src/c.ts'])
+    expect(world.openai.calls).toBe(3)
+  })
+
+  describe('a request the content filter refuses', () => {
+    /** A file of two hunks, the second holding text the filter refuses. */
+    function twoHunks(path: string): PrFile {
+      const hunk = (start: number, word: string): string[] => [
+        `@@ -${start},0 +${start},3 @@`,
+        ...Array.from({ length: 3 }, (_, i) => `+const ${word}${i} = ${i}`)
+      ]
+      return prFile(path, [...hunk(1, 'fine'), ...hunk(40, 'REFUSED')].join('\n'), {
+        additions: 6
+      })
+    }
+    const refuseMarked = (request: ChatRequest) =>
+      request.user.includes('REFUSED') ? ({ kind: 'prompt-filter' } as const) : undefined
+
+    it('is tried in halves, down to the file and then the hunk: only the refused hunk is left out, and named', async () => {
+      world.openai.config.respond = findingsPerFile
+      world.openai.config.faultFor = refuseMarked
+      const files = [
+        addedFile('src/a.ts'),
+        twoHunks('src/b.ts'),
+        addedFile('src/c.ts'),
+        addedFile('src/d.ts')
+      ]
+      const overheads = REVIEW.map((p) => passOverhead(p, prompt))
+      const [whole] = pack(files, { perRequestBudget: 1e6, runBudget: 1e9, overheads }).requests
+      if (!whole) throw new Error('no request')
+      const result = await runTasks(model, input(REVIEW, [whole]))
+
+      expect(result.findings.map((f) => f.path).sort()).toEqual([
+        'src/a.ts',
+        'src/b.ts',
+        'src/c.ts',
+        'src/d.ts'
+      ])
+      const refused = result.parts.filter((p) => p.part.status === 'filtered')
+      expect(refused.map((p) => [p.part.files, p.part.reason])).toEqual([
+        [['src/b.ts'], "Azure OpenAI's content filter refused lines 40–42"]
+      ])
+      expect(result.parts.filter((p) => p.part.status === 'failed')).toEqual([])
+      // [a b c d] → [a b] [c d] → [a] [b] → b's hunks [1] [40]: five refusals or answers more.
+      const userText = (r: {
+        body: { messages?: { role: string; content?: unknown }[] } | undefined
+      }) =>
+        (r.body?.messages ?? [])
+          .filter((m) => m.role === 'user')
+          .map((m) => String(m.content))
+          .join('\n')
+      expect(
+        world.openai.requests.map((r) => filesInPrompt(userText(r)).map((f) => f.path))
+      ).toEqual([
+        ['src/a.ts', 'src/b.ts', 'src/c.ts', 'src/d.ts'],
+        ['src/a.ts', 'src/b.ts'],
+        ['src/a.ts'],
+        ['src/b.ts'],
+        ['src/b.ts'],
+        ['src/b.ts'],
+        ['src/c.ts', 'src/d.ts']
+      ])
+      // The refused attempts count in the parts' usage.
+      expect(result.requests).toBe(7)
+    })
+
+    it('goes on with the other requests meanwhile, within the concurrency limit', async () => {
+      world.openai.config.respond = findingsPerFile
+      world.openai.config.faultFor = refuseMarked
+      const files = [twoHunks('src/b.ts'), addedFile('src/c.ts')]
+      const overheads = REVIEW.map((p) => passOverhead(p, prompt))
+      const reqs = files.map(
+        (f) =>
+          pack([f], { perRequestBudget: 1e6, runBudget: 1e9, overheads }).requests[0] as Request
+      )
+      const result = await runTasks(model, input(REVIEW, reqs, { concurrency: 2 }))
+      expect(result.findings.map((f) => f.path).sort()).toEqual(['src/b.ts', 'src/c.ts'])
+      expect(world.openai.maxInFlight).toBeLessThanOrEqual(2)
+    })
   })
 
   it('fails a part whose answer is not JSON and goes on', async () => {
@@ -338,22 +417,52 @@ describe('a review pass', () => {
     expect(statuses(result)).toEqual(['failed', 'ok'])
   })
 
-  it('stops on a chain failure: sends nothing more, and the error names the stage', async () => {
+  it('stops on a chain failure: sends nothing more, keeps what succeeded, lists the rest as not sent, and returns the error with its stage', async () => {
     world.openai.config.respond = (request) => {
       // The role assignment is removed while the run is under way.
       world.openai.config.roleAssignments = []
       return findingsPerFile(request)
     }
     const paths = ['src/a.ts', 'src/b.ts', 'src/c.ts']
-    const error = await runTasks(
-      model,
-      input(REVIEW, requests(REVIEW, paths), { concurrency: 1 })
-    ).catch((e: unknown) => e)
+    const result = await runTasks(model, input(REVIEW, requests(REVIEW, paths), { concurrency: 1 }))
 
-    expect(error).toBeInstanceOf(StageError)
-    expect(error).toMatchObject({ stage: 'openai', doing: `call deployment '${DEPLOYMENT}'` })
-    expect((error as Error).message).toMatch(/Principal does not have access/)
+    expect(result.broken).toBeInstanceOf(StageError)
+    expect(result.broken).toMatchObject({
+      stage: 'openai',
+      doing: `call deployment '${DEPLOYMENT}'`
+    })
+    expect(result.broken?.message).toMatch(/Principal does not have access/)
     expect(world.openai.calls).toBe(2)
+    expect(result.findings.map((f) => f.path)).toEqual(['src/a.ts'])
+    expect(result.parts.map((p) => [p.part.files, p.part.status, p.part.reason])).toEqual([
+      [['src/a.ts'], 'ok', undefined],
+      [
+        ['src/b.ts'],
+        'failed',
+        `not sent: the run stopped asking the model, as it could not call deployment '${DEPLOYMENT}' (HTTP 401)`
+      ],
+      [
+        ['src/c.ts'],
+        'failed',
+        `not sent: the run stopped asking the model, as it could not call deployment '${DEPLOYMENT}' (HTTP 401)`
+      ]
+    ])
+  })
+
+  it('surfaces a bug in reading an answer instead of failing the part quietly', async () => {
+    world.openai.config.respond = findingsPerFile
+    const bugged = input(REVIEW, requests(REVIEW, ['src/a.ts']))
+    const error = await runTasks(model, {
+      ...bugged,
+      prompt: {
+        ...bugged.prompt,
+        // A programming error where the answer is read: not the model's fault, not retried.
+        get maxFindings(): number {
+          throw new TypeError('bug')
+        }
+      }
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TypeError)
   })
 })
 

@@ -11,9 +11,9 @@ import type { PullFileState, PullState } from '../../__tests__/emulators/github-
 const PATCHES = resolve('scripts', 'demo', 'patches')
 const patch = (name: string): string => readFileSync(join(PATCHES, `${name}.patch`), 'utf8')
 
-export const TITLE = 'Retry failed payment captures'
+const TITLE = 'Retry failed payment captures'
 
-export const DESCRIPTION = [
+const DESCRIPTION = [
   'Gateway captures fail a few times a day with 503s. This retries them with exponential',
   'backoff; the number of attempts comes from `PAYMENT_RETRIES`.'
 ].join('\n')
@@ -32,7 +32,7 @@ const diagram: PullFileState = {
 }
 
 /** The files of the first push. */
-export function firstPush(): PullFileState[] {
+function firstPush(): PullFileState[] {
   return [
     { filename: 'src/payments/capture.ts', status: 'modified', patch: patch('capture') },
     { filename: 'src/payments/retry.ts', status: 'added', patch: patch('retry') },

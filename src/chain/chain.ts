@@ -2,11 +2,10 @@
  * The keyless chain in one place: GitHub ID token → Entra access token → Azure OpenAI, with
  * every failure marked by the stage it happened at (a StageError) for diagnosis/ to explain.
  */
-import type { EarlyIdToken } from '../early.js'
 import type { Model } from '../model.js'
 import type { Config } from '../settings.js'
 import { newIdentityTrace, type IdentityTrace } from './claims.js'
-import { createCredential, GitHubAssertions } from './credential.js'
+import { createCredential, GitHubAssertions, type EarlyIdToken } from './credential.js'
 import { ModelClient } from './openai.js'
 import { accessTokenProvider } from './token.js'
 

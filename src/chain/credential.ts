@@ -14,7 +14,6 @@ import {
   type GetTokenOptions,
   type TokenCredential
 } from '@azure/identity'
-import type { EarlyIdToken } from '../early.js'
 import { ActionError, causeChain, StageError } from '../errors.js'
 import type { AzureConfig } from '../settings.js'
 import { decodeClaims, type IdentityTrace } from './claims.js'
@@ -37,6 +36,15 @@ export const PROPAGATION_RETRY_DELAYS_MS: Readonly<Partial<Record<number, readon
 export function propagationDelays(error: unknown): readonly number[] {
   const code = entraErrorCode(error)
   return (code === undefined ? undefined : PROPAGATION_RETRY_DELAYS_MS[code]) ?? []
+}
+
+/** The GitHub ID token that early.ts requests at start-up, before the bundle loads. */
+export interface EarlyIdToken {
+  readonly audience: string
+  /** The token, or undefined when it could not be had early. */
+  readonly token: Promise<string | undefined>
+  /** Settles once the request is on the wire (or after a short while): loading may start. */
+  readonly sent: Promise<void>
 }
 
 /** Fetches GitHub ID tokens for the client assertion, reusing one only while it is fresh. */

@@ -9,14 +9,8 @@
 import * as core from '@actions/core'
 import OpenAI, { APIError } from 'openai'
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources'
-import { causeChain, ConfigError, StageError } from '../errors.js'
-import {
-  ModelRefusal,
-  type ChatRequest,
-  type ChatResult,
-  type Model,
-  type RefusalKind
-} from '../model.js'
+import { causeChain, ConfigError, ModelRefusal, StageError, type RefusalKind } from '../errors.js'
+import type { ChatRequest, ChatResult, Model } from '../model.js'
 import type { ModelConfig } from '../settings.js'
 
 /** The SDK retries 408/409/429/5xx and connection errors, honouring retry-after-ms/retry-after. */

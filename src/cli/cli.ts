@@ -24,7 +24,7 @@ import { takeOverStdout } from './terminal.js'
 const PROGRAM = 'keyless-pr-review'
 
 export const COMMANDS = ['setup', 'review', 'summarize', 'ask', 'check'] as const
-export type CommandName = (typeof COMMANDS)[number]
+type CommandName = (typeof COMMANDS)[number]
 
 /** The command to run, with its flags by name and its arguments (the question of `ask`). */
 export interface Invocation {

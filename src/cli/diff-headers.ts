@@ -146,7 +146,7 @@ const ESCAPED: Readonly<Record<string, string>> = {
  * escapes is the UTF-8 of whole characters (git escapes every byte of one, or none with
  * `core.quotePath=false`, which quotes a name for its `"`, `\` or control characters only).
  */
-export function readQuoted(text: string): { name: string; rest: string } | undefined {
+function readQuoted(text: string): { name: string; rest: string } | undefined {
   const quoted = QUOTED.exec(text)
   if (!quoted) return undefined
   const name = (quoted[1] ?? '').replace(ESCAPE, (run, escaped: string | undefined) =>

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { resolve, sep } from 'node:path'
 import { ConfigError } from '../errors.js'
 import type { HeadFiles, PrFile } from '../pull-request.js'
-import { changedFile } from '../review/diff.js'
+import { changedFile, hunkRange } from '../review/diff.js'
 import { GIT_HEADER_ROW, readHeader } from './diff-headers.js'
 
 /** The colours of `git diff` with `color.ui=always`, which a pipe does not turn off. */
@@ -63,9 +63,6 @@ function headerAt(rows: readonly string[], at: number, git: boolean): string[] |
   return rows.slice(at, end)
 }
 
-/** `@@ -a,b +c,d @@`: the counts of old and new lines, 1 when left out. */
-const HUNK_COUNTS = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/
-
 interface Hunks {
   /** The row after the last hunk. */
   readonly end: number
@@ -87,10 +84,10 @@ function hunksAt(rows: readonly string[], start: number): Hunks {
   let deletions = 0
   for (; at < rows.length; at += 1) {
     const row = rows[at] ?? ''
-    const counts = HUNK_COUNTS.exec(row)
-    if (counts) {
-      oldLeft = Number(counts[1] ?? 1)
-      newLeft = Number(counts[2] ?? 1)
+    const range = hunkRange(row)
+    if (range) {
+      oldLeft = range.oldLines
+      newLeft = range.newLines
       continue
     }
     if (at === start) break

@@ -10,6 +10,7 @@ import { basename, join } from 'node:path'
 import { openKeylessChain } from '../chain/chain.js'
 import { ConfigError } from '../errors.js'
 import { createGitHubClient } from '../github/client.js'
+import { tokenIdentity } from '../github/identity.js'
 import type { PrFile, Task } from '../pull-request.js'
 import { loadTokenizer } from '../review/tokens.js'
 import { answerQuestion, composeAnswer } from '../run/conversation.js'
@@ -64,13 +65,14 @@ export async function runReviewCommand(
     await diagnosed(config, chain, ref, async () => {
       await signIn(chain, config.azure.auth)
       if (command === 'ask') {
-        const { data: user } = await github.rest.users.getAuthenticated()
+        // The asker is whom the token acts as: the one question read the same way as the action's.
+        const { login } = await tokenIdentity(github)
         const answered = await answerQuestion({
           config,
           repo: ref,
           prNumber: ref.number,
           question,
-          command: { commentId: 0, user: user.login },
+          command: { commentId: 0, user: login },
           model: chain.model,
           github
         })

@@ -7,6 +7,7 @@
  */
 import { Marked } from 'marked'
 import { markedTerminal } from 'marked-terminal'
+import { replaceHtmlComments } from '../format.js'
 
 export interface TerminalOptions {
   readonly verbose: boolean
@@ -139,5 +140,5 @@ function render(markdown: string): string {
   marked.use(
     markedTerminal({ reflowText: true, width: Math.min(process.stdout.columns || 100, 100) })
   )
-  return marked.parse(markdown.replace(/<!--[\s\S]*?-->/g, ''), { async: false })
+  return marked.parse(replaceHtmlComments(markdown), { async: false })
 }

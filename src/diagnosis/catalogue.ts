@@ -18,7 +18,7 @@ import { INPUTS, UNEXPECTED } from './wording/other.js'
 import type { EntrySpec, Values, Wording } from './wording/spec.js'
 
 export { SECTIONS } from './wording/spec.js'
-export type { Case, EntrySpec, Section, Values, Wording } from './wording/spec.js'
+export type { EntrySpec, Section, Values, Wording } from './wording/spec.js'
 
 /** The entries, in page order within each section; each key is its anchor on the page. */
 export const CATALOGUE = {

@@ -6,9 +6,10 @@
  * diagnosis from catalogue.ts, which the page is generated from.
  */
 import type { IdentityTrace } from '../chain/claims.js'
-import { EventFileError, isForkPullRequest, type RunContext } from '../context.js'
+import { isForkPullRequest, type RunContext } from '../context.js'
 import {
   ActionError,
+  EventFileError,
   AuthError,
   causeChain,
   ConfigError,
@@ -35,7 +36,7 @@ import { diagnoseNetwork } from './network.js'
 import { diagnoseOpenAI } from './openai.js'
 
 export { CLI_EVENT } from './facts.js'
-export type { Diagnosis, DiagnosisContext, Fact, Where } from './facts.js'
+export type { Diagnosis, DiagnosisContext, Where } from './facts.js'
 
 export function diagnose(error: unknown, context: DiagnosisContext): Diagnosis {
   return (
@@ -139,9 +140,4 @@ function withLink(fix: string, troubleshooting: string, entry: EntryId): string 
 function statement(d: Diagnosis): string {
   const facts = d.facts.map(([name, value]) => `  ${name}: ${value}`)
   return [d.title, d.cause, ...facts].join('\n')
-}
-
-/** One paragraph: title, cause, the facts, then "Fix:" and the exact fix. */
-export function formatDiagnosis(d: Diagnosis): string {
-  return `${statement(d)}\nFix: ${d.fix}`
 }

@@ -63,29 +63,36 @@ export function clientArg(context: DiagnosisContext): string {
   return shellArg(context.azure.clientId ?? 'CLIENT_ID')
 }
 
-/** Both ways to add the token's exact issuer/subject/audience as a federated credential. */
-export function addCredential(context: DiagnosisContext): string {
+/**
+ * Both ways to add the token's exact issuer/subject/audience as a federated credential, and to
+ * replace the credential that holds its issuer and subject with one for its audience.
+ */
+function credentialCommands(context: DiagnosisContext): { add: string; replace: string } {
   const id = context.trace.idToken
   const issuer = claim(id, 'iss') ?? 'https://token.actions.githubusercontent.com'
   const subject = claim(id, 'sub') ?? 'SUBJECT_FROM_MODE_CHECK'
   const audience = firstAudience(id) ?? context.azure.audience
   const name = credentialName(subject)
   const parameters = JSON.stringify({ name, issuer, subject, audiences: [audience] })
-  return fragment(id?.sub ? 'add-credential' : 'add-credential-unknown-subject', {
+  const values = {
     'client-id': clientArg(context),
     parameters: shellArg(parameters),
     'credential-name': name,
     issuer: shellArg(issuer),
     subject: shellArg(subject),
     audience: shellArg(audience)
-  })
+  }
+  return {
+    add: fragment(id?.sub ? 'add-credential' : 'add-credential-unknown-subject', values),
+    replace: fragment('replace-credential', values)
+  }
 }
 
 /** The facts every credential template may name. */
 function credentialValues(context: DiagnosisContext): Values {
   return {
     'client-id': clientArg(context),
-    'add-credential': addCredential(context)
+    'add-credential': credentialCommands(context).add
   }
 }
 
@@ -115,6 +122,7 @@ export const audienceMismatch: Explanation = (_failure, context) => {
   return {
     ...say('aadsts700212', kase, {
       ...credentialValues(context),
+      'replace-credential': credentialCommands(context).replace,
       audience,
       cloud: context.azure.cloud,
       'default-audience': defaultAudience

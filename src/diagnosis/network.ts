@@ -46,7 +46,7 @@ const CODES: Readonly<Record<string, NetworkKind>> = {
 
 const CODE_IN_TEXT = new RegExp(`\\b(${Object.keys(CODES).join('|')})\\b`)
 
-export interface NetworkFailure {
+interface NetworkFailure {
   readonly code: string
   readonly kind: NetworkKind
   /** The host named by the error itself (getaddrinfo's `hostname`), if any. */
@@ -57,7 +57,7 @@ export interface NetworkFailure {
 }
 
 /** The network failure behind an error: a `code` on any link, else one named in the text. */
-export function findNetworkFailure(error: unknown, extraText = ''): NetworkFailure | undefined {
+function findNetworkFailure(error: unknown, extraText = ''): NetworkFailure | undefined {
   for (const link of links(error)) {
     const code = stringField(link, 'code')
     const kind = code ? CODES[code] : undefined

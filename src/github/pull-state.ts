@@ -15,7 +15,7 @@ import type { GitHubClient } from './client.js'
 const PAGE = 100
 
 /** A comment in the conversation, as comments.ts reads one. */
-export interface ListedComment {
+interface ListedComment {
   readonly id: number
   readonly body: string
   readonly html_url: string
@@ -23,7 +23,7 @@ export interface ListedComment {
 }
 
 /** A review and its comments, as reviews.ts reads them. */
-export interface ListedReview {
+interface ListedReview {
   readonly id: number
   readonly body: string
   readonly user: { readonly login: string } | null
@@ -34,7 +34,7 @@ export interface ListedReview {
 }
 
 /** A list read whole, or `undefined` when it is longer than a page (read it by REST). */
-export type Whole<T> = readonly T[] | undefined
+type Whole<T> = readonly T[] | undefined
 
 export interface PullState {
   readonly pr: PullRequest

@@ -12,7 +12,7 @@ import { calling } from './calling.js'
 import type { GitHubClient } from './client.js'
 
 /** GitHub lists at most this many files of a pull request, whatever the pagination. */
-export const MAX_FILES = 3000
+const MAX_FILES = 3000
 /** The compare API returns at most this many files; a longer list may be incomplete. */
 const MAX_COMPARE_FILES = 300
 /** The most files a page of the files list holds. */

@@ -10,7 +10,7 @@ import type { GitHubClient } from './client.js'
 import { createComment } from './comments.js'
 import { isOurs, tokenIdentity } from './identity.js'
 
-export interface ThreadComment {
+interface ThreadComment {
   readonly id: number
   readonly author: string
   readonly bot: boolean

@@ -3,6 +3,7 @@
  * question quoted and linked, the model's answer sanitized, and a footer of our own; and the
  * `/help` reply. Nobody is mentioned: the asker is named, not pinged (replying notifies them).
  */
+import { COMMANDS } from '../commands.js'
 import { thousands } from '../format.js'
 import { appendMarker, answerMarker } from './markers.js'
 import { sanitizeInline, sanitizeMarkdown } from './sanitize.js'
@@ -63,16 +64,21 @@ export interface HelpInput {
   readonly settings: readonly string[]
 }
 
+const WHERE = {
+  conversation: 'the conversation',
+  either: 'the conversation, or a review thread on a diff line'
+} as const
+
 export function renderHelp(input: HelpInput): string {
   const body = [
     `**keyless-pr-review** answers these commands from collaborators with \`${input.minPermission}\` permission or higher (the \`min-permission\` input), at the start of a comment:`,
     [
       '| Command | Where | What it does |',
       '| --- | --- | --- |',
-      '| `/review` _guidance_ | the conversation | Reviews the pull request (or what changed since the last review) with inline comments; text after the command guides the reviewer. |',
-      '| `/summarize` _guidance_ | the conversation | Writes or updates the summary comment. |',
-      '| `/ask` _question_ | the conversation, or a review thread on a diff line | Answers from the pull request, the thread and the code around it. |',
-      '| `/help` | either | This message. |'
+      ...COMMANDS.map(
+        (c) =>
+          `| \`/${c.name}\`${c.argument ? ` _${c.argument}_` : ''} | ${WHERE[c.where]} | ${c.does} |`
+      )
     ].join('\n'),
     input.answerReplies
       ? 'Replies in a review thread the action started are answered like `/ask` (the `answer-replies` input turns that off).'

@@ -10,6 +10,7 @@
  * code nothing is live, and only what acts on the raw text is changed there: a line a bot would
  * read as a command, and a copy of our hidden marker.
  */
+import { replaceHtmlComments } from '../format.js'
 import { MARKER_LOOKALIKE } from './markers.js'
 import {
   HARMLESS_REFERENCES,
@@ -93,22 +94,13 @@ const TAG_OPEN = /<(?=[A-Za-z/!?])/g
 function html(source: string, spans: readonly Span[]): Edit[] {
   return spans.flatMap(({ start, end }) => {
     const raw = source.slice(start, end)
-    const text = removeComments(raw).replace(TAG_OPEN, `<${ZWSP}`)
+    // A comment keeps its line breaks: the lines around it stay where they were.
+    const text = replaceHtmlComments(raw, (comment) => comment.replace(/[^\n]/g, '')).replace(
+      TAG_OPEN,
+      `<${ZWSP}`
+    )
     return text === raw ? [] : [{ start, end, text }]
   })
-}
-
-function removeComments(text: string): string {
-  let out = ''
-  let at = 0
-  for (let s = text.indexOf('<!--'); s !== -1; s = text.indexOf('<!--', at)) {
-    // `<!-->` and `<!--->` are complete comments in CommonMark, hence the search from s + 2.
-    const end = text.indexOf('-->', s + 2)
-    if (end === -1) break
-    out += text.slice(at, s) + text.slice(s, end).replace(/[^\n]/g, '')
-    at = end + 3
-  }
-  return out + text.slice(at)
 }
 
 const DANGEROUS_SCHEME = /^(?:javascript|vbscript|data|file):/i

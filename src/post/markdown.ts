@@ -16,7 +16,7 @@ export interface Span {
 }
 
 /** Where a character of the rendered text comes from. */
-export type Origin = 'data' | 'escape' | 'reference' | 'literal' | 'code' | 'break'
+type Origin = 'data' | 'escape' | 'reference' | 'literal' | 'code' | 'break'
 
 /**
  * The text GitHub renders outside code, in order. Parallel arrays, one entry per character:
@@ -51,7 +51,7 @@ export interface Link extends Span {
 }
 
 /** `&name;`, `&#…;`: `name` is undefined for a numeric one. */
-export interface Reference extends Span {
+interface Reference extends Span {
   readonly name?: string
 }
 

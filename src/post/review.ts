@@ -33,7 +33,7 @@ const SUGGESTION_LENGTH = 24_000
 const BODY_ITEM_LENGTH = 1_000
 
 /** One inline comment of `POST /pulls/{n}/reviews`, body final. */
-export interface ReviewComment {
+interface ReviewComment {
   readonly path: string
   readonly line: number
   readonly side: Side

@@ -17,25 +17,23 @@ import { readMarkdown, tooComplexToRead } from './markdown.js'
 export const GITHUB_BODY_LIMIT = 65_536
 /** Leaves room under the limit for the marker and separators publishing appends. */
 export const DEFAULT_MAX_LENGTH = 65_000
-export const DEFAULT_INLINE_LENGTH = 256
+const DEFAULT_INLINE_LENGTH = 256
 
 export interface SanitizeOptions {
   /** Longest result, truncation note included. Default 65,000. */
   maxLength?: number
 }
 
-/** Model markdown → markdown that is safe to post. Never throws; sanitizing twice changes nothing. */
+/**
+ * Model markdown → markdown that is safe to post; sanitizing twice changes nothing. A failure
+ * here is a bug: it fails the run (nothing is posted) rather than post a placeholder.
+ */
 export function sanitizeMarkdown(text: string, options: SanitizeOptions = {}): string {
   const limit = positive(options.maxLength, DEFAULT_MAX_LENGTH)
-  try {
-    const input = stripInvisible(text)
-    // Reading costs time with length; what is beyond the limit could not be shown anyway.
-    const head = cutAt(input, limit)
-    return truncate(sanitizeText(head), limit, input.length - head.length)
-  } catch {
-    // Unreachable by design; a failure must still not post the raw text nor fail the run.
-    return '_(The generated text could not be made safe to post and was left out.)_'.slice(0, limit)
-  }
+  const input = stripInvisible(text)
+  // Reading costs time with length; what is beyond the limit could not be shown anyway.
+  const head = cutAt(input, limit)
+  return truncate(sanitizeText(head), limit, input.length - head.length)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,24 +171,20 @@ const TRAILING_JOINERS = /(?:\u200d|\ufe0e|\ufe0f)+$/u
 
 export function sanitizeInline(text: string, maxLength = DEFAULT_INLINE_LENGTH): string {
   const limit = positive(maxLength, DEFAULT_INLINE_LENGTH)
-  try {
-    // Code points, so a cut never splits a surrogate pair.
-    const chars = Array.from(stripInvisible(text).replace(/\s+/g, ' ').trim())
-    let out = ''
-    for (let i = 0; i < chars.length; i++) {
-      const span = codeSpan(chars, i)
-      const piece = span ?? inlinePiece(chars, i)
-      if (span !== undefined) i += Array.from(span).length - 1
-      if (out.length + piece.length > limit - (i < chars.length - 1 ? 1 : 0)) {
-        // A cut inside an emoji sequence must not leave its joiner dangling (an invisible char).
-        return `${out.replace(TRAILING_JOINERS, '')}…`
-      }
-      out += piece
+  // Code points, so a cut never splits a surrogate pair.
+  const chars = Array.from(stripInvisible(text).replace(/\s+/g, ' ').trim())
+  let out = ''
+  for (let i = 0; i < chars.length; i++) {
+    const span = codeSpan(chars, i)
+    const piece = span ?? inlinePiece(chars, i)
+    if (span !== undefined) i += Array.from(span).length - 1
+    if (out.length + piece.length > limit - (i < chars.length - 1 ? 1 : 0)) {
+      // A cut inside an emoji sequence must not leave its joiner dangling (an invisible char).
+      return `${out.replace(TRAILING_JOINERS, '')}…`
     }
-    return out
-  } catch {
-    return ''
+    out += piece
   }
+  return out
 }
 
 /**

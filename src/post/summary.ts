@@ -19,18 +19,24 @@ import {
 import { sanitizeInline, sanitizeMarkdown } from './sanitize.js'
 
 /** The first line of our text: where it starts among notes people add before it. */
-export const SUMMARY_HEADING = '## Pull request summary'
+const SUMMARY_HEADING = '## Pull request summary'
 
 /**
  * A file the run did not review, and why: `skipped` by the include/exclude rules or its kind
  * (never reviewed); left out by the token `budget`, or its part `failed` (both reviewed on the
- * next run, and remembered in the marker until then).
+ * next run, and remembered in the marker until then); or lines of it `filtered`, refused by
+ * the content filter (named; not sent again unless a later push changes them).
  */
 export interface Omission extends NotReviewed {
-  readonly kind: 'skipped' | 'budget' | 'failed'
+  readonly kind: 'skipped' | 'budget' | 'failed' | 'filtered'
 }
 
-const KIND_ORDER: Record<Omission['kind'], number> = { failed: 0, budget: 1, skipped: 2 }
+const KIND_ORDER: Record<Omission['kind'], number> = {
+  failed: 0,
+  budget: 1,
+  filtered: 2,
+  skipped: 3
+}
 
 // With the marker's copy of the overview and rows, within GitHub's 65,536 characters.
 const OVERVIEW_LENGTH = 6_000
@@ -72,7 +78,7 @@ export function renderSummaryComment(input: SummaryInput): string {
         (more > 0 ? `\n| … and ${more} more files | |` : '')
     )
   }
-  const pending = input.notReviewed.filter((n) => n.kind !== 'skipped')
+  const pending = input.notReviewed.filter((n) => n.kind === 'failed' || n.kind === 'budget')
   if (pending.length > 0) parts.push(toReviewAgain(pending))
   if (input.notReviewed.length > 0) parts.push(notReviewedList(input))
   parts.push(footer(input))

@@ -107,6 +107,32 @@ export function enclosingContext(
 }
 
 /**
+ * The head file's code around one line (where a review thread sits), by the rules a hunk's
+ * context follows: the whole file when it is small, else the enclosing block, bounded. The line
+ * itself included; undefined when the file has no such line.
+ */
+export function codeAroundLine(
+  head: readonly string[],
+  line: number,
+  options: ContextOptions = {}
+): ContextRange | undefined {
+  if (!Number.isSafeInteger(line) || line < 1 || line > head.length) return undefined
+  // The line as a hunk of one head line whose content nothing needs to check.
+  const hunk: Hunk = {
+    header: '',
+    oldStart: line,
+    oldLines: 1,
+    newStart: line,
+    newLines: 1,
+    lines: []
+  }
+  const [context = {}] = enclosingContext(head, [hunk], options)
+  const start = context.before?.start ?? line
+  const end = context.after ? context.after.start + context.after.lines.length - 1 : line
+  return { start, lines: head.slice(start - 1, end) }
+}
+
+/**
  * A context cut down to at most `before` lines before and `after` lines after: the lines
  * nearest the hunk are kept.
  */

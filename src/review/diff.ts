@@ -37,6 +37,29 @@ export interface Anchor {
 /** `@@ -a,b +c,d @@`, a count of 1 left out. */
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/
 
+/** Where a hunk starts and how many lines it has on each side, from its `@@` row. */
+export interface HunkRange {
+  readonly oldStart: number
+  readonly oldLines: number
+  readonly newStart: number
+  readonly newLines: number
+}
+
+/**
+ * The numbers of a hunk's `@@ -a,b +c,d @@` row (a count left out is 1); undefined for any other
+ * row. The one reader of hunk headers: patches, local diffs, review threads' hunks.
+ */
+export function hunkRange(row: string): HunkRange | undefined {
+  const m = HUNK_HEADER.exec(row)
+  if (!m) return undefined
+  return {
+    oldStart: Number(m[1]),
+    oldLines: Number(m[2] ?? 1),
+    newStart: Number(m[3]),
+    newLines: Number(m[4] ?? 1)
+  }
+}
+
 /** A hunk being read: its lines so far, the next number and the lines still due on each side. */
 interface Reading {
   readonly lines: DiffLine[]
@@ -72,12 +95,9 @@ export function parsePatch(patch: string): Hunk[] {
 
 /** A hunk header → the hunk and its reading; undefined for any other row or impossible numbers. */
 function openHunk(row: string): { hunk: Hunk; reading: Reading } | undefined {
-  const m = HUNK_HEADER.exec(row)
-  if (!m) return undefined
-  const oldStart = Number(m[1])
-  const oldLines = Number(m[2] ?? 1)
-  const newStart = Number(m[3])
-  const newLines = Number(m[4] ?? 1)
+  const range = hunkRange(row)
+  if (!range) return undefined
+  const { oldStart, oldLines, newStart, newLines } = range
   if (!lineRange(oldStart, oldLines) || !lineRange(newStart, newLines)) return undefined
   const lines: DiffLine[] = []
   return {
@@ -114,9 +134,6 @@ function read(r: Reading, row: string): boolean {
   }
   return r.oldLeft > 0 || r.newLeft > 0
 }
-
-/** The code of a line, without its marker. */
-export const codeOf = (l: DiffLine): string => l.line.slice(1)
 
 type LineSets = Record<Side, Set<number>>
 
@@ -222,7 +239,7 @@ export function renderForPrompt(
  * One segment: its `@@` header, then its lines; with the code around the hunk (`~` lines)
  * before the segment that starts the hunk and after the one that ends it.
  */
-export function renderSegment(file: PrFile, segment: Segment): string {
+function renderSegment(file: PrFile, segment: Segment): string {
   const hunk = file.hunks?.[segment.hunk]
   if (!hunk) return ''
   const lines = hunk.lines.slice(segment.from, segment.to)

@@ -219,6 +219,34 @@ export function repack(request: Request, overheads: readonly number[] = []): Pac
   }
 }
 
+/**
+ * A request the content filter refused, in two halves to try apart: its files in two groups,
+ * or a single file's hunks (segments) in two. Undefined at the floor: one hunk, or one part of
+ * a hunk cut for size, which is what the filter refuses.
+ */
+export function halve(request: Request): [Request, Request] | undefined {
+  const { pieces } = request
+  if (pieces.length > 1) {
+    const middle = Math.ceil(pieces.length / 2)
+    return [costed(pieces.slice(0, middle)), costed(pieces.slice(middle))]
+  }
+  const only = pieces[0]
+  if (!only || only.segments.length < 2) return undefined
+  const middle = Math.ceil(only.segments.length / 2)
+  return [
+    costed([piece(only.file, only.segments.slice(0, middle))]),
+    costed([piece(only.file, only.segments.slice(middle))])
+  ]
+}
+
+/** Pieces as a request, its tokens counted as packing counts them. */
+function costed(pieces: Piece[]): Request {
+  return toRequest(
+    pieces,
+    pieces.reduce((n, p) => n + p.tokens + SEAM_TOKENS, 0)
+  )
+}
+
 function toRequest(pieces: Piece[], tokens: number): Request {
   return { pieces, text: pieces.map((p) => p.text).join(SEPARATOR), tokens }
 }

@@ -1,20 +1,20 @@
 /**
  * Runs a task's packed requests against the model, `concurrency` at a time, so that one part's
- * trouble stays that part's: too long → re-packed once; filtered → reported; unreadable →
- * failed. Only a broken chain (a StageError: auth, role, deployment, throttling that outlived
- * the retries) stops the run: the parts in flight finish, the rest are not sent, and the
- * error leaves for diagnosis.
+ * trouble stays that part's: too long → re-packed once; refused by the content filter → tried
+ * again in halves (files, then one file's hunks) until only the hunks the filter refuses are
+ * left out, each named; an unreadable answer → that part failed. A broken chain (a StageError:
+ * auth, role, deployment, throttling that outlived the retries) sends no more requests: the
+ * parts in flight finish, the rest are listed as not sent, and the error is returned beside
+ * what succeeded, so the run can post it. Anything else is a bug and fails the run.
  */
 import * as core from '@actions/core'
 import type { LimitFunction } from 'p-limit'
-import { StageError } from '../errors.js'
+import { httpStatus, InvalidAnswerError, ModelRefusal, StageError } from '../errors.js'
+import { callModel, usageOf } from './call.js'
 import { count } from '../format.js'
-import { ModelRefusal, type AnswerSchema, type ChatResult, type Model } from '../model.js'
-import { repack, type Request } from './pack.js'
+import type { AnswerSchema, ChatResult, Model } from '../model.js'
+import { halve, repack, type Request } from './pack.js'
 import type { OutputMode } from './prompts.js'
-import { InvalidAnswerError } from './schema.js'
-
-export const TEMPERATURE = 0.2
 
 /**
  * Deployments found to refuse `json_schema`: they get `json_object` with the schema in the
@@ -35,13 +35,16 @@ export class OutputModes {
   }
 }
 
-export type PartStatus = 'ok' | 'partial' | 'filtered' | 'failed'
+type PartStatus = 'ok' | 'partial' | 'filtered' | 'failed'
 
 export interface PartResult {
   /** 1-based position among the task's packed requests. */
   index: number
-  /** 1-based piece of a request that was re-packed after `context_length_exceeded`. */
-  piece?: number
+  /**
+   * Which piece of the packed request, when it was split: re-packed after
+   * `context_length_exceeded`, or halved after the content filter refused it ("2", "1.2").
+   */
+  piece?: string
   files: string[]
   status: PartStatus
   /** Why the part is not `ok`. */
@@ -53,7 +56,7 @@ export interface PartResult {
   durationMs: number
 }
 
-export interface Parsed<T> {
+interface Parsed<T> {
   value: T
   /** Answer items that failed validation or named a file the request did not show. */
   dropped: number
@@ -131,7 +134,10 @@ export function replayable<T>(source: AsyncIterable<T>): AsyncIterable<T> {
 }
 
 export interface PartsOutcome<T> {
+  /** Every request's part: answered, refused, failed, or not sent once the chain broke. */
   settled: Settled<T>[]
+  /** Why requests stopped being sent: the chain broke (diagnosis/ explains it). */
+  broken?: StageError
   /** Packed requests run (a request re-packed after `context_length_exceeded` counts once). */
   packed: number
   promptTokens: number
@@ -144,22 +150,13 @@ export async function runParts<T>(
   requests: Requests,
   job: PartsJob<T>
 ): Promise<PartsOutcome<T>> {
-  let broken: StageError | undefined
+  const chain: Chain = {}
   // Parts are numbered as they become ready; the total shows once every one has.
   let numbered = 0
   let total = isBatches(requests) ? undefined : requests.length
   const of = (): string => (total === undefined ? '' : `/${total}`)
-  const run = async (request: Request, index: number): Promise<Settled<T>[]> => {
-    // Once the chain is broken every request would fail the same way: send no more.
-    if (broken) return []
-    try {
-      return await runRequest(model, request, index, of, job)
-    } catch (error) {
-      if (!(error instanceof StageError)) throw error
-      broken ??= error
-      return []
-    }
-  }
+  const run = (request: Request, index: number): Promise<Settled<T>[]> =>
+    settle(model, request, { index, of }, job, chain, true)
   const running: Promise<Settled<T>[]>[] = []
   const start = (batch: readonly Request[]): void => {
     for (const request of batch) {
@@ -174,49 +171,95 @@ export async function runParts<T>(
     start(requests)
   }
   const settled = (await Promise.all(running)).flat()
-  if (broken) throw broken
-  return { ...tally(settled), packed: numbered }
+  return { ...tally(settled), packed: numbered, ...(chain.broken ? { broken: chain.broken } : {}) }
+}
+
+/** The first StageError of a task: once the chain is broken, every request would fail alike. */
+interface Chain {
+  broken?: StageError
+}
+
+/** A request the run did not get an answer to once the chain broke: its files are not reviewed. */
+function notSent<T>(request: Request, place: Place, error: StageError): Settled<T> {
+  const status = httpStatus(error.cause)
+  return {
+    part: {
+      index: place.index,
+      ...(place.piece !== undefined ? { piece: place.piece } : {}),
+      files: pathsOf(request),
+      status: 'failed',
+      reason: `not sent: the run stopped asking the model, as it could not ${error.doing}${status === undefined ? '' : ` (HTTP ${status})`}`,
+      promptTokens: 0,
+      completionTokens: 0,
+      requests: 0,
+      durationMs: 0
+    }
+  }
 }
 
 const isBatches = (requests: Requests): requests is AsyncIterable<readonly Request[]> =>
   Symbol.asyncIterator in requests
 
-export function tally<T>(settled: Settled<T>[]): Omit<PartsOutcome<T>, 'packed'> {
-  const sum = (key: 'promptTokens' | 'completionTokens' | 'requests'): number =>
-    settled.reduce((n, s) => n + s.part[key], 0)
-  return {
-    settled,
-    promptTokens: sum('promptTokens'),
-    completionTokens: sum('completionTokens'),
-    requests: sum('requests')
-  }
+function tally<T>(settled: Settled<T>[]): Omit<PartsOutcome<T>, 'packed' | 'broken'> {
+  return { settled, ...usageOf(settled.map((s) => s.part)) }
 }
 
-/** One packed request; re-packed once when the service finds it too long. `of`: "/total", once known. */
-async function runRequest<T>(
+/** Where a request stands among the task's: its packed index and, once split, its piece. */
+interface Place {
+  readonly index: number
+  readonly piece?: string
+  /** "/10" once the task's total is known, "" until then. */
+  readonly of: () => string
+}
+
+/** "3/10", "3.1.2/10", or "3" while the total is not known yet: for the log. */
+const labelOf = (place: Place): string =>
+  `${place.index}${place.piece ? `.${place.piece}` : ''}${place.of()}`
+
+/**
+ * One request answered, or, when the model refuses it: re-packed once when it is too long
+ * (`repack`, only for a packed request), halved while the content filter refuses it (`halve`,
+ * down to one hunk, which is then left out and named). The pieces go one after another within
+ * the request's slot: queueing them behind the limiter that holds it could deadlock.
+ */
+async function settle<T>(
   model: Model,
   request: Request,
-  index: number,
-  of: () => string,
-  job: PartsJob<T>
+  place: Place,
+  job: PartsJob<T>,
+  chain: Chain,
+  mayRepack: boolean
 ): Promise<Settled<T>[]> {
-  const first = await attempt(model, request, () => `${index}${of()}`, job)
-  if (!isTooLong(first.error)) return [finish(first, request, index)]
-
-  const smaller = repack(request)
+  if (chain.broken) return [notSent(request, place, chain.broken)]
+  let first: Attempt<T>
+  try {
+    first = await attempt(model, request, () => labelOf(place), job)
+  } catch (error) {
+    if (!(error instanceof StageError)) throw error
+    chain.broken ??= error
+    return [notSent(request, place, error)]
+  }
+  const smaller = mayRepack && isTooLong(first.error) ? repack(request).requests : undefined
+  const halves = wasFiltered(first) ? halve(request) : undefined
+  const pieces = smaller ?? halves
+  if (!pieces) return [finish(first, request, place)]
   core.info(
-    `${job.task} part ${index}${of()}: too long for the model; re-packed into ${count(smaller.requests.length, 'smaller request')}.`
+    smaller
+      ? `${job.task} part ${labelOf(place)}: too long for the model; re-packed into ${count(smaller.length, 'smaller request')}.`
+      : `${job.task} part ${labelOf(place)}: refused by the content filter; trying its halves apart, to leave out only what the filter refuses.`
   )
-  // Sequential within this slot: queueing them behind the limiter that holds it could deadlock.
   const out: Settled<T>[] = []
-  for (const [i, piece] of smaller.requests.entries()) {
-    const result = await attempt(model, piece, () => `${index}.${i + 1}${of()}`, job)
-    const settled = finish(result, piece, index, i + 1)
-    if (i === 0) {
-      settled.part.promptTokens += first.promptTokens
-      settled.part.requests += first.requests
-    }
-    out.push(settled)
+  for (const [i, piece] of pieces.entries()) {
+    const number = place.piece ? `${place.piece}.${i + 1}` : String(i + 1)
+    out.push(...(await settle(model, piece, { ...place, piece: number }, job, chain, false)))
+  }
+  // The refused attempt's cost is the first piece's.
+  const head = out[0]
+  if (head) {
+    head.part.promptTokens += first.promptTokens
+    head.part.completionTokens += first.completionTokens
+    head.part.requests += first.requests
+    head.part.durationMs += first.durationMs
   }
   return out
 }
@@ -248,27 +291,16 @@ async function attempt<T>(
   const user = job.user(request)
   for (;;) {
     const mode = job.modes.modeFor(job.deployment)
-    try {
-      out.requests += 1
-      const result = await model.complete({
-        deployment: job.deployment,
-        messages: [
-          { role: 'system', content: job.system(mode) },
-          { role: 'user', content: user }
-        ],
-        maxOutputTokens: job.maxOutputTokens,
-        temperature: TEMPERATURE,
-        answer: mode === 'json_schema' ? job.format : 'json_object'
-      })
-      out.result = result
-      out.promptTokens += result.promptTokens
-      out.completionTokens += result.completionTokens
-      if (result.finishReason !== 'content_filter') {
-        out.parsed = job.parse(result.content, result.finishReason === 'length', request)
-      }
-      break
-    } catch (error) {
-      if (mode === 'json_schema' && refusal(error) === 'no-json-schema') {
+    out.requests += 1
+    const called = await callModel(model, {
+      deployment: job.deployment,
+      system: job.system(mode),
+      user,
+      maxOutputTokens: job.maxOutputTokens,
+      answer: mode === 'json_schema' ? job.format : 'json_object'
+    })
+    if ('refused' in called) {
+      if (mode === 'json_schema' && called.refused.kind === 'no-json-schema') {
         if (job.modes.refuseSchema(job.deployment)) {
           core.info(
             `Deployment '${job.deployment}' does not support structured outputs (json_schema): using json_object with the schema in the prompt.`
@@ -276,10 +308,23 @@ async function attempt<T>(
         }
         continue
       }
-      if (error instanceof StageError) throw error
-      out.error = error
+      out.error = called.refused
       break
     }
+    const { result } = called
+    out.result = result
+    out.promptTokens += result.promptTokens
+    out.completionTokens += result.completionTokens
+    if (result.finishReason !== 'content_filter') {
+      try {
+        out.parsed = job.parse(result.content, result.finishReason === 'length', request)
+      } catch (error) {
+        // An answer that cannot be read is this part's trouble; anything else is a bug.
+        if (!(error instanceof InvalidAnswerError)) throw error
+        out.error = error
+      }
+    }
+    break
   }
   out.durationMs = Date.now() - started
   const seconds = (out.durationMs / 1000).toFixed(1)
@@ -296,10 +341,10 @@ function outcomeText(a: Attempt<unknown>): string {
   return `done, ${a.parsed?.describe ?? 'no answer'}${dropped}${cut}`
 }
 
-function finish<T>(a: Attempt<T>, request: Request, index: number, piece?: number): Settled<T> {
+function finish<T>(a: Attempt<T>, request: Request, place: Place): Settled<T> {
   const part: PartResult = {
-    index,
-    ...(piece !== undefined ? { piece } : {}),
+    index: place.index,
+    ...(place.piece !== undefined ? { piece: place.piece } : {}),
     files: pathsOf(request),
     status: 'ok',
     promptTokens: a.promptTokens,
@@ -307,14 +352,14 @@ function finish<T>(a: Attempt<T>, request: Request, index: number, piece?: numbe
     requests: a.requests,
     durationMs: a.durationMs
   }
-  if (a.error !== undefined) {
-    part.status = isFiltered(a.error) ? 'filtered' : 'failed'
-    part.reason = reasonOf(a.error)
+  if (wasFiltered(a)) {
+    part.status = 'filtered'
+    part.reason = `Azure OpenAI's content filter refused ${isFiltered(a.error) ? '' : 'the answer about '}${refusedSpan(request)}`
     return { part }
   }
-  if (a.result?.finishReason === 'content_filter') {
-    part.status = 'filtered'
-    part.reason = 'the answer was blocked by the content filter'
+  if (a.error !== undefined) {
+    part.status = 'failed'
+    part.reason = reasonOf(a.error)
     return { part }
   }
   if (a.result?.finishReason === 'length') {
@@ -334,6 +379,29 @@ export const pathsOf = (request: Request): string[] => [
 const refusal = (error: unknown) => (error instanceof ModelRefusal ? error.kind : undefined)
 const isTooLong = (error: unknown): boolean => refusal(error) === 'too-long'
 const isFiltered = (error: unknown): boolean => refusal(error) === 'filtered'
+/** The prompt refused (400 content_filter), or the answer blocked (finish_reason content_filter). */
+const wasFiltered = (a: Attempt<unknown>): boolean =>
+  isFiltered(a.error) || a.result?.finishReason === 'content_filter'
+
+/**
+ * What the filter refused, named for people: a hunk's lines (at the floor of halving), or the
+ * files of a request it could not halve further (a request without hunks).
+ */
+function refusedSpan(request: Request): string {
+  const [only, ...more] = request.pieces
+  if (!only) return 'this request'
+  if (more.length > 0) return `these ${count(request.pieces.length, 'file')}`
+  const lines = only.segments.flatMap(
+    (s) => only.file.hunks?.[s.hunk]?.lines.slice(s.from, s.to) ?? []
+  )
+  const news = lines.flatMap((l) => (l.newLine === undefined ? [] : [l.newLine]))
+  const olds = lines.flatMap((l) => (l.oldLine === undefined ? [] : [l.oldLine]))
+  const [numbers, side] = news.length > 0 ? [news, 'lines'] : [olds, 'removed lines']
+  if (numbers.length === 0) return 'this file'
+  const first = Math.min(...numbers)
+  const last = Math.max(...numbers)
+  return first === last ? `${side.replace(/s$/, '')} ${first}` : `${side} ${first}–${last}`
+}
 
 function reasonOf(error: unknown): string {
   if (error instanceof InvalidAnswerError) return `unreadable answer: ${error.message}`

@@ -31,7 +31,7 @@ export type OutputMode = 'json_schema' | 'json_object'
 
 export const DEFAULT_MAX_FINDINGS = 10
 /** A description longer than this is cut: it is context, not the thing reviewed. */
-export const MAX_DESCRIPTION_CHARS = 6000
+const MAX_DESCRIPTION_CHARS = 6000
 const MAX_TITLE_CHARS = 300
 
 /** Tokens OpenAI adds per message (3) and to prime the reply (3). */

@@ -55,7 +55,7 @@ const FRAMING_TOKENS = 9
 // Joining the files' renderings can merge tokens at a seam; 2 per seam keeps sums an upper bound.
 const SEAM_TOKENS = 2
 
-export function systemForQuestion(inputs: QuestionInputs): string {
+function systemForQuestion(inputs: QuestionInputs): string {
   // The path is the PR author's choice: quoted as a JSON string, it cannot leave its quotes.
   const where = inputs.thread
     ? `in a review thread on the file ${JSON.stringify(inputs.thread.path)}`

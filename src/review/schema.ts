@@ -6,6 +6,7 @@
  * one malformed finding costs only itself.
  */
 import { z } from 'zod'
+import { InvalidAnswerError } from '../errors.js'
 import { clip } from '../format.js'
 import type { AnswerSchema } from '../model.js'
 import type { Side } from '../pull-request.js'
@@ -137,9 +138,6 @@ const SCHEMA_NAMES: Record<string, string> = {
 
 export const OVERVIEW_SCHEMA = schemaFor({ rows: false, findings: false, overview: true })
 
-/** The answer was not the JSON asked for at all (as opposed to single bad items). */
-export class InvalidAnswerError extends Error {}
-
 function toFinding(item: z.infer<typeof FindingItem>): Finding {
   const side = item.side
   const title = item.title?.replace(/\s+/g, ' ').trim()
@@ -209,7 +207,7 @@ export function parseAnswer(content: string, wants: Wants, truncated = false): A
 }
 
 /** The JSON in an answer: bare, in a ```json fence, or between the outermost braces. */
-export function extractJson(content: string): string {
+function extractJson(content: string): string {
   const fenced = /```(?:json)?[ \t]*\r?\n([\s\S]*?)(?:\r?\n)?```/i.exec(content)
   if (fenced?.[1] !== undefined) return fenced[1].trim()
   const start = content.indexOf('{')

@@ -4,6 +4,7 @@
  */
 import picomatch from 'picomatch'
 import type { NotReviewed, PrFile } from '../pull-request.js'
+import { hunkRange } from './diff.js'
 
 export interface SelectOptions {
   /** If any are given, only files matching one are candidates. */
@@ -103,7 +104,7 @@ function defaultExclusion(path: string): DefaultHit | undefined {
 function looksGenerated(patch: string): boolean {
   // The first lines only: a patch is read in full (parsed) only if it is reviewed.
   const lines = patch.slice(0, 4096).split('\n', GENERATED_SCAN_LINES + 1)
-  if (!/^@@ -\d+(,\d+)? \+[01][, ]/.test(lines[0] ?? '')) return false
+  if ((hunkRange(lines[0] ?? '')?.newStart ?? 2) > 1) return false
   return lines
     .slice(1)
     .map((l) => l.slice(1))

@@ -9,6 +9,7 @@
 import * as core from '@actions/core'
 import pLimit from 'p-limit'
 import { count } from '../format.js'
+import type { StageError } from '../errors.js'
 import type { Model } from '../model.js'
 import type { Task } from '../pull-request.js'
 import { commentableLines, contextLinesShown } from './diff.js'
@@ -43,6 +44,7 @@ import {
   type Finding,
   type Wants
 } from './schema.js'
+import { usageOf } from './call.js'
 import { countTokens } from './tokens.js'
 
 /** One pass over every request: which deployment, asked for what. */
@@ -54,13 +56,21 @@ export interface Pass {
   readonly findings: boolean
 }
 
-/** The passes a run makes for its tasks: one when both tasks share a deployment. */
+/**
+ * The passes a run makes for its tasks: one when both tasks share a deployment. A review that
+ * refreshes the summary's rows (a `/review` on a pull request with our summary) asks each
+ * request for its rows too, in its one pass.
+ */
 export function passesFor(
   tasks: readonly Task[],
-  deployments: { readonly review: string; readonly summary: string }
+  deployments: { readonly review: string; readonly summary: string },
+  refreshRows = false
 ): Pass[] {
   const summary = tasks.includes('summary')
   const review = tasks.includes('review')
+  if (review && !summary && refreshRows) {
+    return [{ label: 'review', deployment: deployments.review, rows: true, findings: true }]
+  }
   if (summary && review && deployments.summary === deployments.review) {
     return [
       { label: 'summary and review', deployment: deployments.review, rows: true, findings: true }
@@ -106,6 +116,11 @@ export interface TasksInput {
   readonly maxOutputTokens: number
   /** For a summary after a later push: the rows of the files it did not change, and the overview before. */
   readonly previous?: { readonly overview: string; readonly rows: readonly FileChange[] }
+  /**
+   * False for a review that only refreshes the summary's rows and state: the earlier overview
+   * stays, and no composition is asked for.
+   */
+  readonly compose?: boolean
 }
 
 export interface Usage {
@@ -121,6 +136,8 @@ export interface TasksResult extends Usage {
   readonly walkthrough: FileChange[]
   readonly findings: Finding[]
   readonly parts: { readonly task: string; readonly part: PartResult }[]
+  /** The chain broke mid-run: what succeeded is here, the rest listed as not sent. */
+  readonly broken?: StageError
 }
 
 /** Every pass's parts answered: the findings are final; the overview may still be composed. */
@@ -133,6 +150,8 @@ export interface PartsAnswered {
   readonly sent: number
   readonly limit: ReturnType<typeof pLimit>
   readonly modes: OutputModes
+  /** The chain broke while the passes ran (parts.ts): no more requests are sent. */
+  readonly broken?: StageError
 }
 
 /** The passes and the overview: askParts, then finishTasks. */
@@ -165,7 +184,16 @@ export async function askParts(model: Model, input: TasksInput): Promise<PartsAn
     settled.flatMap((s) => (s.value ? [s.value] : []))
   )
   const sent = Math.max(0, ...outcomes.map((o) => o.packed))
-  return { findings: answers.flatMap((a) => a.findings), parts, answers, sent, limit, modes }
+  const broken = outcomes.find((o) => o.broken)?.broken
+  return {
+    findings: answers.flatMap((a) => a.findings),
+    parts,
+    answers,
+    sent,
+    limit,
+    modes,
+    ...(broken ? { broken } : {})
+  }
 }
 
 /** The walkthrough and the overview (composed from the rows when no part wrote one). */
@@ -176,25 +204,60 @@ export async function finishTasks(
 ): Promise<TasksResult> {
   const { answers, findings, limit, modes } = asked
   const parts = [...asked.parts]
+  const broken = asked.broken ? { broken: asked.broken } : {}
   const summaryPass = input.passes.find((p) => p.rows)
-  if (!summaryPass) return { overview: '', walkthrough: [], findings, parts, ...usageOf(parts) }
+  if (!summaryPass) {
+    return {
+      overview: '',
+      walkthrough: [],
+      findings,
+      parts,
+      ...usageOf(parts.map((p) => p.part)),
+      ...broken
+    }
+  }
 
   const fresh = walkthrough(answers)
   const freshPaths = new Set(fresh.map((r) => r.path))
   const rows = [...(input.previous?.rows ?? []).filter((r) => !freshPaths.has(r.path)), ...fresh]
   let overview = answers.find((a) => a.overview !== undefined)?.overview ?? ''
-  if (!overview && rows.length > 0) {
+  const keep = input.previous
+    ? 'the summary keeps the earlier one'
+    : 'the summary has the walkthrough only'
+  if (input.compose === false) {
+    overview = input.previous?.overview ?? overview
+  } else if (!overview && rows.length > 0 && asked.broken) {
+    // A broken chain would refuse the composition too.
+    overview = input.previous?.overview ?? ''
+    core.warning(`The overview was not written, as the run stopped asking the model; ${keep}.`)
+  } else if (!overview && rows.length > 0) {
     const composed = await compose(model, summaryPass, rows, { ...input, limit, modes })
-    composed.part.index = asked.sent + 1
-    parts.push({ task: 'overview', part: composed.part })
-    overview = composed.value ?? input.previous?.overview ?? ''
-    if (composed.value === undefined) {
+    composed.settled.part.index = asked.sent + 1
+    parts.push({ task: 'overview', part: composed.settled.part })
+    overview = composed.settled.value ?? input.previous?.overview ?? ''
+    if (composed.settled.value === undefined) {
       core.warning(
-        `Could not write the overview (${composed.part.reason ?? composed.part.status}); ${input.previous ? 'the summary keeps the earlier one' : 'the summary has the walkthrough only'}.`
+        `Could not write the overview (${composed.settled.part.reason ?? composed.settled.part.status}); ${keep}.`
       )
     }
+    if (composed.broken)
+      return {
+        overview,
+        walkthrough: rows,
+        findings,
+        parts,
+        ...usageOf(parts.map((p) => p.part)),
+        broken: composed.broken
+      }
   }
-  return { overview, walkthrough: rows, findings, parts, ...usageOf(parts) }
+  return {
+    overview,
+    walkthrough: rows,
+    findings,
+    parts,
+    ...usageOf(parts.map((p) => p.part)),
+    ...broken
+  }
 }
 
 interface PassContext extends TasksInput {
@@ -207,7 +270,7 @@ async function runPass(
   model: Model,
   pass: Pass,
   ctx: PassContext
-): Promise<{ settled: Settled<Answer>[]; packed: number }> {
+): Promise<{ settled: Settled<Answer>[]; packed: number; broken?: StageError }> {
   const wants: Wants = {
     rows: pass.rows,
     findings: pass.findings,
@@ -253,7 +316,11 @@ async function runPass(
       }
     }
   })
-  return { settled: outcome.settled, packed: outcome.packed }
+  return {
+    settled: outcome.settled,
+    packed: outcome.packed,
+    ...(outcome.broken ? { broken: outcome.broken } : {})
+  }
 }
 
 /** A finding on a line the request showed only as code around a hunk, not as part of the diff. */
@@ -286,7 +353,7 @@ async function compose(
   pass: Pass,
   rows: readonly FileChange[],
   ctx: TasksInput & { readonly limit: ReturnType<typeof pLimit>; readonly modes: OutputModes }
-): Promise<Settled<string>> {
+): Promise<{ settled: Settled<string>; broken?: StageError }> {
   const user = compositionPrompt(ctx.prompt, rows, ctx.previous?.overview)
   const request: Request = { pieces: [], text: user, tokens: countTokens(user) }
   const wants: Wants = { rows: false, findings: false, overview: true }
@@ -305,7 +372,10 @@ async function compose(
       describe: 'overview'
     })
   })
-  return outcome.settled[0] as Settled<string>
+  return {
+    settled: outcome.settled[0] as Settled<string>,
+    ...(outcome.broken ? { broken: outcome.broken } : {})
+  }
 }
 
 /** The answers' rows in order; a file shown in several parts gets its distinct changes joined. */
@@ -322,14 +392,4 @@ function walkthrough(answers: readonly Answer[]): FileChange[] {
     path,
     change: changes.join(' ').slice(0, 2 * LIMITS.change)
   }))
-}
-
-function usageOf(parts: readonly { part: PartResult }[]): Usage {
-  const sum = (key: 'promptTokens' | 'completionTokens' | 'requests'): number =>
-    parts.reduce((n, p) => n + p.part[key], 0)
-  return {
-    promptTokens: sum('promptTokens'),
-    completionTokens: sum('completionTokens'),
-    requests: sum('requests')
-  }
 }

@@ -15,7 +15,7 @@ import { describeAccessToken, describeIdToken } from './sign-in.js'
 
 type Status = 'passed' | 'failed' | 'skipped'
 
-export interface CheckStep {
+interface CheckStep {
   readonly name: string
   readonly status: Status
   readonly detail: string

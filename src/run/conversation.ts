@@ -7,7 +7,7 @@
  * says so instead of a model call.
  */
 import * as core from '@actions/core'
-import { count, thousands } from '../format.js'
+import { count, replaceHtmlComments, thousands } from '../format.js'
 import type { GitHubClient } from '../github/client.js'
 import { headFiles } from '../github/head-files.js'
 import { listFiles, readBaseFile, readPullRequest } from '../github/pull.js'
@@ -17,9 +17,12 @@ import {
   replyInThread,
   type PostedReply
 } from '../github/threads.js'
-import { ModelRefusal, type ChatResult, type Model } from '../model.js'
+import type { ChatResult, Model } from '../model.js'
 import { renderAnswer, renderHelp } from '../post/answer.js'
 import type { PrFile, PullRequest, RepoRef } from '../pull-request.js'
+import { codeAroundLine } from '../review/context.js'
+import { hunkRange } from '../review/diff.js'
+import { callModel } from '../review/call.js'
 import { contextWindowFor } from '../review/pack.js'
 import { planQuestion, type ThreadContext } from '../review/question.js'
 import { selectFiles } from '../review/select.js'
@@ -30,11 +33,7 @@ import type { CommandOrigin, ThreadRef } from './trigger.js'
 import { logUntrusted } from './untrusted-log.js'
 
 /** Room for an answer: a few paragraphs and a code block. */
-export const MAX_ANSWER_TOKENS = 2000
-const TEMPERATURE = 0.2
-/** A file this short is shown whole around a thread; a longer one as a window around the line. */
-const WHOLE_FILE_LINES = 200
-const WINDOW_LINES_EACH_SIDE = 30
+const MAX_ANSWER_TOKENS = 2000
 
 export interface AnswerOutcome {
   readonly kind: 'answer' | 'help'
@@ -206,34 +205,29 @@ async function ask(
   system: string,
   user: string
 ): Promise<{ result?: ChatResult; notice?: string }> {
-  const started = Date.now()
-  try {
-    const result = await model.complete({
-      deployment,
-      messages: [
-        { role: 'system', content: system },
-        { role: 'user', content: user }
-      ],
-      maxOutputTokens: MAX_ANSWER_TOKENS,
-      temperature: TEMPERATURE
-    })
-    core.info(
-      `Answered in ${((Date.now() - started) / 1000).toFixed(1)} s: ${thousands(result.promptTokens)} prompt and ${thousands(result.completionTokens)} completion tokens.`
-    )
-    if (result.finishReason === 'content_filter') {
-      return { result, notice: FILTERED }
-    }
-    return { result }
-  } catch (error) {
-    if (!(error instanceof ModelRefusal) || error.kind === 'no-json-schema') throw error
-    core.warning(`The model refused the question: ${error.message}`)
+  const called = await callModel(model, {
+    deployment,
+    system,
+    user,
+    maxOutputTokens: MAX_ANSWER_TOKENS
+  })
+  if ('refused' in called) {
+    const { refused } = called
+    // A plain-text question asks for no structured output: this refusal cannot be its own.
+    if (refused.kind === 'no-json-schema') throw refused
+    core.warning(`The model refused the question: ${refused.message}`)
     return {
       notice:
-        error.kind === 'filtered'
+        refused.kind === 'filtered'
           ? FILTERED
           : `The question and the diff were too long for deployment \`${deployment}\`'s context window; set a smaller \`ask-budget\` in the workflow.`
     }
   }
+  const { result, durationMs } = called
+  core.info(
+    `Answered in ${(durationMs / 1000).toFixed(1)} s: ${thousands(result.promptTokens)} prompt and ${thousands(result.completionTokens)} completion tokens.`
+  )
+  return result.finishReason === 'content_filter' ? { result, notice: FILTERED } : { result }
 }
 
 const FILTERED =
@@ -255,9 +249,10 @@ async function threadContext(
   const history = thread.comments
     // The question itself is passed on its own.
     .filter((c) => c.id !== input.command.commentId)
-    .map((c) => ({ author: c.author, body: c.body.replace(/<!--[\s\S]*?-->/g, '').trim() }))
-  const line = ref.line ?? newStartOf(ref.diffHunk)
-  const window = lines && line !== undefined ? windowAround(lines, line) : undefined
+    .map((c) => ({ author: c.author, body: replaceHtmlComments(c.body).trim() }))
+  const line = ref.line ?? hunkRange(ref.diffHunk)?.newStart
+  const window =
+    lines && line !== undefined ? codeAroundLine(lines, line, { path: ref.path }) : undefined
   return {
     path: ref.path,
     line: ref.line,
@@ -266,22 +261,6 @@ async function threadContext(
     history,
     ...(window ? { window } : {})
   }
-}
-
-function windowAround(
-  lines: readonly string[],
-  line: number
-): { start: number; lines: readonly string[] } {
-  if (lines.length <= WHOLE_FILE_LINES) return { start: 1, lines }
-  const start = Math.max(1, line - WINDOW_LINES_EACH_SIDE)
-  const end = Math.min(lines.length, line + WINDOW_LINES_EACH_SIDE)
-  return { start, lines: lines.slice(start - 1, end) }
-}
-
-/** Where an outdated thread's hunk starts in the new file. */
-function newStartOf(diffHunk: string): number | undefined {
-  const match = /^@@ -\d+(?:,\d+)? \+(\d+)/.exec(diffHunk)
-  return match?.[1] ? Number(match[1]) : undefined
 }
 
 export interface HelpInput {

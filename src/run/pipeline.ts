@@ -11,6 +11,7 @@
  * (publish.ts).
  */
 import * as core from '@actions/core'
+import type { StageError } from '../errors.js'
 import { count } from '../format.js'
 import type { GitHubClient } from '../github/client.js'
 import { headFiles } from '../github/head-files.js'
@@ -65,6 +66,11 @@ export interface PipelineResult extends Usage {
   readonly incrementalFrom: string | undefined
   readonly parts: readonly { readonly task: string; readonly part: PartResult }[]
   readonly posts: Posts
+  /**
+   * The chain broke mid-run (throttling beyond the retries, a token refused): what succeeded
+   * was posted, the rest is listed as not reviewed, and main.ts explains this as a warning.
+   */
+  readonly broken?: StageError
 }
 
 export async function reviewPullRequest(input: PipelineInput): Promise<PipelineResult> {
@@ -107,12 +113,15 @@ export async function reviewSnapshot(
     prompt,
     concurrency: config.concurrency,
     maxOutputTokens: MAX_OUTPUT_TOKENS,
-    ...(scoped.previous ? { previous: scoped.previous } : {})
+    ...(scoped.previous ? { previous: scoped.previous } : {}),
+    ...(scoped.refreshesSummary ? { compose: false } : {})
   }
   const destination = config.dryRun ? undefined : postingTo(input, snapshot)
   const deployments = [...new Set(scoped.passes.map((p) => p.deployment))].join(' and ')
   const { outcome, review } = await core.group(`Asking ${deployments}`, async () => {
     const asked = await askParts(input.model, tasksInput)
+    // Nothing to post: the run fails with the diagnosis, as it would have at its first request.
+    if (asked.broken && !reviewing(asked.parts).worked) throw asked.broken
     warnOfFailedParts(asked.parts)
     const draft = tasks.includes('review') ? reviewDraft(asked, snapshot) : undefined
     // The findings are final: the review is posted while the overview is composed (or, with
@@ -131,18 +140,20 @@ export async function reviewSnapshot(
   const notReviewed = omissions(plan.notReviewed, outcome)
 
   const order = new Map(snapshot.files.map((f, i) => [f.path, i]))
-  const summaryBody = tasks.includes('summary')
-    ? renderSummaryComment({
-        overview: outcome.overview,
-        walkthrough: [...outcome.walkthrough].sort(
-          (a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0)
-        ),
-        notReviewed,
-        ...(plan.overBudget ? { overBudget: plan.overBudget } : {}),
-        commits: { head: snapshot.pr.headSha, base: snapshot.pr.baseSha },
-        usage: outcome
-      })
-    : undefined
+  // A review-only run that refreshes the summary posts it too, with its overview as it was.
+  const summaryBody =
+    tasks.includes('summary') || scoped.refreshesSummary
+      ? renderSummaryComment({
+          overview: outcome.overview,
+          walkthrough: [...outcome.walkthrough].sort(
+            (a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0)
+          ),
+          notReviewed,
+          ...(plan.overBudget ? { overBudget: plan.overBudget } : {}),
+          commits: { head: snapshot.pr.headSha, base: snapshot.pr.baseSha },
+          usage: outcome
+        })
+      : undefined
 
   const posts = destination
     ? await core.group('Posting', () =>
@@ -164,7 +175,8 @@ export async function reviewSnapshot(
     posts,
     promptTokens: outcome.promptTokens,
     completionTokens: outcome.completionTokens,
-    requests: outcome.requests
+    requests: outcome.requests,
+    ...(outcome.broken ? { broken: outcome.broken } : {})
   }
 }
 
@@ -178,20 +190,30 @@ function reviewDraft(asked: PartsAnswered, snapshot: Snapshot): ReviewDraft {
 }
 
 /**
- * What the plan left out, and the files of every part that did not come back whole (failed,
- * filtered, or cut short): they are not reviewed, and the next run reviews them.
+ * What the plan left out, and the files of every part that did not come back whole: failed,
+ * not sent or cut short (the next run reviews them), or refused by the content filter (named
+ * with the lines it refused; the rest of the file was reviewed, and the next run does not send
+ * them again unless they change). A file in a failed part counts as failed.
  */
 function omissions(planned: readonly Omission[], outcome: TasksResult): Omission[] {
-  const failed = new Map<string, Omission>()
+  const left = new Map<string, Omission>()
   for (const { part } of outcome.parts) {
     if (part.status === 'ok') continue
+    const kind = part.status === 'filtered' ? 'filtered' : 'failed'
+    const reason = part.reason ?? part.status
     for (const path of part.files) {
-      if (!failed.has(path)) {
-        failed.set(path, { path, reason: part.reason ?? part.status, kind: 'failed' })
+      const known = left.get(path)
+      if (!known || (known.kind === 'filtered' && kind === 'failed')) {
+        left.set(path, { path, reason, kind })
+      } else if (known.kind === 'filtered' && kind === 'filtered') {
+        left.set(path, {
+          ...known,
+          reason: `${known.reason}; ${reason.replace(/^Azure OpenAI's content filter refused /, '')}`
+        })
       }
     }
   }
-  return [...failed.values(), ...planned.filter((n) => !failed.has(n.path))]
+  return [...left.values(), ...planned.filter((n) => !left.has(n.path))]
 }
 
 /**
@@ -208,16 +230,24 @@ export function reviewing(parts: PipelineResult['parts']): {
 }
 
 /**
- * A part that did not come back whole beside others that worked is a warning; the step fails
- * only when none worked (report.ts).
+ * A part that did not come back whole beside others that worked is a warning, as is what the
+ * content filter refused; the step fails only when none worked and one failed (report.ts).
  */
 function warnOfFailedParts(all: PipelineResult['parts']): void {
   const { parts, worked } = reviewing(all)
-  const failed = parts.filter((p) => p.part.status !== 'ok')
+  const failed = parts.filter((p) => p.part.status !== 'ok' && p.part.status !== 'filtered')
+  const refused = parts.filter((p) => p.part.status === 'filtered')
+  const label = (p: PipelineResult['parts'][number]): string =>
+    `${p.task} ${p.part.index}${p.part.piece ? `.${p.part.piece}` : ''}`
+  if (refused.length > 0) {
+    core.warning(
+      `Azure OpenAI's content filter refused ${count(refused.length, 'piece')} of the diff (${refused.map((p) => `${label(p)}: ${p.part.files.join(', ')}: ${p.part.reason ?? ''}`).join('; ')}): the rest was reviewed; the summary names what was left out.`
+    )
+  }
   if (failed.length === 0 || !worked) return
   const files = new Set(failed.flatMap((p) => p.part.files)).size
   core.warning(
-    `${failed.length} of ${count(parts.length, 'part')} did not come back whole (${failed.map((p) => `${p.task} ${p.part.index}: ${p.part.reason ?? p.part.status}`).join('; ')}): ${count(files, 'file')} listed as not reviewed, reviewed on the next run.`
+    `${failed.length} of ${count(parts.length, 'part')} did not come back whole (${failed.map((p) => `${label(p)}: ${p.part.reason ?? p.part.status}`).join('; ')}): ${count(files, 'file')} listed as not reviewed, reviewed on the next run.`
   )
 }
 

@@ -16,9 +16,9 @@ import type { ContextShown, Plan, Scoped } from './plan.js'
  * The code around the hunks costs at most this share of the diff's own tokens: with the line
  * numbers and headings (about 15 %), a prompt stays under 1.5 times its diff.
  */
-export const MAX_CONTEXT_SHARE = 0.3
+const MAX_CONTEXT_SHARE = 0.3
 /** Files read at head for context, at most, in one run (in one or two GraphQL queries). */
-export const MAX_CONTEXT_FILES = 100
+const MAX_CONTEXT_FILES = 100
 
 /**
  * Whether the diff, estimated from its patches' lengths before anything is counted, leaves

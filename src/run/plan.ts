@@ -59,6 +59,11 @@ export function planRun(
 /** A plan before its files are packed: which files, asked of which passes, within what. */
 export interface Scoped {
   readonly passes: readonly Pass[]
+  /**
+   * A review (`/review`) on a pull request with our summary: its rows and state are brought up
+   * to date with what this run reviews, its overview kept (docs/architecture.md).
+   */
+  readonly refreshesSummary: boolean
   readonly scope: readonly PrFile[]
   readonly packOptions: PackOptions
   readonly skipped: readonly NotReviewed[]
@@ -72,12 +77,16 @@ export function scopeRun(
   tasks: readonly Task[],
   prompt: PromptInputs
 ): Scoped {
-  const passes = passesFor(tasks, {
-    review: config.model.deployment,
-    summary: config.model.summaryDeployment
-  })
+  const refreshesSummary = refreshable(snapshot, tasks)
+  const passes = passesFor(
+    tasks,
+    { review: config.model.deployment, summary: config.model.summaryDeployment },
+    refreshesSummary
+  )
   const whole = selectFiles(snapshot.files, config)
-  const previous = incrementalSummary(snapshot, tasks)
+  const previous = refreshesSummary
+    ? rememberedSummary(snapshot)
+    : incrementalSummary(snapshot, tasks)
   // Without an earlier overview to update, a summary reads the whole pull request again.
   const changed =
     snapshot.incremental && (previous || !tasks.includes('summary'))
@@ -96,16 +105,20 @@ export function scopeRun(
   }
   return {
     passes,
+    refreshesSummary,
     scope,
     skipped: whole.skipped,
-    previous: changed && previous ? previous : undefined,
+    previous: (changed || refreshesSummary) && previous ? previous : undefined,
     packOptions: {
       perRequestBudget: Math.min(
         ...passes.map((p) => requestBudget(p.deployment, MAX_OUTPUT_TOKENS))
       ),
       runBudget: config.tokenBudget,
       overheads: passes.map((p) => passOverhead(p, prompt)),
-      reserved: passes.some((p) => p.rows) ? compositionReserve(scope.length, prompt) : 0
+      reserved:
+        passes.some((p) => p.rows) && !refreshesSummary
+          ? compositionReserve(scope.length, prompt)
+          : 0
     }
   }
 }
@@ -178,13 +191,42 @@ function incrementalSummary(
   tasks: readonly Task[]
 ): Plan['previous'] | undefined {
   const state = snapshot.summaryComment?.state
-  if (!tasks.includes('summary') || !snapshot.incremental || !state?.overview || !state.rows) {
+  // An overview left empty (a run whose chain broke) is composed from the rows this time.
+  if (
+    !tasks.includes('summary') ||
+    !snapshot.incremental ||
+    state?.overview === undefined ||
+    !state.rows
+  ) {
     return undefined
   }
   const changed = new Set(snapshot.incremental.files.map((f) => f.path))
   const present = new Set(snapshot.files.map((f) => f.path))
   const rows = state.rows.filter((r) => present.has(r.path) && !changed.has(r.path))
   return { overview: state.overview, rows }
+}
+
+/**
+ * Whether a review-only run brings our summary up to date: it reviews (some of) what the summary
+ * lists as still to review, or what changed since, and without this the summary would keep
+ * saying so and the next push would send it again. Needs the summary's remembered overview.
+ */
+function refreshable(snapshot: Snapshot, tasks: readonly Task[]): boolean {
+  const state = snapshot.summaryComment?.state
+  return (
+    tasks.includes('review') &&
+    !tasks.includes('summary') &&
+    state?.overview !== undefined &&
+    !!state.rows
+  )
+}
+
+/** The summary's overview and the rows of files still in the pull request, as remembered. */
+function rememberedSummary(snapshot: Snapshot): Plan['previous'] | undefined {
+  const state = snapshot.summaryComment?.state
+  if (state?.overview === undefined || !state.rows) return undefined
+  const present = new Set(snapshot.files.map((f) => f.path))
+  return { overview: state.overview, rows: state.rows.filter((r) => present.has(r.path)) }
 }
 
 /** Reasons, most common first, with how many files each left out. */

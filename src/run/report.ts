@@ -4,9 +4,11 @@
  * (in a dry run, the text that would have been) — the same strings GitHub received, not a
  * second rendering.
  *
- * The failure rule: a review run fails only when no part of it succeeded. A part that failed
- * beside others that worked is a warning, and its files are listed as not reviewed in the
- * summary comment and reviewed on the next run.
+ * The failure rule: a review run fails only when no part of it succeeded and one failed. A part
+ * that failed beside others that worked is a warning, and its files are listed as not reviewed
+ * in the summary comment and reviewed on the next run. What the content filter refused is a
+ * warning too, never a failure: the author of a pull request must not be able to turn the
+ * review's check red (or off) with text the filter refuses.
  */
 import * as core from '@actions/core'
 import { count, escapeHtml, shortSha } from '../format.js'
@@ -26,10 +28,10 @@ export function setOutputs(result: PipelineResult): void {
   if (failure) core.setFailed(failure)
 }
 
-/** Why the step fails: no part that reviewed files worked. */
+/** Why the step fails: no part that reviewed files worked, and one failed. */
 function nothingSucceeded(result: PipelineResult): string | undefined {
   const { parts, worked } = reviewing(result.parts)
-  if (parts.length === 0 || worked) return undefined
+  if (worked || !parts.some((p) => p.part.status === 'failed')) return undefined
   const reasons = [...new Set(parts.map((p) => p.part.reason ?? p.part.status))]
   const files = result.notReviewed.filter((n) => n.kind === 'failed').length
   return `No part of the review succeeded (${reasons.join('; ')}): ${count(files, 'file')} not reviewed; the next run reviews them.`
@@ -55,7 +57,7 @@ export async function reportAnswer(answer: AnswerOutcome, elapsedMs: number): Pr
   await s.write()
 }
 
-export const DRY_RUN_BANNER =
+const DRY_RUN_BANNER =
   '<p><b>Dry run</b>: nothing was posted; below is exactly what would have been.</p>'
 
 export async function writeJobSummary(result: PipelineResult, elapsedMs: number): Promise<void> {

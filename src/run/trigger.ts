@@ -4,6 +4,7 @@
  * Nothing here touches the network: a command's permission check is left to the caller,
  * flagged by `needsPermissionCheck`.
  */
+import { commandList, parseCommand } from '../commands.js'
 import type { Config, Mode } from '../settings.js'
 import { isForkPullRequest, type RunContext } from '../context.js'
 import { hasOurMarker } from '../post/markers.js'
@@ -77,10 +78,8 @@ export const MAX_GUIDANCE_CHARS = 2000
  * A command word at the start of a line, after at most three spaces: four columns of
  * indentation (a tab is four) make an indented code block, which GitHub shows as code.
  */
-const COMMAND = /^ {0,3}\/(review|summarize|ask|help)(?=\s|$)/i
-export type CommandName = 'review' | 'summarize' | 'ask' | 'help'
 /** A question longer than this is cut: it goes into the prompt. */
-export const MAX_QUESTION_CHARS = 4000
+const MAX_QUESTION_CHARS = 4000
 
 export function decide(config: Config, run: RunContext): Decision {
   // main.ts runs the check itself and never asks what to do; reaching here is a bug.
@@ -112,7 +111,7 @@ export function decide(config: Config, run: RunContext): Decision {
   }
 }
 
-export function tasksFor(mode: Mode): Task[] {
+function tasksFor(mode: Mode): Task[] {
   switch (mode) {
     case 'both':
       return ['summary', 'review']
@@ -217,7 +216,7 @@ function decideComment(run: RunContext): Decision {
   const command = parseCommand(stringOf(comment.body))
   const commentId = positiveInteger(comment.id)
   if (!command || commentId === undefined || login === '') {
-    return skip('comment is not a /review, /summarize, /ask or /help command')
+    return skip(`comment is not a ${commandList()} command`)
   }
   const closed = closedReason(number, issue.state, Boolean(issue.pull_request.merged_at))
   if (closed) return skip(closed)
@@ -278,7 +277,8 @@ function decideReviewComment(config: Config, run: RunContext): Decision {
   const command = parseCommand(body)
   const topId = positiveInteger(comment.in_reply_to_id)
   const replyOnly = !command && topId !== undefined
-  if (!command && !replyOnly) return skip('review comment is not a /ask or /help command')
+  if (!command && !replyOnly)
+    return skip(`review comment is not a ${commandList('either')} command`)
   if (replyOnly && !config.answerReplies) {
     return skip('replies in review threads are answered only after /ask (answer-replies: false)')
   }
@@ -329,25 +329,6 @@ function askOrExplain(prNumber: number, text: string, command: CommandOrigin): D
     command,
     needsPermissionCheck: true
   }
-}
-
-/**
- * The command on the comment's first non-blank line, as a whole word in any case, and the
- * text after it: the rest of that line and every line after it, trimmed. Lines and blank lines
- * are Markdown's (CommonMark), as GitHub renders the comment: only CR and LF end a line, and only
- * spaces and tabs are blank, so U+2028, U+2029 or a no-break space are text that hides no
- * command. A command quoted (`>`), fenced or indented as code is not on the line's start.
- */
-export function parseCommand(body: string): { name: CommandName; text: string } | undefined {
-  const lines = body.split(/\r\n?|\n/)
-  const first = lines.findIndex((line) => !/^[ \t]*$/.test(line))
-  if (first < 0) return undefined
-  const line = lines[first] ?? ''
-  const match = COMMAND.exec(line)
-  if (!match) return undefined
-  const name = (match[1] ?? '').toLowerCase() as CommandName
-  const text = [line.slice(match[0].length), ...lines.slice(first + 1)].join('\n').trim()
-  return { name, text }
 }
 
 /** One log line: what the event asks for, or why nothing is done. */

@@ -12,7 +12,7 @@ import { explainFailure, isNotFound, type SignedIn, type Tool } from './failures
 
 export type { Tool } from './failures.js'
 
-export interface Completed {
+interface Completed {
   readonly stdout: string
   readonly stderr: string
   readonly code: number
@@ -35,7 +35,7 @@ export function commandLine(tool: Tool, args: readonly string[]): string {
   return [tool, ...args].map(shellArg).join(' ')
 }
 
-export function execute(tool: Tool, args: readonly string[]): Promise<Completed> {
+function execute(tool: Tool, args: readonly string[]): Promise<Completed> {
   return new Promise((resolve, reject) => {
     // The environment passed explicitly: this process's, as it stands now (PATH included).
     const child = spawn(tool, args, {

@@ -11,10 +11,10 @@ import { ActionError } from '../../errors.js'
 import { commandLine, type Runner } from './commands.js'
 import type { Identity } from './identity.js'
 
-export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com'
-export const MAX_CREDENTIALS = 20
+const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com'
+const MAX_CREDENTIALS = 20
 
-export type CredentialState = 'exists' | 'created' | 'planned'
+type CredentialState = 'exists' | 'created' | 'planned'
 
 export interface CredentialStatus {
   readonly subject: string

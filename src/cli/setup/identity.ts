@@ -26,7 +26,7 @@ export interface Identity {
 }
 
 /** In a dry run, what a create would return is not known yet. */
-export const PLACEHOLDER = {
+const PLACEHOLDER = {
   clientId: '<client-id>',
   principalId: '<principal-id>',
   appId: '<app-id>'

@@ -89,12 +89,6 @@ export function setupCommand(): Command {
   return command
 }
 
-/** What `setup --help` prints. */
-export const SETUP_USAGE = new Command('keyless-pr-review')
-  .addCommand(setupCommand())
-  .commands.map((setup) => setup.helpInformation())
-  .join('')
-
 interface SetupFlags {
   readonly repo?: string
   readonly resource?: string
@@ -109,15 +103,14 @@ interface SetupFlags {
   readonly dryRun?: true
 }
 
-/** The parsed flags, or undefined for --help. */
-export function parseSetupOptions(argv: readonly string[]): SetupOptions | undefined {
+/** The parsed flags (`--help` never reaches here: cli.ts prints the command's help). */
+export function parseSetupOptions(argv: readonly string[]): SetupOptions {
   const command = setupCommand()
     .exitOverride()
     .configureOutput({ writeOut: ignore, writeErr: ignore, outputError: ignore })
   try {
     command.parse([...argv], { from: 'user' })
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'commander.helpDisplayed') return undefined
     throw new ConfigError(
       `setup: ${usageProblem(error)}`,
       'keyless-pr-review setup --help   (lists the flags)'

@@ -38,7 +38,7 @@ export interface SetupOutcome {
 export const NOTHING_CHANGED = 'Nothing changed: everything was already in place.'
 
 /** True when the run changed nothing in Azure, GitHub or on disk. */
-export function changedNothing(outcome: SetupOutcome): boolean {
+function changedNothing(outcome: SetupOutcome): boolean {
   return outcome.changes.length === 0 && !(outcome.files ?? []).some((f) => f.state === 'written')
 }
 

@@ -13,7 +13,7 @@ import { checkDeployment, findResource, signedInAccount } from './azure-openai.j
 import { createRunner } from './commands.js'
 import { ensureCredentials } from './credentials.js'
 import { ensureIdentity, identityName } from './identity.js'
-import { parseSetupOptions, SETUP_USAGE } from './options.js'
+import { parseSetupOptions } from './options.js'
 import { renderOutcome, type SetupOutcome } from './report.js'
 import { readSubjectSettings } from './repository.js'
 import { ensureRole } from './role.js'
@@ -27,14 +27,8 @@ import {
   type FileStatus
 } from './workflows.js'
 
-export { SETUP_USAGE } from './options.js'
-
 export async function runSetup(argv: readonly string[], terminal: Terminal): Promise<void> {
   const options = parseSetupOptions(argv)
-  if (!options) {
-    terminal.result(`\`\`\`text\n${SETUP_USAGE}\`\`\``)
-    return
-  }
   checkEnvironment(options.environment)
   const { owner, repo } = options.repo
   terminal.say(`Reading the OIDC subject settings of ${owner}/${repo} from GitHub…`)

@@ -44,7 +44,7 @@ export interface SubjectFormat {
 }
 
 /** Repositories created (or renamed, or transferred) after this present immutable subjects. */
-export const IMMUTABLE_SINCE = '2026-07-15T00:00:00Z'
+const IMMUTABLE_SINCE = '2026-07-15T00:00:00Z'
 
 const PREFIX = /^repo:([^:]+)$/
 const IMMUTABLE_REPO = /^[^/@]+@\d+\/[^/@]+@\d+$/
@@ -88,7 +88,7 @@ export function subjectFormat(
   }
 }
 
-export const DEFAULT_CLAIM_KEYS: readonly string[] = ['repo', 'context']
+const DEFAULT_CLAIM_KEYS: readonly string[] = ['repo', 'context']
 
 export interface SubjectTemplate {
   readonly keys: readonly string[]

@@ -14,7 +14,7 @@ export const VARIABLE_NAMES = {
 
 export type VariableKey = keyof typeof VARIABLE_NAMES
 
-export type VariableState = 'exists' | 'set' | 'planned'
+type VariableState = 'exists' | 'set' | 'planned'
 
 export interface VariableStatus {
   readonly name: string

@@ -9,14 +9,15 @@
 import { execFileSync } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { COMMANDS } from '../../commands.js'
 import type { CloudName } from '../../settings.js'
 import type { TriggerSubject } from './subjects.js'
 import { WORKFLOW_FILES, type Trigger } from './triggers.js'
 import { VARIABLE_NAMES, type VariableKey } from './variables.js'
 import { commentText, quoted, refuseExpression } from './workflow-values.js'
 
-export const ACTION = 'keyless-pr-review/keyless-pr-review@v1'
-export const WORKFLOWS_DIR = '.github/workflows'
+const ACTION = 'keyless-pr-review/keyless-pr-review@v1'
+const WORKFLOWS_DIR = '.github/workflows'
 
 export interface WorkflowSettings {
   readonly values: Readonly<Record<VariableKey, string>>
@@ -162,8 +163,7 @@ const BODIES: Readonly<Record<Trigger, (parts: JobParts) => string[]>> = {
     '    # Start a runner only for commands on pull requests; the action checks the rest.',
     '    if: >-',
     '      github.event.issue.pull_request &&',
-    "      (contains(github.event.comment.body, '/review') || contains(github.event.comment.body, '/summarize') ||",
-    "       contains(github.event.comment.body, '/ask') || contains(github.event.comment.body, '/help'))",
+    ...commandCondition(),
     ...EVENT_CONCURRENCY,
     ...parts.head,
     ...STEP,
@@ -206,7 +206,7 @@ const BODIES: Readonly<Record<Trigger, (parts: JobParts) => string[]>> = {
   ]
 }
 
-export type FileState = 'written' | 'unchanged' | 'would-write' | 'differs'
+type FileState = 'written' | 'unchanged' | 'would-write' | 'differs'
 
 export interface FileStatus {
   readonly path: string
@@ -259,4 +259,14 @@ export async function writeWorkflows(
     statuses.push({ path: workflow.path, state })
   }
   return statuses
+}
+
+/** `(contains(…, '/review') || … )`: a runner starts only for a comment naming a command. */
+function commandCondition(): string[] {
+  const tests = COMMANDS.map((c) => `contains(github.event.comment.body, '/${c.name}')`)
+  const lines: string[] = []
+  for (let i = 0; i < tests.length; i += 2) lines.push(tests.slice(i, i + 2).join(' || '))
+  return lines.map(
+    (line, i) => `${i === 0 ? '      (' : '       '}${line}${i < lines.length - 1 ? ' ||' : ')'}`
+  )
 }

@@ -25,12 +25,29 @@ export const SUBJECT_RULES =
 /** Where the review identity's federated credentials are read, for an app and for an identity. */
 export const LIST_CREDENTIALS_QUERY = '"[].{name:name,subject:subject,audiences:audiences}"'
 
+const CREATE_ON_APP =
+  'az ad app federated-credential create --id {{client-id}} --parameters {{parameters}}'
+const CREATE_ON_IDENTITY =
+  'az identity federated-credential create --name {{credential-name}} --identity-name IDENTITY_NAME --resource-group RESOURCE_GROUP --issuer {{issuer}} --subject {{subject}} --audiences {{audience}}'
+
 const ADD_CREDENTIAL = [
   'On an app registration:',
-  block('az ad app federated-credential create --id {{client-id}} --parameters {{parameters}}'),
+  block(CREATE_ON_APP),
+  'or on a user-assigned managed identity:',
+  block(CREATE_ON_IDENTITY)
+].join('\n')
+
+// Entra holds one credential per issuer and subject: a credential is replaced, not added twice.
+const REPLACE_CREDENTIAL = [
+  'On an app registration:',
+  block(
+    'az ad app federated-credential delete --id {{client-id}} --federated-credential-id CREDENTIAL_NAME',
+    CREATE_ON_APP
+  ),
   'or on a user-assigned managed identity:',
   block(
-    'az identity federated-credential create --name {{credential-name}} --identity-name IDENTITY_NAME --resource-group RESOURCE_GROUP --issuer {{issuer}} --subject {{subject}} --audiences {{audience}}'
+    'az identity federated-credential delete --name CREDENTIAL_NAME --identity-name IDENTITY_NAME --resource-group RESOURCE_GROUP --yes',
+    CREATE_ON_IDENTITY
   )
 ].join('\n')
 
@@ -53,6 +70,8 @@ export const FRAGMENTS = {
   'add-credential': ADD_CREDENTIAL,
   /** The same when no subject is known yet. */
   'add-credential-unknown-subject': `The token’s subject is unknown: run the action with \`mode: check\` to print it.\n${ADD_CREDENTIAL}`,
+  /** The credential for the token's issuer and subject made again with the token's audience. */
+  'replace-credential': REPLACE_CREDENTIAL,
   /** A probe of the host from the runner, when the host is known. */
   probe: `\nTest from the runner itself:\n${block("curl -sS -o /dev/null -w '%{http_code}\\n' https://{{host}}/")}`
 } as const

@@ -9,14 +9,15 @@ import { LIST_CREDENTIALS_QUERY, PERMISSIONS_YAML, SUBJECT_RULES, block } from '
 const PROPAGATION =
   'A federated credential created in the last few minutes can take a few minutes to be honoured, and Entra ID refuses the token meanwhile: this run retried before giving up, so if you added the credential just now, wait a few minutes and re-run.'
 
-const READ_AUDIENCES = [
-  'Read the audiences of the credential for this subject:',
+const LIST_CREDENTIALS = [
   block(`az ad app federated-credential list --id {{client-id}} --query ${LIST_CREDENTIALS_QUERY}`),
   'or, on a user-assigned managed identity:',
   block(
     `az identity federated-credential list --identity-name IDENTITY_NAME --resource-group RESOURCE_GROUP --query ${LIST_CREDENTIALS_QUERY}`
   )
 ].join('\n')
+
+const READ_AUDIENCES = `Read the audiences of the credential for this subject:\n${LIST_CREDENTIALS}`
 
 export const ENTRA = {
   aadsts700213: {
@@ -72,7 +73,7 @@ export const ENTRA = {
         title: "No federated credential accepts this token's audience (AADSTS700212)",
         cause:
           "The GitHub ID token's audience, '{{audience}}', is {{cloud}}'s default, but the federated credential for this subject was created with another audience. The token's audience is the `audience` input.",
-        fix: `${READ_AUDIENCES}\nthen set the \`audience\` input to the credential's audience:\n${block('with:', '  audience: CREDENTIAL_AUDIENCE')}\nor create the credential again with the default audience (the one portal and \`az\` credentials get).`
+        fix: `Find the credential for this subject, its name and its audiences:\n${LIST_CREDENTIALS}\nThen give it the default audience, the token's. Entra ID holds one credential per issuer and subject, so delete it (CREDENTIAL_NAME: its name) and create it again with the token's issuer, subject and audience:\n{{replace-credential}}\nOr keep the credential and set the \`audience\` input to its audience:\n${block('with:', '  audience: CREDENTIAL_AUDIENCE')}`
       },
       'custom-input': {
         when: 'The `audience` input asks for an audience the credential does not list',

@@ -25,7 +25,7 @@ export interface Wording {
   readonly fix: string
 }
 
-export interface Case extends Wording {
+interface Case extends Wording {
   /** On the page, for an entry with several cases: when this one is printed. */
   readonly when?: string
 }
