@@ -204,18 +204,17 @@ export async function finishTasks(
 ): Promise<TasksResult> {
   const { answers, findings, limit, modes } = asked
   const parts = [...asked.parts]
-  const broken = asked.broken ? { broken: asked.broken } : {}
+  let broken = asked.broken
+  const result = (overview: string, walkthrough: FileChange[]): TasksResult => ({
+    overview,
+    walkthrough,
+    findings,
+    parts,
+    ...usageOf(parts.map((p) => p.part)),
+    ...(broken ? { broken } : {})
+  })
   const summaryPass = input.passes.find((p) => p.rows)
-  if (!summaryPass) {
-    return {
-      overview: '',
-      walkthrough: [],
-      findings,
-      parts,
-      ...usageOf(parts.map((p) => p.part)),
-      ...broken
-    }
-  }
+  if (!summaryPass) return result('', [])
 
   const fresh = walkthrough(answers)
   const freshPaths = new Set(fresh.map((r) => r.path))
@@ -226,7 +225,7 @@ export async function finishTasks(
     : 'the summary has the walkthrough only'
   if (input.compose === false) {
     overview = input.previous?.overview ?? overview
-  } else if (!overview && rows.length > 0 && asked.broken) {
+  } else if (!overview && rows.length > 0 && broken) {
     // A broken chain would refuse the composition too.
     overview = input.previous?.overview ?? ''
     core.warning(`The overview was not written, as the run stopped asking the model; ${keep}.`)
@@ -235,29 +234,14 @@ export async function finishTasks(
     composed.settled.part.index = asked.sent + 1
     parts.push({ task: 'overview', part: composed.settled.part })
     overview = composed.settled.value ?? input.previous?.overview ?? ''
+    broken ??= composed.broken
     if (composed.settled.value === undefined) {
       core.warning(
         `Could not write the overview (${composed.settled.part.reason ?? composed.settled.part.status}); ${keep}.`
       )
     }
-    if (composed.broken)
-      return {
-        overview,
-        walkthrough: rows,
-        findings,
-        parts,
-        ...usageOf(parts.map((p) => p.part)),
-        broken: composed.broken
-      }
   }
-  return {
-    overview,
-    walkthrough: rows,
-    findings,
-    parts,
-    ...usageOf(parts.map((p) => p.part)),
-    ...broken
-  }
+  return result(overview, rows)
 }
 
 interface PassContext extends TasksInput {
