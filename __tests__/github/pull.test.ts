@@ -170,6 +170,34 @@ describe('listFiles', () => {
     expect(pages.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1))
   })
 
+  it('reads the pages’ text as UTF-8, and a failing page through the retries', async () => {
+    // The pages are parsed here, not by Octokit (pull.ts parsePage): multi-byte text may
+    // straddle the chunks of the body, and a 502 is still retried.
+    const wide = '@@ -1 +1,2 @@\n-旧い行\n+新しい行 🚀 « ça »\n+' + 'é'.repeat(70_000)
+    world.github.pullRequest(PR_NUMBER).files = [
+      ...many(150),
+      {
+        filename: 'docs/日本語/ファイル.md',
+        status: 'renamed',
+        previousFilename: 'docs/ü.md',
+        patch: wide
+      }
+    ]
+    world.github.faults.push('server-error')
+    const files = await listFiles(gh, repo, { number: PR_NUMBER, changedFiles: 151 })
+    expect(files).toHaveLength(151)
+    const last = files.at(-1)
+    expect(last).toMatchObject({
+      path: 'docs/日本語/ファイル.md',
+      previousPath: 'docs/ü.md',
+      status: 'renamed'
+    })
+    // Compared whole, shown short: a mismatch would print 140 KB.
+    expect(last?.patch?.slice(0, 40)).toBe(wide.slice(0, 40))
+    expect(last?.patch === wide).toBe(true)
+    expect(world.github.requests.map((r) => r.status).sort()).toEqual([200, 200, 502])
+  })
+
   it('reads as many pages as the count says, and one for none', async () => {
     world.github.pullRequest(PR_NUMBER).files = many(200)
     await listFiles(gh, repo, { number: PR_NUMBER, changedFiles: 200 })

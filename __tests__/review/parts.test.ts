@@ -463,27 +463,38 @@ describe('runParts: the schedule', () => {
       expect(model.calls).toHaveLength(1)
       expect(outcome.broken).toBe(broken)
       expect(outcome.packed).toBe(2)
-      expect(outcome.settled.map((s) => row(s.part))).toEqual(
-        [a, b].map((r, i) => [
-          i + 1,
+      const why = `could not call deployment '${DEPLOYMENT}' (HTTP 429)`
+      expect(outcome.settled.map((s) => row(s.part))).toEqual([
+        [1, undefined, pathsOf(a), 'failed', `${why}; the run stopped asking the model`],
+        [
+          2,
           undefined,
-          pathsOf(r),
+          pathsOf(b),
           'failed',
-          `not sent: the run stopped asking the model, as it could not call deployment '${DEPLOYMENT}' (HTTP 429)`
-        ])
-      )
+          `not sent: the run stopped asking the model, as it ${why}`
+        ]
+      ])
+      // The request that broke the chain was sent; the other was not.
+      expect(outcome.settled.map((s) => s.part.requests)).toEqual([1, 0])
     })
 
-    it('fails with the source’s error when the requests cannot all be made ready', async () => {
+    it('fails with the source’s error when the requests cannot all be made ready, once the parts asked have settled', async () => {
       const model = new HeldModel()
       const [a, b] = apart(discounts, money)
       if (!a || !b) throw new Error('two requests expected')
       const unreadable = new Error('could not read the files at head')
       const { batches, open } = later([a], [b], unreadable)
       const run = runParts(model, batches, job())
+      let failed = false
+      run.catch(() => (failed = true))
       await idle()
       model.calls[0]?.answer()
       open()
+      await idle()
+      // The part already asked settles first: were it to fail later, nobody would hear it.
+      expect(model.calls).toHaveLength(2)
+      expect(failed).toBe(false)
+      model.calls[1]?.fail(new Error('connection reset'))
       await expect(run).rejects.toBe(unreadable)
     })
   })
@@ -514,15 +525,18 @@ describe('runParts: the schedule', () => {
       expect(outcome.broken).toBe(entra)
       const notSent = (doing: string): string =>
         `not sent: the run stopped asking the model, as it could not ${doing}`
+      const own = (doing: string): string => `could not ${doing}; the run stopped asking the model`
       expect(outcome.settled.map((s) => [s.part.index, s.part.status, s.part.reason])).toEqual([
         [1, 'ok', undefined],
-        [2, 'failed', notSent('get an access token from Entra ID')],
-        [3, 'failed', notSent(`call deployment '${DEPLOYMENT}' (HTTP 401)`)],
+        [2, 'failed', own('get an access token from Entra ID')],
+        [3, 'failed', own(`call deployment '${DEPLOYMENT}' (HTTP 401)`)],
         [4, 'failed', notSent('get an access token from Entra ID')],
         [5, 'failed', notSent('get an access token from Entra ID')],
         [6, 'failed', notSent('get an access token from Entra ID')]
       ])
-      expect(outcome.settled[3]?.part).toMatchObject({ requests: 0, promptTokens: 0 })
+      // Only the call that reached Azure OpenAI counts as a request; Entra's failure sent none.
+      expect(outcome.settled.map((s) => s.part.requests)).toEqual([1, 0, 1, 0, 0, 0])
+      expect(outcome.settled[3]?.part).toMatchObject({ promptTokens: 0 })
       expect(outcome.settled.map((s) => s.part.files)).toEqual(requests.map((r) => pathsOf(r)))
       // What succeeded is counted.
       expect(outcome).toMatchObject({ promptTokens: 100, completionTokens: 10 })
@@ -834,10 +848,17 @@ describe('runParts against Azure OpenAI', () => {
         [['src/cart/discounts.js'], 200],
         ...Array.from({ length: 5 }, (): [string[], string] => [['src/cart/money.js'], '429'])
       ])
-      const why = `not sent: the run stopped asking the model, as it could not call deployment '${DEPLOYMENT}' (HTTP 429)`
+      const cause = `could not call deployment '${DEPLOYMENT}' (HTTP 429)`
+      const why = `not sent: the run stopped asking the model, as it ${cause}`
       expect(outcome.settled.map((s) => row(s.part))).toEqual([
         [1, undefined, ['src/cart/discounts.js'], 'ok', undefined],
-        [2, undefined, ['src/cart/money.js'], 'failed', why],
+        [
+          2,
+          undefined,
+          ['src/cart/money.js'],
+          'failed',
+          `${cause}; the run stopped asking the model`
+        ],
         [3, undefined, ['src/legacy/rounding.js'], 'failed', why],
         [4, undefined, ['src/cart/totals.js'], 'failed', why]
       ])
@@ -863,9 +884,16 @@ describe('runParts against Azure OpenAI', () => {
         job({ limit: pLimit(1) })
       )
 
-      const why = `not sent: the run stopped asking the model, as it could not call deployment '${DEPLOYMENT}' (HTTP 401)`
+      const cause = `could not call deployment '${DEPLOYMENT}' (HTTP 401)`
+      const why = `not sent: the run stopped asking the model, as it ${cause}`
       expect(outcome.settled.map((s) => row(s.part))).toEqual([
-        [1, '1', ['src/cart/totals.js', 'src/cart/discounts.js'], 'failed', why],
+        [
+          1,
+          '1',
+          ['src/cart/totals.js', 'src/cart/discounts.js'],
+          'failed',
+          `${cause}; the run stopped asking the model`
+        ],
         [1, '2', ['src/cart/money.js'], 'failed', why],
         [2, undefined, ['src/legacy/rounding.js'], 'failed', why]
       ])

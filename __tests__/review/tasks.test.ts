@@ -417,7 +417,7 @@ describe('a review pass', () => {
     expect(statuses(result)).toEqual(['failed', 'ok'])
   })
 
-  it('stops on a chain failure: sends nothing more, keeps what succeeded, lists the rest as not sent, and returns the error with its stage', async () => {
+  it('stops on a chain failure: sends nothing more, keeps what succeeded, names the request that broke it, lists the rest as not sent, and returns the error with its stage', async () => {
     world.openai.config.respond = (request) => {
       // The role assignment is removed while the run is under way.
       world.openai.config.roleAssignments = []
@@ -439,7 +439,7 @@ describe('a review pass', () => {
       [
         ['src/b.ts'],
         'failed',
-        `not sent: the run stopped asking the model, as it could not call deployment '${DEPLOYMENT}' (HTTP 401)`
+        `could not call deployment '${DEPLOYMENT}' (HTTP 401); the run stopped asking the model`
       ],
       [
         ['src/c.ts'],

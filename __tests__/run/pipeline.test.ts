@@ -189,7 +189,8 @@ describe('what each mode posts', () => {
 
     // One request asked for the overview, the rows and the findings together.
     expect(world.openai.requests.map(schemaName)).toEqual(['pull_request_review_and_summary'])
-    expect(writes().sort()).toEqual([`POST ${COMMENTS}`, `POST ${REVIEWS}`])
+    // The review first: the summary's state claims the files whose findings it holds.
+    expect(writes()).toEqual([`POST ${REVIEWS}`, `POST ${COMMENTS}`])
 
     const [comment] = world.github.state.issueComments
     const [posted] = world.github.state.reviews
@@ -327,6 +328,23 @@ describe('what each mode posts', () => {
       'focus on taxes'
     ])
       expect(text).toContain(part)
+  })
+})
+
+describe('a review GitHub refuses to store', () => {
+  it('fails the run before the summary is posted, so that no state claims its files', async () => {
+    // Every attempt at the review fails: the 502 of the post, and of the look for it after.
+    for (let i = 0; i < 4; i++) {
+      world.github.writeFaults.push({
+        method: 'POST',
+        path: /\/pulls\/\d+\/reviews$/,
+        fault: 'server-error'
+      })
+    }
+    await expect(review()).rejects.toMatchObject({ name: 'StageError', doing: 'post the review' })
+    expect(world.github.state.reviews).toEqual([])
+    expect(summaries()).toEqual([])
+    expect(writes().filter((w) => w.includes('/comments'))).toEqual([])
   })
 })
 
@@ -560,7 +578,7 @@ describe('what was not reviewed', () => {
 })
 
 describe('a chain broken mid-run', () => {
-  it('posts what succeeded, lists the rest as not sent, and returns the error for main.ts', async () => {
+  it('posts what succeeded, names the part refused and lists the rest as not sent, and returns the error for main.ts', async () => {
     const files = syntheticFiles(120)
     world.github.pullRequest(PR_NUMBER).files = files
     // The first answer is given; then the role is gone, and every request is refused.
@@ -578,10 +596,21 @@ describe('a chain broken mid-run', () => {
     const rest = files.map((f) => f.filename).filter((p) => !done.includes(p))
     expect(rest.length).toBeGreaterThan(0)
     expect(result.notReviewed.map((n) => n.path)).toEqual(rest)
-    for (const n of result.notReviewed) {
-      expect(n.kind).toBe('failed')
-      expect(n.reason).toMatch(/^not sent: the run stopped asking the model, as it could not /)
-    }
+    // The files of the part whose call was refused, then those of the parts never sent.
+    const reasons = result.notReviewed.map((n) => [n.kind, n.reason])
+    const refused = `could not call deployment '${DEPLOYMENT}' (HTTP 401)`
+    const second = result.parts[1]?.part.files.length ?? 0
+    expect(second).toBeGreaterThan(0)
+    expect(reasons).toEqual([
+      ...Array.from({ length: second }, () => [
+        'failed',
+        `${refused}; the run stopped asking the model`
+      ]),
+      ...Array.from({ length: rest.length - second }, () => [
+        'failed',
+        `not sent: the run stopped asking the model, as it ${refused}`
+      ])
+    ])
     // Posted: the review of what was answered, and the summary leaving the rest to review.
     expect(writes()).toEqual([`POST ${REVIEWS}`, `POST ${COMMENTS}`])
     expect(result.posts.review?.id).toBe(world.github.state.reviews[0]?.id)
@@ -595,7 +624,7 @@ describe('a chain broken mid-run', () => {
     expect(warnings()).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^::warning::${parts - 1} of ${parts} parts did not come back whole \\(summary and review 2: not sent: .*\\): ${rest.length} files listed as not reviewed, reviewed on the next run\\.$`
+          `^::warning::${parts - 1} of ${parts} parts did not come back whole \\(summary and review 2: could not .*; summary and review 3: not sent: .*\\): ${rest.length} files listed as not reviewed, reviewed on the next run\\.$`
         )
       ),
       '::warning::The overview was not written, as the run stopped asking the model; the summary has the walkthrough only.'

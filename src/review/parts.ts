@@ -165,7 +165,13 @@ export async function runParts<T>(
     }
   }
   if (isBatches(requests)) {
-    for await (const batch of requests) start(batch)
+    try {
+      for await (const batch of requests) start(batch)
+    } catch (error) {
+      // The parts already asked settle first: none may fail later with nobody to hear it.
+      await Promise.allSettled(running)
+      throw error
+    }
     total = numbered
   } else {
     start(requests)
@@ -179,19 +185,31 @@ interface Chain {
   broken?: StageError
 }
 
-/** A request the run did not get an answer to once the chain broke: its files are not reviewed. */
-function notSent<T>(request: Request, place: Place, error: StageError): Settled<T> {
+/**
+ * A request the run got no answer to once the chain broke: its files are not reviewed. `own`:
+ * the request whose call broke it (counted as a request when it reached Azure OpenAI); the
+ * others were not sent.
+ */
+function unanswered<T>(
+  request: Request,
+  place: Place,
+  error: StageError,
+  own: boolean
+): Settled<T> {
   const status = httpStatus(error.cause)
+  const why = `could not ${error.doing}${status === undefined ? '' : ` (HTTP ${status})`}`
   return {
     part: {
       index: place.index,
       ...(place.piece !== undefined ? { piece: place.piece } : {}),
       files: pathsOf(request),
       status: 'failed',
-      reason: `not sent: the run stopped asking the model, as it could not ${error.doing}${status === undefined ? '' : ` (HTTP ${status})`}`,
+      reason: own
+        ? `${why}; the run stopped asking the model`
+        : `not sent: the run stopped asking the model, as it ${why}`,
       promptTokens: 0,
       completionTokens: 0,
-      requests: 0,
+      requests: own && error.stage === 'openai' ? 1 : 0,
       durationMs: 0
     }
   }
@@ -230,14 +248,14 @@ async function settle<T>(
   chain: Chain,
   mayRepack: boolean
 ): Promise<Settled<T>[]> {
-  if (chain.broken) return [notSent(request, place, chain.broken)]
+  if (chain.broken) return [unanswered(request, place, chain.broken, false)]
   let first: Attempt<T>
   try {
     first = await attempt(model, request, () => labelOf(place), job)
   } catch (error) {
     if (!(error instanceof StageError)) throw error
     chain.broken ??= error
-    return [notSent(request, place, error)]
+    return [unanswered(request, place, error, true)]
   }
   const smaller = mayRepack && isTooLong(first.error) ? repack(request).requests : undefined
   const halves = wasFiltered(first) ? halve(request) : undefined

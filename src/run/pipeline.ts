@@ -34,7 +34,7 @@ import type { Config } from '../settings.js'
 import { MAX_OUTPUT_TOKENS } from './plan.js'
 import { publish, publishReview, show, type Destination, type Posts } from './publish.js'
 import { readyRequests } from './requests.js'
-import { readSnapshot, type Reading, type Snapshot } from './snapshot.js'
+import { readSnapshot, startReading, type Reading, type Snapshot } from './snapshot.js'
 
 export interface ReviewInput {
   readonly config: Config
@@ -76,15 +76,20 @@ export interface PipelineResult extends Usage {
 export async function reviewPullRequest(input: PipelineInput): Promise<PipelineResult> {
   const { config, tasks } = input
   const snapshot = await core.group(`Reading pull request #${input.prNumber}`, async () => {
+    const started = input.reading ?? startReading(input.github, input.repo, input.prNumber, tasks)
     const reading = readSnapshot(
       input.github,
       input.repo,
       input.prNumber,
       { tasks, incremental: config.incremental },
-      input.reading
+      started
     )
-    // The tokenizer's tables load while GitHub answers: the first request leaves before.
-    await new Promise((resolve) => setImmediate(resolve))
+    // Told where it is awaited, below; not while the tokenizer loads.
+    reading.catch(() => undefined)
+    // The tokenizer's tables take the thread for about 0.1 s, as long as sending 30 pages'
+    // requests (a TLS connection each) does: they load once GitHub has answered the query,
+    // when every read has left, while the rest of the answers arrive.
+    await started.state.catch(() => undefined)
     await loadTokenizer()
     return reading
   })
@@ -125,7 +130,7 @@ export async function reviewSnapshot(
     warnOfFailedParts(asked.parts)
     const draft = tasks.includes('review') ? reviewDraft(asked, snapshot) : undefined
     // The findings are final: the review is posted while the overview is composed (or, with
-    // the overview already written, beside the summary, after it).
+    // the overview already written, just before the summary).
     const composing = tasks.includes('summary') && !asked.answers.some((a) => a.overview)
     const posting =
       destination && draft && composing ? publishReview(destination, snapshot, draft) : undefined

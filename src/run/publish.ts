@@ -54,8 +54,9 @@ export interface Destination {
 
 /**
  * Posts what the run has to post: the review (posting already, or now) and then the summary,
- * each just after looking at the pull request again. A failed review fails the run before the
- * summary is posted, so that its state never claims files whose findings were not posted.
+ * after looking at the pull request again (once for both when neither is posted yet). A failed
+ * review fails the run before the summary is posted, so that its state never claims files whose
+ * findings were not posted.
  */
 export async function publish(
   to: Destination,
@@ -84,6 +85,9 @@ export async function publish(
       core.info(moved)
       notPosted = moved
     } else {
+      // The review before the summary whose state claims its files: should the review fail,
+      // the run fails with the summary as it was, and the next run reviews those files again.
+      if (draft && !reviewed) reviewed = await publishReview(to, snapshot, draft, now)
       const number = snapshot.pr.number
       const current = now.comments
         ? summaryAmong(now.comments, to.as.identity)
@@ -97,8 +101,6 @@ export async function publish(
         to.as.identity
       )
       summary = { body: summaryBody, url: posted.url, action: posted.action }
-      // With the overview in the parts' answers, the review follows the summary, as ever.
-      if (draft && !reviewed) reviewed = await publishReview(to, snapshot, draft, now)
     }
   }
   const review = reviewed?.review
