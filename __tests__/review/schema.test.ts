@@ -212,6 +212,10 @@ describe('parseAnswer', () => {
       dropped: 3
     })
     expect(() => parseAnswer('{"files":[], "findings":[]}', ALL)).toThrow(/no overview/)
+    // Prose is said to be prose, not an answer missing its overview.
+    expect(() => parseAnswer('Sorry, I cannot review this.', ALL)).toThrow(
+      /^the answer is not JSON$/
+    )
     expect(() => parseAnswer('{"overview":"x", "findings":[]}', ALL)).toThrow(/no "files" list/)
   })
 

@@ -601,6 +601,10 @@ describe('a chain broken mid-run', () => {
     const refused = `could not call deployment '${DEPLOYMENT}' (HTTP 401)`
     const second = result.parts[1]?.part.files.length ?? 0
     expect(second).toBeGreaterThan(0)
+    // Sent to the model: the part answered and the part refused, not those never sent.
+    expect([...result.filesReviewed].sort()).toEqual(
+      [...done, ...(result.parts[1]?.part.files ?? [])].sort()
+    )
     expect(reasons).toEqual([
       ...Array.from({ length: second }, () => [
         'failed',

@@ -176,6 +176,8 @@ export interface Answer {
  */
 export function parseAnswer(content: string, wants: Wants, truncated = false): Answer {
   const value = readJson(content)
+  // Said first: an answer that is no JSON at all lacks the overview too, which would hide why.
+  if (value === undefined && !truncated) throw new InvalidAnswerError('the answer is not JSON')
   let overview: string | undefined
   if (wants.overview) {
     const parsed = Overview.safeParse(value)

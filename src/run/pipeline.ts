@@ -59,6 +59,7 @@ export interface PipelineResult extends Usage {
   readonly tasks: readonly Task[]
   readonly dryRun: boolean
   readonly filesListed: number
+  /** The files sent to the model (after a broken chain, not those it left unsent). */
   readonly filesReviewed: readonly string[]
   /** Skipped, left out by the budget, or in a part that failed. */
   readonly notReviewed: readonly Omission[]
@@ -173,7 +174,7 @@ export async function reviewSnapshot(
     tasks,
     dryRun: config.dryRun,
     filesListed: snapshot.files.length,
-    filesReviewed: plan.sent,
+    filesReviewed: sentToModel(plan.sent, outcome),
     notReviewed,
     incrementalFrom: plan.previous ? snapshot.incremental?.since : undefined,
     parts: outcome.parts,
@@ -219,6 +220,16 @@ function omissions(planned: readonly Omission[], outcome: TasksResult): Omission
     }
   }
   return [...left.values(), ...planned.filter((n) => !left.has(n.path))]
+}
+
+/** The planned files that reached the model: after a broken chain, not those never sent. */
+function sentToModel(planned: readonly string[], outcome: TasksResult): string[] {
+  const asked = new Set<string>()
+  const unasked = new Set<string>()
+  for (const { part } of outcome.parts) {
+    for (const path of part.files) (part.requests > 0 ? asked : unasked).add(path)
+  }
+  return planned.filter((path) => asked.has(path) || !unasked.has(path))
 }
 
 /**
