@@ -12,10 +12,8 @@
  * held by the test where only the schedule is under test.
  */
 import { beforeAll, beforeEach, afterEach, describe, expect, it, jest } from '@jest/globals'
-import { ClientAssertionCredential } from '@azure/identity'
 import pLimit from 'p-limit'
 import { ModelClient } from '../../src/chain/openai.js'
-import { accessTokenProvider } from '../../src/chain/token.js'
 import { httpStatus, InvalidAnswerError, StageError } from '../../src/errors.js'
 import { count } from '../../src/format.js'
 import type { ChatRequest, ChatResult, Model } from '../../src/model.js'
@@ -31,15 +29,10 @@ import {
   type PartsOutcome
 } from '../../src/review/parts.js'
 import { loadTokenizer } from '../../src/review/tokens.js'
-import {
-  AZURE_AUDIENCE,
-  CLIENT_ID,
-  COGNITIVE_SCOPE,
-  DEPLOYMENT,
-  TENANT_ID
-} from '../emulators/constants.js'
+import { DEPLOYMENT } from '../emulators/constants.js'
 import type { ChatRequest as SentRequest, OpenAIRequestRecord } from '../emulators/azure-openai.js'
 import { startWorld, type World } from '../emulators/world.js'
+import { federatedModel, worldModelConfig } from '../helpers/federated-model.js'
 import { fixturePatch, prFile } from '../helpers/files.js'
 import { syntheticFiles } from '../helpers/pr-fixture.js'
 import { filesInPrompt } from '../helpers/reviewer.js'
@@ -590,22 +583,7 @@ describe('runParts against Azure OpenAI', () => {
     world = await startWorld()
     world.openai.config.deployments[LEGACY] = { model: 'gpt-4o', supportsJsonSchema: false }
     world.openai.config.respond = listFiles
-    const credential = new ClientAssertionCredential(
-      TENANT_ID,
-      CLIENT_ID,
-      () => world.oidc.mint(AZURE_AUDIENCE),
-      { authorityHost: world.urls.authorityHost, disableInstanceDiscovery: true }
-    )
-    model = new ModelClient(
-      {
-        endpoint: world.urls.openaiEndpoint,
-        deployment: DEPLOYMENT,
-        summaryDeployment: DEPLOYMENT,
-        apiVersion: undefined,
-        requestTimeoutMs: 30_000
-      },
-      accessTokenProvider(credential, COGNITIVE_SCOPE)
-    )
+    model = federatedModel(world, worldModelConfig(world, { requestTimeoutMs: 30_000 }))
   })
 
   afterEach(async () => {

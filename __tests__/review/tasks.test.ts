@@ -5,9 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { jest } from '@jest/globals'
-import { ClientAssertionCredential } from '@azure/identity'
 import { ModelClient } from '../../src/chain/openai.js'
-import { accessTokenProvider } from '../../src/chain/token.js'
 import { StageError } from '../../src/errors.js'
 import type { PrFile } from '../../src/pull-request.js'
 import { enclosingContext } from '../../src/review/context.js'
@@ -23,14 +21,9 @@ import {
 } from '../../src/review/tasks.js'
 import { loadTokenizer } from '../../src/review/tokens.js'
 import type { ChatRequest } from '../emulators/azure-openai.js'
-import {
-  AZURE_AUDIENCE,
-  CLIENT_ID,
-  COGNITIVE_SCOPE,
-  DEPLOYMENT,
-  TENANT_ID
-} from '../emulators/constants.js'
+import { DEPLOYMENT } from '../emulators/constants.js'
 import { startWorld, type World } from '../emulators/world.js'
+import { federatedModel, worldModelConfig } from '../helpers/federated-model.js'
 import { fixturePatch, prFile } from '../helpers/files.js'
 import { filesInPrompt, reviewer } from '../helpers/reviewer.js'
 import { trustTestCa } from '../helpers/trust.js'
@@ -54,22 +47,7 @@ beforeEach(async () => {
     ...(world.openai.config.deployments[DEPLOYMENT] ?? { model: 'gpt-4o-mini' }),
     model: 'gpt-4o-mini'
   }
-  const credential = new ClientAssertionCredential(
-    TENANT_ID,
-    CLIENT_ID,
-    () => world.oidc.mint(AZURE_AUDIENCE),
-    { authorityHost: world.urls.authorityHost, disableInstanceDiscovery: true }
-  )
-  model = new ModelClient(
-    {
-      endpoint: world.urls.openaiEndpoint,
-      deployment: DEPLOYMENT,
-      summaryDeployment: DEPLOYMENT,
-      apiVersion: undefined,
-      requestTimeoutMs: 300_000
-    },
-    accessTokenProvider(credential, COGNITIVE_SCOPE)
-  )
+  model = federatedModel(world, worldModelConfig(world, { requestTimeoutMs: 300_000 }))
   log = []
   jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
     log.push(String(chunk))

@@ -15,9 +15,7 @@ import {
   it,
   jest
 } from '@jest/globals'
-import { ClientAssertionCredential } from '@azure/identity'
 import { ModelClient } from '../../src/chain/openai.js'
-import { accessTokenProvider } from '../../src/chain/token.js'
 import type { GitHubClient } from '../../src/github/client.js'
 import type { PrFile } from '../../src/pull-request.js'
 import { loadTokenizer } from '../../src/review/tokens.js'
@@ -29,20 +27,9 @@ import {
   type QuestionSubject
 } from '../../src/run/conversation.js'
 import type { CommandOrigin } from '../../src/run/trigger.js'
-import type { Config, ModelConfig } from '../../src/settings.js'
+import type { Config } from '../../src/settings.js'
 import { defaultAzureOpenAIConfig, type OpenAIRequestRecord } from '../emulators/azure-openai.js'
-import {
-  AZURE_AUDIENCE,
-  BASE_SHA,
-  CLIENT_ID,
-  COGNITIVE_SCOPE,
-  DEPLOYMENT,
-  HEAD_SHA,
-  OWNER,
-  PR_NUMBER,
-  REPO,
-  TENANT_ID
-} from '../emulators/constants.js'
+import { BASE_SHA, DEPLOYMENT, HEAD_SHA, OWNER, PR_NUMBER, REPO } from '../emulators/constants.js'
 import {
   addIssueComment,
   addReviewComment,
@@ -50,6 +37,7 @@ import {
   type ReviewCommentState
 } from '../emulators/github-state.js'
 import type { World } from '../emulators/world.js'
+import { federatedModel, worldModelConfig } from '../helpers/federated-model.js'
 import { testConfig } from '../helpers/config.js'
 import { prFile } from '../helpers/files.js'
 import { startInProcessWorld } from '../helpers/in-process.js'
@@ -86,13 +74,7 @@ let stdout: string[]
 
 beforeAll(async () => {
   ;({ world, gh } = await startInProcessWorld())
-  const credential = new ClientAssertionCredential(
-    TENANT_ID,
-    CLIENT_ID,
-    () => world.oidc.mint(AZURE_AUDIENCE),
-    { authorityHost: world.urls.authorityHost, disableInstanceDiscovery: true }
-  )
-  model = new ModelClient(modelConfig(), accessTokenProvider(credential, COGNITIVE_SCOPE))
+  model = federatedModel(world)
   // composeAnswer counts tokens; answerQuestion loads the tokenizer itself, as the action does.
   await loadTokenizer()
 })
@@ -119,16 +101,8 @@ afterAll(async () => {
   await world.close()
 })
 
-const modelConfig = (): ModelConfig => ({
-  endpoint: world.urls.openaiEndpoint,
-  deployment: DEPLOYMENT,
-  summaryDeployment: DEPLOYMENT,
-  apiVersion: undefined,
-  requestTimeoutMs: 60_000
-})
-
 const config = (overrides: Partial<Config> = {}): Config =>
-  testConfig({ model: modelConfig(), githubToken: world.githubToken, ...overrides })
+  testConfig({ model: worldModelConfig(world), githubToken: world.githubToken, ...overrides })
 
 /** A command in the conversation, stored on GitHub, as the trigger describes it. */
 function conversationCommand(body: string, user = 'octocat'): CommandOrigin {
@@ -542,7 +516,7 @@ describe('answerHelp', () => {
         askBudget: 20_000,
         incremental: false,
         reviewDrafts: true,
-        model: { ...modelConfig(), summaryDeployment: 'gpt-4o-mini-summary' }
+        model: worldModelConfig(world, { summaryDeployment: 'gpt-4o-mini-summary' })
       }),
       repo,
       prNumber: PR_NUMBER,

@@ -17,9 +17,7 @@ import {
   it,
   jest
 } from '@jest/globals'
-import { ClientAssertionCredential } from '@azure/identity'
 import { ModelClient } from '../../src/chain/openai.js'
-import { accessTokenProvider } from '../../src/chain/token.js'
 import type { GitHubClient } from '../../src/github/client.js'
 import { parseSummaryMarker } from '../../src/post/markers.js'
 import type { HeadFiles, Task } from '../../src/pull-request.js'
@@ -31,27 +29,17 @@ import {
   type PipelineResult
 } from '../../src/run/pipeline.js'
 import type { Snapshot } from '../../src/run/snapshot.js'
-import type { Config, ModelConfig } from '../../src/settings.js'
+import type { Config } from '../../src/settings.js'
 import {
   defaultAzureOpenAIConfig,
   type ChatRequest,
   type Fault,
   type OpenAIRequestRecord
 } from '../emulators/azure-openai.js'
-import {
-  AZURE_AUDIENCE,
-  BASE_SHA,
-  CLIENT_ID,
-  COGNITIVE_SCOPE,
-  DEPLOYMENT,
-  HEAD_SHA,
-  OWNER,
-  PR_NUMBER,
-  REPO,
-  TENANT_ID
-} from '../emulators/constants.js'
+import { BASE_SHA, DEPLOYMENT, HEAD_SHA, OWNER, PR_NUMBER, REPO } from '../emulators/constants.js'
 import { pushToPull, type PullFileState } from '../emulators/github-state.js'
 import type { World } from '../emulators/world.js'
+import { federatedModel, worldModelConfig } from '../helpers/federated-model.js'
 import { testConfig } from '../helpers/config.js'
 import { prFile } from '../helpers/files.js'
 import { startInProcessWorld } from '../helpers/in-process.js'
@@ -75,13 +63,7 @@ let stdout: string[]
 
 beforeAll(async () => {
   ;({ world, gh } = await startInProcessWorld())
-  const credential = new ClientAssertionCredential(
-    TENANT_ID,
-    CLIENT_ID,
-    () => world.oidc.mint(AZURE_AUDIENCE),
-    { authorityHost: world.urls.authorityHost, disableInstanceDiscovery: true }
-  )
-  model = new ModelClient(modelConfig(), accessTokenProvider(credential, COGNITIVE_SCOPE))
+  model = federatedModel(world)
   // reviewSnapshot counts tokens; reviewPullRequest loads the tokenizer itself, as the action does.
   await loadTokenizer()
 })
@@ -103,16 +85,8 @@ afterAll(async () => {
   await world.close()
 })
 
-const modelConfig = (): ModelConfig => ({
-  endpoint: world.urls.openaiEndpoint,
-  deployment: DEPLOYMENT,
-  summaryDeployment: DEPLOYMENT,
-  apiVersion: undefined,
-  requestTimeoutMs: 60_000
-})
-
 const config = (overrides: Partial<Config> = {}): Config =>
-  testConfig({ model: modelConfig(), githubToken: world.githubToken, ...overrides })
+  testConfig({ model: worldModelConfig(world), githubToken: world.githubToken, ...overrides })
 
 function review(
   tasks: readonly Task[] = BOTH,
