@@ -171,8 +171,7 @@ describe('listFiles', () => {
   })
 
   it('reads the pages’ text as UTF-8, and a failing page through the retries', async () => {
-    // The pages are parsed here, not by Octokit (pull.ts parsePage): multi-byte text may
-    // straddle the chunks of the body, and a 502 is still retried.
+    // Multi-byte text may straddle the chunks of a page's body; a page's 502 is retried.
     const wide = '@@ -1 +1,2 @@\n-旧い行\n+新しい行 🚀 « ça »\n+' + 'é'.repeat(70_000)
     world.github.pullRequest(PR_NUMBER).files = [
       ...many(150),

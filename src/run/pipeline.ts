@@ -32,7 +32,14 @@ import {
 import { loadTokenizer } from '../review/tokens.js'
 import type { Config } from '../settings.js'
 import { MAX_OUTPUT_TOKENS } from './plan.js'
-import { publish, publishReview, show, type Destination, type Posts } from './publish.js'
+import {
+  lookBeforeSummary,
+  publish,
+  publishReview,
+  show,
+  type Destination,
+  type Posts
+} from './publish.js'
 import { readyRequests } from './requests.js'
 import { readSnapshot, startReading, type Reading, type Snapshot } from './snapshot.js'
 
@@ -142,28 +149,35 @@ export async function reviewSnapshot(
       review: { draft, posting }
     }
   })
+  // A review-only run that refreshes the summary posts it too, with its overview as it was.
+  const summarizing = tasks.includes('summary') || scoped.refreshesSummary
+  const looked =
+    destination && summarizing
+      ? lookBeforeSummary(destination, snapshot.pr.number, {
+          draft: review.draft !== undefined,
+          posting: review.posting !== undefined
+        })
+      : undefined
   const plan = await planned.plan
   const notReviewed = omissions(plan.notReviewed, outcome)
 
   const order = new Map(snapshot.files.map((f, i) => [f.path, i]))
-  // A review-only run that refreshes the summary posts it too, with its overview as it was.
-  const summaryBody =
-    tasks.includes('summary') || scoped.refreshesSummary
-      ? renderSummaryComment({
-          overview: outcome.overview,
-          walkthrough: [...outcome.walkthrough].sort(
-            (a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0)
-          ),
-          notReviewed,
-          ...(plan.overBudget ? { overBudget: plan.overBudget } : {}),
-          commits: { head: snapshot.pr.headSha, base: snapshot.pr.baseSha },
-          usage: outcome
-        })
-      : undefined
+  const summaryBody = summarizing
+    ? renderSummaryComment({
+        overview: outcome.overview,
+        walkthrough: [...outcome.walkthrough].sort(
+          (a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0)
+        ),
+        notReviewed,
+        ...(plan.overBudget ? { overBudget: plan.overBudget } : {}),
+        commits: { head: snapshot.pr.headSha, base: snapshot.pr.baseSha },
+        usage: outcome
+      })
+    : undefined
 
   const posts = destination
     ? await core.group('Posting', () =>
-        publish(destination, snapshot, summaryBody, review.draft, review.posting)
+        publish(destination, snapshot, summaryBody, review.draft, review.posting, looked)
       )
     : await core.group('Dry run: what would be posted', () =>
         Promise.resolve(show(summaryBody, review.draft))

@@ -63,7 +63,8 @@ export async function publish(
   snapshot: Snapshot,
   summaryBody: string | undefined,
   draft: ReviewDraft | undefined,
-  posting: Promise<ReviewPosted> | undefined
+  posting: Promise<ReviewPosted> | undefined,
+  looked?: Promise<Now>
 ): Promise<Posts> {
   let reviewed: ReviewPosted | undefined = posting ? await posting : undefined
   if (summaryBody === undefined && draft && !reviewed) {
@@ -72,10 +73,8 @@ export async function publish(
   let summary: Posts['summary']
   let notPosted = reviewed?.notPosted
   if (summaryBody !== undefined) {
-    const now = await lookAgain(to, snapshot.pr.number, {
-      comments: true,
-      reviews: !reviewed && !!draft
-    })
+    const now = await (looked ??
+      lookAgain(to, snapshot.pr.number, { comments: true, reviews: !reviewed && !!draft }))
     const moved = movedOn(
       now.pr,
       snapshot.pr,
@@ -155,6 +154,26 @@ export async function publishReview(
 
 /** The pull request as it is now, with our comments and reviews as asked. */
 type Now = Pick<PullState, 'pr' | 'comments' | 'reviews'>
+
+/**
+ * The look before the summary, begun as soon as the model has answered: it is under way while
+ * the summary is rendered (a tenth of a second at 3,000 files), and still within a round trip
+ * of the post. With it, the lists that posting after it reads: our comments, and our reviews
+ * when the review is posted from it too (no review was posted while the overview was composed).
+ */
+export function lookBeforeSummary(
+  to: Destination,
+  number: number,
+  review: { readonly draft: boolean; readonly posting: boolean }
+): Promise<Now> {
+  const looked = lookAgain(to, number, {
+    comments: true,
+    reviews: review.draft && !review.posting
+  })
+  // Told where publish awaits it; not when the review failed first and the summary is not posted.
+  looked.catch(() => undefined)
+  return looked
+}
 
 /**
  * The pull request read again just before posting, in one GraphQL query with the lists
