@@ -17,7 +17,8 @@ import { startWorld, type World } from '../emulators/world.js'
 import { loadEvent } from '../helpers/events.js'
 import { realisticFiles } from '../helpers/pr-fixture.js'
 import { reviewer } from '../helpers/reviewer.js'
-import { findLeaks, runAction, type RunOptions, type RunResult } from '../helpers/run-action.js'
+import type { RunOptions, RunResult } from '../helpers/run-action.js'
+import { runChecked } from '../helpers/checked-run.js'
 
 let world: World | undefined
 
@@ -34,14 +35,7 @@ async function newWorld(): Promise<World> {
 }
 
 async function run(w: World, options: RunOptions = {}): Promise<RunResult> {
-  const result = await runAction(w, {
-    payload: loadEvent('pull_request', 'opened', { pull: w.github.pullRequest(PR_NUMBER) }),
-    ...options,
-    inputs: { mode: 'review', ...options.inputs }
-  })
-  expect(result.timedOut).toBe(false)
-  expect(findLeaks(result, w.secrets())).toEqual([])
-  return result
+  return runChecked(w, options, { mode: 'review' })
 }
 
 /** The run's `::error::` commands, decoded as the workflow page shows them. */

@@ -13,10 +13,10 @@ import type { Fault } from '../emulators/azure-openai.js'
 import { PR_NUMBER } from '../emulators/constants.js'
 import { pushToPull, type PullFileState } from '../emulators/github-state.js'
 import { startWorld, type World, type WorldOptions } from '../emulators/world.js'
-import { loadEvent } from '../helpers/events.js'
 import { realisticFiles, REVIEWABLE, syntheticFiles } from '../helpers/pr-fixture.js'
 import { filesInPrompt, reviewer } from '../helpers/reviewer.js'
-import { findLeaks, runAction, type RunOptions, type RunResult } from '../helpers/run-action.js'
+import type { RunOptions, RunResult } from '../helpers/run-action.js'
+import { runChecked } from '../helpers/checked-run.js'
 
 let world: World | undefined
 
@@ -36,14 +36,7 @@ async function newWorld(
 }
 
 async function run(w: World, options: RunOptions = {}): Promise<RunResult> {
-  const result = await runAction(w, {
-    payload: loadEvent('pull_request', 'opened', { pull: w.github.pullRequest(PR_NUMBER) }),
-    ...options,
-    inputs: { mode: 'review', ...options.inputs }
-  })
-  expect(result.timedOut).toBe(false)
-  expect(findLeaks(result, w.secrets())).toEqual([])
-  return result
+  return runChecked(w, options, { mode: 'review' })
 }
 
 const log = (r: RunResult): string => r.stdout + r.stderr

@@ -14,7 +14,8 @@ import { startWorld, type World } from '../emulators/world.js'
 import { loadEvent } from '../helpers/events.js'
 import { realisticFiles, REVIEWABLE, syntheticFiles } from '../helpers/pr-fixture.js'
 import { filesInPrompt, reviewer } from '../helpers/reviewer.js'
-import { findLeaks, runAction, type RunOptions, type RunResult } from '../helpers/run-action.js'
+import type { RunOptions, RunResult } from '../helpers/run-action.js'
+import { runChecked } from '../helpers/checked-run.js'
 
 // The tokenizer loads on demand, as in the action.
 beforeAll(loadTokenizer)
@@ -42,16 +43,12 @@ async function newWorld(edit?: (w: World) => void): Promise<World> {
 
 async function run(w: World, options: RunOptions = {}): Promise<RunResult> {
   const eventName = options.eventName ?? 'pull_request'
-  const result = await runAction(w, {
+  return runChecked(w, {
     payload: loadEvent(eventName, eventName === 'pull_request' ? 'opened' : undefined, {
       pull: w.github.pullRequest(PR_NUMBER)
     }),
-    ...options,
-    inputs: { mode: 'both', ...options.inputs }
+    ...options
   })
-  expect(result.timedOut).toBe(false)
-  expect(findLeaks(result, w.secrets())).toEqual([])
-  return result
 }
 
 const log = (r: RunResult): string => r.stdout + r.stderr

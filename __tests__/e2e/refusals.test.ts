@@ -13,7 +13,8 @@ import { parseSummaryMarker } from '../../src/post/markers.js'
 import { loadEvent } from '../helpers/events.js'
 import { realisticFiles, REVIEWABLE, syntheticFiles } from '../helpers/pr-fixture.js'
 import { filesInPrompt, reviewer } from '../helpers/reviewer.js'
-import { findLeaks, runAction, type RunOptions, type RunResult } from '../helpers/run-action.js'
+import type { RunOptions, RunResult } from '../helpers/run-action.js'
+import { runChecked } from '../helpers/checked-run.js'
 
 let world: World | undefined
 
@@ -36,14 +37,7 @@ async function newWorld(files: PullFileState[]): Promise<World> {
 }
 
 async function run(w: World, options: RunOptions = {}): Promise<RunResult> {
-  const result = await runAction(w, {
-    payload: loadEvent('pull_request', 'opened', { pull: w.github.pullRequest(PR_NUMBER) }),
-    ...options,
-    inputs: { mode: 'both', ...options.inputs }
-  })
-  expect(result.timedOut).toBe(false)
-  expect(findLeaks(result, w.secrets())).toEqual([])
-  return result
+  return runChecked(w, options)
 }
 
 const pushed = (w: World): RunOptions => ({

@@ -14,7 +14,8 @@ import { startWorld, type World } from '../emulators/world.js'
 import { loadEvent } from '../helpers/events.js'
 import { syntheticFiles } from '../helpers/pr-fixture.js'
 import { filesInPrompt, reviewer } from '../helpers/reviewer.js'
-import { findLeaks, runAction, type RunOptions, type RunResult } from '../helpers/run-action.js'
+import type { RunOptions, RunResult } from '../helpers/run-action.js'
+import { runChecked } from '../helpers/checked-run.js'
 
 beforeAll(loadTokenizer)
 
@@ -67,14 +68,7 @@ async function newWorld(files: PullFileState[], atHead = heads(files)): Promise<
 }
 
 async function run(w: World, options: RunOptions = {}): Promise<RunResult> {
-  const result = await runAction(w, {
-    payload: loadEvent('pull_request', 'opened', { pull: w.github.pullRequest(PR_NUMBER) }),
-    timeoutMs: 50_000,
-    ...options,
-    inputs: { mode: 'both', ...options.inputs }
-  })
-  expect(result.timedOut).toBe(false)
-  expect(findLeaks(result, w.secrets())).toEqual([])
+  const result = await runChecked(w, { timeoutMs: 50_000, ...options })
   expect(result.code).toBe(0)
   return result
 }

@@ -14,7 +14,8 @@ import { parseSummaryMarker } from '../../src/post/markers.js'
 import { loadEvent } from '../helpers/events.js'
 import { realisticFiles, REVIEWABLE, syntheticFiles } from '../helpers/pr-fixture.js'
 import { filesInPrompt, reviewer } from '../helpers/reviewer.js'
-import { findLeaks, runAction, type RunOptions, type RunResult } from '../helpers/run-action.js'
+import type { RunOptions, RunResult } from '../helpers/run-action.js'
+import { runChecked } from '../helpers/checked-run.js'
 
 let world: World | undefined
 
@@ -37,14 +38,7 @@ async function newWorld(edit?: (w: World) => void): Promise<World> {
 }
 
 async function run(w: World, options: RunOptions = {}, secrets: string[] = []): Promise<RunResult> {
-  const result = await runAction(w, {
-    payload: loadEvent('pull_request', 'opened', { pull: w.github.pullRequest(PR_NUMBER) }),
-    ...options,
-    inputs: { mode: 'both', ...options.inputs }
-  })
-  expect(result.timedOut).toBe(false)
-  expect(findLeaks(result, [...w.secrets(), ...secrets])).toEqual([])
-  return result
+  return runChecked(w, options, { secrets })
 }
 
 /** An answer that is not JSON: its part fails, and its files are left to review. */

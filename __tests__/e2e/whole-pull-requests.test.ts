@@ -12,7 +12,8 @@ import { startWorld, type World } from '../emulators/world.js'
 import { loadEvent } from '../helpers/events.js'
 import { realisticFiles, syntheticFiles } from '../helpers/pr-fixture.js'
 import { filesInPrompt, reviewer } from '../helpers/reviewer.js'
-import { findLeaks, runAction, type RunOptions, type RunResult } from '../helpers/run-action.js'
+import type { RunOptions, RunResult } from '../helpers/run-action.js'
+import { runChecked } from '../helpers/checked-run.js'
 
 beforeAll(loadTokenizer)
 
@@ -32,15 +33,7 @@ async function newWorld(files: PullFileState[]): Promise<World> {
 }
 
 async function run(w: World, options: RunOptions = {}): Promise<RunResult> {
-  const result = await runAction(w, {
-    payload: loadEvent('pull_request', 'opened', { pull: w.github.pullRequest(PR_NUMBER) }),
-    timeoutMs: 90_000,
-    ...options,
-    inputs: { mode: 'both', ...options.inputs }
-  })
-  expect(result.timedOut).toBe(false)
-  expect(findLeaks(result, w.secrets())).toEqual([])
-  return result
+  return runChecked(w, { timeoutMs: 90_000, ...options })
 }
 
 const bodies = (w: World): ChatBody[] =>

@@ -3,7 +3,6 @@
  * the slices of requests that wait for it, each only for its own files at head.
  */
 import { jest } from '@jest/globals'
-import type { PrFile } from '../../src/pull-request.js'
 import { pack } from '../../src/review/pack.js'
 import { planOf, planRun, scopeRun, type Plan, type Scoped } from '../../src/run/plan.js'
 import {
@@ -14,12 +13,11 @@ import {
   roomLikely,
   withContext
 } from '../../src/run/plan-context.js'
-import type { Snapshot } from '../../src/run/snapshot.js'
 import { loadTokenizer } from '../../src/review/tokens.js'
-import { BASE_SHA, HEAD_SHA } from '../emulators/constants.js'
 import { testConfig } from '../helpers/config.js'
 import { editedSource } from '../helpers/edits.js'
 import { prFile } from '../helpers/files.js'
+import { addedFile, prompt, snapshotOf } from '../helpers/snapshot.js'
 import { captureStdout } from '../helpers/stdout.js'
 
 afterEach(() => {
@@ -36,40 +34,12 @@ const sources = [
   'src/review/diff.ts'
 ].map((p) => editedSource(p, 25))
 const heads = new Map(sources.map((s) => [s.file.path, s.head]))
-const added = prFile('src/new.ts', '@@ -0,0 +1,2 @@\n+export const a = 1\n+export const b = 2', {
-  status: 'added'
-})
-const prompt = { language: 'English', title: 'A change', description: '' }
-
-function snapshot(files: readonly PrFile[]): Snapshot {
-  return {
-    repo: { owner: 'o', repo: 'r' },
-    pr: {
-      number: 7,
-      title: 'A change',
-      body: '',
-      draft: false,
-      state: 'open',
-      author: 'octocat',
-      headSha: HEAD_SHA,
-      baseSha: BASE_SHA,
-      headRef: 'feature',
-      baseRef: 'main',
-      htmlUrl: 'https://github.com/o/r/pull/7',
-      changedFiles: files.length
-    },
-    files,
-    summaryComment: undefined,
-    postedFindings: new Set(),
-    repoGuidance: undefined,
-    incremental: undefined
-  }
-}
+const added = addedFile
 
 const plan = (tokenBudget = 300_000): Plan =>
   planRun(
     testConfig({ tokenBudget }),
-    snapshot([...sources.map((s) => s.file), added]),
+    snapshotOf([...sources.map((s) => s.file), added]),
     ['summary', 'review'],
     prompt
   )
@@ -137,7 +107,7 @@ describe('requests that wait only for their own files at head', () => {
   function small(tokenBudget = 300_000): Scoped {
     const scoped = scopeRun(
       testConfig({ tokenBudget }),
-      snapshot(files),
+      snapshotOf(files),
       ['summary', 'review'],
       prompt
     )

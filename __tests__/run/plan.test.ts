@@ -1,13 +1,13 @@
 /** What the model will see: which files, packed how, after a later push, and what is left out. */
 import { jest } from '@jest/globals'
-import type { PrFile } from '../../src/pull-request.js'
 import { planRun, type Plan } from '../../src/run/plan.js'
 import type { Snapshot } from '../../src/run/snapshot.js'
 import { loadTokenizer } from '../../src/review/tokens.js'
-import { BASE_SHA, HEAD_SHA } from '../emulators/constants.js'
+import { BASE_SHA } from '../emulators/constants.js'
 import { testConfig } from '../helpers/config.js'
 import { editedSource } from '../helpers/edits.js'
 import { prFile } from '../helpers/files.js'
+import { addedFile, prompt, snapshotOf } from '../helpers/snapshot.js'
 
 afterEach(() => {
   jest.restoreAllMocks()
@@ -22,35 +22,7 @@ const sources = [
   'src/inputs.ts',
   'src/review/diff.ts'
 ].map((p) => editedSource(p, 25))
-const added = prFile('src/new.ts', '@@ -0,0 +1,2 @@\n+export const a = 1\n+export const b = 2', {
-  status: 'added'
-})
-const prompt = { language: 'English', title: 'A change', description: '' }
-
-function snapshot(files: readonly PrFile[]): Snapshot {
-  return {
-    repo: { owner: 'o', repo: 'r' },
-    pr: {
-      number: 7,
-      title: 'A change',
-      body: '',
-      draft: false,
-      state: 'open',
-      author: 'octocat',
-      headSha: HEAD_SHA,
-      baseSha: BASE_SHA,
-      headRef: 'feature',
-      baseRef: 'main',
-      htmlUrl: 'https://github.com/o/r/pull/7',
-      changedFiles: files.length
-    },
-    files,
-    summaryComment: undefined,
-    postedFindings: new Set(),
-    repoGuidance: undefined,
-    incremental: undefined
-  }
-}
+const added = addedFile
 
 describe('an incremental plan', () => {
   const [first, second] = sources.map((s) => s.file)
@@ -59,7 +31,7 @@ describe('an incremental plan', () => {
   const onlyAdded = prFile(second.path, '@@ -1,1 +1,2 @@\n a\n+b')
   /** After a push that changed `second` only; our summary left `first` to review. */
   const incremental = (pending: readonly string[]): Snapshot => ({
-    ...snapshot([first, second, added]),
+    ...snapshotOf([first, second, added]),
     summaryComment: {
       id: 1,
       body: '',
@@ -87,7 +59,7 @@ describe('an incremental plan', () => {
     const skipped = prFile('package-lock.json', '@@ -1 +1 @@\n-a\n+b')
     const tight = planRun(
       testConfig({ tokenBudget: 3000 }),
-      snapshot([...sources.map((s) => s.file), skipped]),
+      snapshotOf([...sources.map((s) => s.file), skipped]),
       ['summary', 'review'],
       prompt
     )
